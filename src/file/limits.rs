@@ -1,0 +1,33 @@
+//! Hard limits on what a capture file may claim.
+//!
+//! Every length, count and size read from a file is checked against one of these before it is
+//! used, and allocation is sized from these caps, never from a header field: a file that lies
+//! about a length gets an error naming the offset, not an out-of-memory abort.
+//!
+//! | limit | value | libpcap 1.10 |
+//! |---|---|---|
+//! | [`MAX_SNAPLEN`] | 262144 | `MAXIMUM_SNAPLEN` |
+//! | per-link-type captured length | [`crate::Linktype::max_snaplen`] (≤ 128 MiB, D-Bus) | `max_snaplen_for_dlt` |
+//! | [`MAX_BLOCK_LEN`] | 16 MiB, or a link type's maximum + 128 KiB when larger | `INITIAL_MAX_BLOCKSIZE`, `MAX_BLOCKSIZE_FOR_SNAPLEN` |
+//! | [`MAX_INTERFACES`] | 65536 per section | none |
+//! | [`READ_CHUNK`] | 1 MiB read from a stream at a time | `BUFSIZ` stdio |
+//!
+//! Memory held by a reader is therefore at most one read chunk or the largest single record
+//! or block it has read, whichever is larger, plus per-interface state.
+
+/// The largest captured length accepted for most link types (libpcap's `MAXIMUM_SNAPLEN`).
+pub const MAX_SNAPLEN: u32 = 262_144;
+
+/// The largest pcapng block accepted when no interface needs more (libpcap's
+/// `INITIAL_MAX_BLOCKSIZE`).
+pub const MAX_BLOCK_LEN: u32 = 16 * 1024 * 1024;
+
+/// Room a pcapng block needs beyond its packet data for headers and options (libpcap's
+/// `MAX_BLOCKSIZE_FOR_SNAPLEN` adds the same).
+pub const BLOCK_OVERHEAD: u32 = 131_072;
+
+/// The most interfaces one pcapng section may describe.
+pub const MAX_INTERFACES: usize = 65_536;
+
+/// Bytes read from a stream per `read()` call, and the initial buffer size.
+pub const READ_CHUNK: usize = 1024 * 1024;

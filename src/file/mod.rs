@@ -1,0 +1,309 @@
+//! Capture files: pcap and pcapng, read and written.
+//!
+//! [`Reader`] sniffs the first bytes and reads either format from a path (memory-mapped when the
+//! `mmap` feature is on), from bytes in memory, or from any [`std::io::Read`] — stdin and pipes
+//! included — with bounded memory. [`pcap`] and [`pcapng`] hold the format-specific readers and
+//! writers.
+//!
+//! # Fidelity
+//!
+//! The readers hand over exactly what libpcap 1.10 hands over (time stamps to the nanosecond,
+//! lengths, bytes), including libpcap's adjustments of odd files: snapshot lengths of 0,
+//! records longer than the snapshot length (cut to it), pre-2.4 header versions, legacy link-type
+//! values, and the byte-order fix-ups of pseudo-headers (`pcap_post_process`). Where ferrocap
+//! deliberately reads more than libpcap (pcapng files with several link types, snapshot lengths
+//! or sections of either byte order; unsigned 32-bit pcap time stamps), the format modules say
+//! so.
+//!
+//! # Hostile input
+//!
+//! Parsing never panics, never loops without consuming input, and never allocates from a
+//! length it has not checked against [`limits`]. A bad record yields an [`Error`] naming what
+//! was wrong and the byte offset where its record or block starts; every packet before it has
+//! been delivered, and later calls return `Ok(None)`.
+
+mod error;
+mod fixup;
+pub(crate) mod input;
+pub mod limits;
+#[cfg(feature = "mmap")]
+mod mmap;
+pub mod pcap;
+pub mod pcapng;
+
+pub use error::{BlockType, Error, ErrorKind};
+
+use crate::linktype::Linktype;
+use crate::packet::{Packet, Precision};
+use input::{Input, Memory, Short};
+use std::io::Read;
+use std::path::Path;
+
+/// Byte order of a file or a section.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Endianness {
+    /// Least significant byte first.
+    Little,
+    /// Most significant byte first.
+    Big,
+}
+
+impl Endianness {
+    /// This host's byte order.
+    pub const NATIVE: Endianness = if cfg!(target_endian = "big") {
+        Endianness::Big
+    } else {
+        Endianness::Little
+    };
+
+    #[inline]
+    pub(crate) fn u16(self, b: [u8; 2]) -> u16 {
+        match self {
+            Endianness::Little => u16::from_le_bytes(b),
+            Endianness::Big => u16::from_be_bytes(b),
+        }
+    }
+
+    #[inline]
+    pub(crate) fn u32(self, b: [u8; 4]) -> u32 {
+        match self {
+            Endianness::Little => u32::from_le_bytes(b),
+            Endianness::Big => u32::from_be_bytes(b),
+        }
+    }
+
+    #[inline]
+    pub(crate) fn u64(self, b: [u8; 8]) -> u64 {
+        match self {
+            Endianness::Little => u64::from_le_bytes(b),
+            Endianness::Big => u64::from_be_bytes(b),
+        }
+    }
+
+    #[inline]
+    pub(crate) fn put_u16(self, v: u16) -> [u8; 2] {
+        match self {
+            Endianness::Little => v.to_le_bytes(),
+            Endianness::Big => v.to_be_bytes(),
+        }
+    }
+
+    #[inline]
+    pub(crate) fn put_u32(self, v: u32) -> [u8; 4] {
+        match self {
+            Endianness::Little => v.to_le_bytes(),
+            Endianness::Big => v.to_be_bytes(),
+        }
+    }
+
+    #[inline]
+    pub(crate) fn put_u64(self, v: u64) -> [u8; 8] {
+        match self {
+            Endianness::Little => v.to_le_bytes(),
+            Endianness::Big => v.to_be_bytes(),
+        }
+    }
+}
+
+/// Which file format a [`Reader`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// Classic pcap.
+    Pcap,
+    /// pcapng.
+    Pcapng,
+}
+
+/// The first four bytes of a pcapng file (a section header block's type).
+const PCAPNG_MAGIC: [u8; 4] = [0x0a, 0x0d, 0x0d, 0x0a];
+
+/// Either format, detected from the first four bytes.
+pub struct Reader<R> {
+    inner: Inner<R>,
+}
+
+enum Inner<R> {
+    Pcap(pcap::Reader<R>),
+    Pcapng(pcapng::Reader<R>),
+}
+
+impl<R> std::fmt::Debug for Reader<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let format = match self.inner {
+            Inner::Pcap(_) => Format::Pcap,
+            Inner::Pcapng(_) => Format::Pcapng,
+        };
+        f.debug_struct("Reader")
+            .field("format", &format)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Reader<std::fs::File> {
+    /// Opens a capture file by path. With the `mmap` feature, regular files are memory-mapped
+    /// (no copy; see [`Reader::open_with`] to choose); anything else is read in chunks.
+    pub fn open(path: impl AsRef<Path>) -> Result<Reader<std::fs::File>, Error> {
+        Reader::open_with(path, cfg!(feature = "mmap"))
+    }
+
+    /// Opens a capture file by path, memory-mapping it only if `map` is true (and the `mmap`
+    /// feature is on, and the file is a regular file).
+    ///
+    /// A mapped file must not be truncated by another process while it is read: the process
+    /// would receive `SIGBUS`. Files that grow while read are fine either way.
+    pub fn open_with(path: impl AsRef<Path>, map: bool) -> Result<Reader<std::fs::File>, Error> {
+        let file = std::fs::File::open(path).map_err(|e| Error::new(ErrorKind::Io(e), 0))?;
+        if map {
+            if let Some(r) = Reader::try_map(&file) {
+                return r;
+            }
+        }
+        Reader::new(file)
+    }
+}
+
+impl<R: Read> Reader<R> {
+    /// Reads either format from a stream.
+    pub fn new(reader: R) -> Result<Reader<R>, Error> {
+        Reader::from_input(Input::from_reader(reader))
+    }
+
+    /// Memory-maps `file` and reads it, or `None` when it cannot be mapped (not a regular file,
+    /// empty, mapping failed, or the `mmap` feature is off).
+    pub(crate) fn try_map(file: &std::fs::File) -> Option<Result<Reader<R>, Error>> {
+        #[cfg(feature = "mmap")]
+        {
+            mmap::map(file).map(|m| Reader::from_input(Input::from_memory(Memory::Map(m))))
+        }
+        #[cfg(not(feature = "mmap"))]
+        {
+            let _ = file;
+            None
+        }
+    }
+
+    /// Reads either format from bytes in memory.
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<Reader<R>, Error> {
+        Reader::from_input(Input::from_memory(Memory::Vec(bytes)))
+    }
+
+    fn from_input(mut input: Input<R>) -> Result<Reader<R>, Error> {
+        let magic: [u8; 4] = match input.peek(4) {
+            Ok(m) => m.try_into().unwrap_or([0; 4]),
+            Err(Short::Eof { got }) => {
+                let kind = ErrorKind::TruncatedFileHeader {
+                    needed: 4,
+                    got: got as u64,
+                };
+                return Err(Error::new(kind, 0));
+            }
+            Err(Short::Io(e)) => return Err(Error::new(ErrorKind::Io(e), 0)),
+        };
+        let inner = if magic == PCAPNG_MAGIC {
+            Inner::Pcapng(pcapng::Reader::from_input(input)?)
+        } else {
+            let as_le = u32::from_le_bytes(magic);
+            let is_pcap = [pcap::MAGIC_MICRO, pcap::MAGIC_NANO, pcap::MAGIC_MODIFIED]
+                .iter()
+                .any(|&m| m == as_le || m == as_le.swap_bytes());
+            if !is_pcap {
+                return Err(Error::new(ErrorKind::UnknownFormat(magic), 0));
+            }
+            Inner::Pcap(pcap::Reader::from_input(input)?)
+        };
+        Ok(Reader { inner })
+    }
+
+    /// The next packet; `Ok(None)` at the end of the input. After an error, `Ok(None)`.
+    #[allow(clippy::should_implement_trait)]
+    #[inline]
+    pub fn next(&mut self) -> Result<Option<Packet<'_>>, Error> {
+        match &mut self.inner {
+            Inner::Pcap(r) => r.next(),
+            Inner::Pcapng(r) => r.next(),
+        }
+    }
+
+    /// The format found.
+    pub fn format(&self) -> Format {
+        match self.inner {
+            Inner::Pcap(_) => Format::Pcap,
+            Inner::Pcapng(_) => Format::Pcapng,
+        }
+    }
+
+    /// The link type of the file (pcap), or of the first interface (pcapng), as libpcap's
+    /// `pcap_datalink` reports it; `None` for a pcapng file with no interface yet. In pcapng
+    /// files each packet's header has its own interface's link type.
+    pub fn linktype(&self) -> Option<Linktype> {
+        match &self.inner {
+            Inner::Pcap(r) => Some(r.linktype()),
+            Inner::Pcapng(r) => r.linktype(),
+        }
+    }
+
+    /// The snapshot length libpcap would report (`pcap_snapshot`), when known.
+    pub fn snaplen(&self) -> Option<u32> {
+        match &self.inner {
+            Inner::Pcap(r) => Some(r.snaplen()),
+            Inner::Pcapng(r) => r.snaplen(),
+        }
+    }
+
+    /// Resolution of the file's time stamps (pcapng: of its first interface).
+    pub fn precision(&self) -> Precision {
+        match &self.inner {
+            Inner::Pcap(r) => r.precision(),
+            Inner::Pcapng(r) => r.precision(),
+        }
+    }
+
+    /// Truncates delivered time stamps to microseconds (`Some(Precision::Micro)`), or not.
+    pub fn set_precision(&mut self, precision: Option<Precision>) {
+        match &mut self.inner {
+            Inner::Pcap(r) => r.set_precision(precision),
+            Inner::Pcapng(r) => r.set_precision(precision),
+        }
+    }
+
+    /// `(major, minor)`: the pcap header version, or the first section's version.
+    pub fn version(&self) -> (u16, u16) {
+        match &self.inner {
+            Inner::Pcap(r) => (r.header().version_major, r.header().version_minor),
+            Inner::Pcapng(r) => r.version(),
+        }
+    }
+
+    /// Whether the file (pcapng: its current section) is in the other byte order than this host.
+    pub fn is_swapped(&self) -> bool {
+        let e = match &self.inner {
+            Inner::Pcap(r) => r.header().endianness,
+            Inner::Pcapng(r) => r.endianness(),
+        };
+        e != Endianness::NATIVE
+    }
+
+    /// The pcap reader, when the file is pcap.
+    pub fn as_pcap(&self) -> Option<&pcap::Reader<R>> {
+        match &self.inner {
+            Inner::Pcap(r) => Some(r),
+            Inner::Pcapng(_) => None,
+        }
+    }
+
+    /// The pcapng reader, when the file is pcapng (interfaces, statistics, comments, raw blocks).
+    pub fn as_pcapng(&self) -> Option<&pcapng::Reader<R>> {
+        match &self.inner {
+            Inner::Pcapng(r) => Some(r),
+            Inner::Pcap(_) => None,
+        }
+    }
+
+    /// The pcapng reader, mutably.
+    pub fn as_pcapng_mut(&mut self) -> Option<&mut pcapng::Reader<R>> {
+        match &mut self.inner {
+            Inner::Pcapng(r) => Some(r),
+            Inner::Pcap(_) => None,
+        }
+    }
+}

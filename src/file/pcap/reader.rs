@@ -1,0 +1,279 @@
+//! Reading pcap files record by record.
+
+use super::header::{self, FileHeader};
+use crate::file::input::{Input, Memory, Short};
+use crate::file::{fixup, Endianness, Error, ErrorKind};
+use crate::linktype::Linktype;
+use crate::packet::{Packet, PacketHeader, Precision, Timestamp};
+use std::io::Read;
+
+/// How the caplen and len fields of the record headers are ordered (libpcap swapped them at
+/// version 2.3, and some 2.3 writers did not).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LengthOrder {
+    /// caplen, then len (2.4 and later).
+    Normal,
+    /// len, then caplen (before 2.3, and DG/UX 543.0).
+    Swapped,
+    /// Version 2.3: swapped when caplen > len.
+    Maybe,
+}
+
+/// A pcap file reader: the header, then one packet per [`Reader::next`] call.
+///
+/// Reads exactly what libpcap 1.10 reads, with the same adjustments (see the
+/// [module documentation](crate::file) for the list), except that the 32-bit time stamp fields
+/// are read as unsigned as the format specifies, where libpcap reads them as signed (so times
+/// after 2038 come out right).
+pub struct Reader<R> {
+    input: Input<R>,
+    header: FileHeader,
+    linktype: Linktype,
+    snaplen: u32,
+    max_caplen: u32,
+    record_len: usize,
+    lengths: LengthOrder,
+    nano: bool,
+    big: bool,
+    fixup: bool,
+    swapped: bool,
+    truncate_to: Option<Precision>,
+    current: PacketHeader,
+    scratch: Vec<u8>,
+    packets: u64,
+    done: bool,
+}
+
+impl<R> std::fmt::Debug for Reader<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("pcap::Reader")
+            .field("header", &self.header)
+            .field("linktype", &self.linktype)
+            .field("snaplen", &self.snaplen)
+            .field("offset", &self.input.offset())
+            .field("packets", &self.packets)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R: Read> Reader<R> {
+    /// Reads the file header from `reader`; packets follow with [`Reader::next`].
+    ///
+    /// The reader is read in large chunks and needs no buffering of its own.
+    pub fn new(reader: R) -> Result<Reader<R>, Error> {
+        Reader::from_input(Input::from_reader(reader))
+    }
+
+    /// A reader over a whole file held in memory.
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<Reader<R>, Error> {
+        Reader::from_input(Input::from_memory(Memory::Vec(bytes)))
+    }
+
+    pub(crate) fn from_input(mut input: Input<R>) -> Result<Reader<R>, Error> {
+        let bytes = match input.take(header::LEN) {
+            Ok(b) => b,
+            Err(Short::Eof { got }) => {
+                return Err(Error::new(
+                    ErrorKind::TruncatedFileHeader {
+                        needed: header::LEN as u64,
+                        got: got as u64,
+                    },
+                    0,
+                ))
+            }
+            Err(Short::Io(e)) => return Err(Error::new(ErrorKind::Io(e), 0)),
+        };
+        let bytes: &[u8; header::LEN] = bytes
+            .try_into()
+            .map_err(|_| Error::new(ErrorKind::TruncatedFileHeader { needed: 24, got: 0 }, 0))?;
+        let header = FileHeader::parse(bytes).map_err(|k| Error::new(k, 0))?;
+        let linktype = Linktype::from_file_value(header.linktype.0);
+        let max_caplen = linktype.max_snaplen();
+        // libpcap's pcap_adjust_snapshot: 0 or more than INT_MAX means "the maximum".
+        let mut snaplen = if header.snaplen == 0 || header.snaplen > i32::MAX as u32 {
+            max_caplen
+        } else {
+            header.snaplen
+        };
+        if header.modified && linktype == Linktype::EN10MB {
+            // libpcap assumes a cooked capture with a faked 14-byte Ethernet header.
+            snaplen = snaplen.saturating_add(14).min(i32::MAX as u32);
+        }
+        let lengths = match (header.version_major, header.version_minor) {
+            (2, 0..=2) | (543, _) => LengthOrder::Swapped,
+            (2, 3) => LengthOrder::Maybe,
+            _ => LengthOrder::Normal,
+        };
+        let swapped = header.endianness != Endianness::NATIVE;
+        Ok(Reader {
+            input,
+            linktype,
+            snaplen,
+            max_caplen,
+            record_len: if header.modified { 24 } else { 16 },
+            lengths,
+            nano: header.precision == Precision::Nano,
+            big: header.endianness == Endianness::Big,
+            fixup: fixup::needed(linktype, swapped),
+            swapped,
+            truncate_to: None,
+            current: PacketHeader::new(Timestamp::EPOCH, 0, 0, linktype),
+            scratch: Vec::new(),
+            header,
+            packets: 0,
+            done: false,
+        })
+    }
+
+    /// The file header as stored.
+    pub fn header(&self) -> &FileHeader {
+        &self.header
+    }
+
+    /// The link type of every packet, as libpcap reports it (legacy values mapped, e.g. a
+    /// stored 12 is [`Linktype::RAW`]).
+    pub fn linktype(&self) -> Linktype {
+        self.linktype
+    }
+
+    /// The snapshot length as libpcap uses it: the stored one, or the link type's maximum when
+    /// the stored one is 0 or above `i32::MAX`. Records longer than this are cut to it.
+    pub fn snaplen(&self) -> u32 {
+        self.snaplen
+    }
+
+    /// Resolution of the file's time stamps.
+    pub fn precision(&self) -> Precision {
+        self.header.precision
+    }
+
+    /// Truncates delivered time stamps to microseconds (as libpcap does when a nanosecond file is
+    /// opened with microsecond precision), or stops doing so.
+    pub fn set_precision(&mut self, precision: Option<Precision>) {
+        self.truncate_to = precision;
+    }
+
+    /// Packets delivered so far.
+    pub fn packets(&self) -> u64 {
+        self.packets
+    }
+
+    /// Byte offset of the next record.
+    pub fn offset(&self) -> u64 {
+        self.input.offset()
+    }
+
+    /// The next packet; `Ok(None)` at the end of the file.
+    ///
+    /// After an error, every later call returns `Ok(None)`.
+    #[allow(clippy::should_implement_trait)]
+    #[inline]
+    pub fn next(&mut self) -> Result<Option<Packet<'_>>, Error> {
+        if self.done {
+            return Ok(None);
+        }
+        let at = self.input.offset();
+        let raw = match self.input.take(self.record_len) {
+            Ok(b) => b,
+            Err(Short::Eof { got: 0 }) => return self.finish(None),
+            Err(Short::Eof { got }) => {
+                let needed = self.record_len as u64;
+                let got = got as u64;
+                return self.finish(Some(ErrorKind::TruncatedRecordHeader { needed, got }));
+            }
+            Err(Short::Io(e)) => return self.finish(Some(ErrorKind::Io(e))),
+        };
+        let Some(h) = raw.first_chunk::<16>() else {
+            return self.finish(None);
+        };
+        let big = self.big;
+        let word = |i: usize| {
+            let b = [h[i], h[i + 1], h[i + 2], h[i + 3]];
+            if big {
+                u32::from_be_bytes(b)
+            } else {
+                u32::from_le_bytes(b)
+            }
+        };
+        let (secs, frac, mut caplen, mut len) = (word(0), word(4), word(8), word(12));
+        match self.lengths {
+            LengthOrder::Normal => {}
+            LengthOrder::Maybe if caplen <= len => {}
+            LengthOrder::Maybe | LengthOrder::Swapped => std::mem::swap(&mut caplen, &mut len),
+        }
+        if caplen > self.max_caplen {
+            let max = if caplen > self.snaplen {
+                self.snaplen
+            } else {
+                self.max_caplen
+            };
+            return self.fail(ErrorKind::CaplenTooLarge { caplen, max }, at);
+        }
+        let frac_ns = if self.nano {
+            frac as u64
+        } else {
+            frac as u64 * 1000
+        };
+        let mut ts = if frac_ns < 1_000_000_000 {
+            Timestamp::new(secs as i64, frac_ns as u32)
+        } else {
+            Timestamp::new(secs as i64, 0).add_nanos(frac_ns)
+        };
+        if let Some(p) = self.truncate_to {
+            ts = ts.truncate(p);
+        }
+        let data = match self.input.take(caplen as usize) {
+            Ok(d) => d,
+            Err(Short::Eof { got }) => {
+                self.done = true;
+                let needed = caplen as u64;
+                let got = got as u64;
+                let kind = ErrorKind::TruncatedRecord { needed, got };
+                return Err(Error::new(kind, at));
+            }
+            Err(Short::Io(e)) => {
+                self.done = true;
+                return Err(Error::new(ErrorKind::Io(e), at));
+            }
+        };
+        // libpcap hands over at most snaplen bytes of a longer record and skips the rest.
+        let keep = caplen.min(self.snaplen);
+        let mut data = data.get(..keep as usize).unwrap_or(data);
+        if self.fixup {
+            self.scratch.clear();
+            self.scratch.extend_from_slice(data);
+            fixup::apply(self.linktype, self.swapped, &mut len, &mut self.scratch);
+            data = &self.scratch;
+        }
+        self.current = PacketHeader::new(ts, keep, len, self.linktype);
+        self.packets += 1;
+        Ok(Some(Packet {
+            header: &self.current,
+            data,
+        }))
+    }
+
+    /// Ends the file: `Ok(None)` at a clean end, else the error at the current record.
+    fn finish(&mut self, kind: Option<ErrorKind>) -> Result<Option<Packet<'_>>, Error> {
+        self.done = true;
+        match kind {
+            None => Ok(None),
+            Some(kind) => Err(Error::new(kind, self.record_start())),
+        }
+    }
+
+    fn fail(&mut self, kind: ErrorKind, at: u64) -> Result<Option<Packet<'_>>, Error> {
+        self.done = true;
+        Err(Error::new(kind, at))
+    }
+
+    /// Offset of the record whose header was just attempted.
+    fn record_start(&self) -> u64 {
+        self.input.offset()
+    }
+
+    /// The underlying reader, when reading from a stream.
+    pub fn into_inner(self) -> Option<R> {
+        self.input.into_reader()
+    }
+}

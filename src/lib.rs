@@ -1,0 +1,68 @@
+//! # ferrocap: packet capture without libpcap
+//!
+//! Reading and writing pcap and pcapng files, classic BPF, and (on Linux) live capture, in Rust
+//! with no C library underneath: a program built on ferrocap links statically (musl included),
+//! runs where libpcap is not installed, and parses hostile capture files without crashing.
+//!
+//! ```no_run
+//! use ferrocap::Capture;
+//!
+//! let mut cap = Capture::from_file("tests/data/sample.pcap")?;
+//! while let Ok(packet) = cap.next_packet() {
+//!     println!("{} {} bytes", packet.header.ts, packet.header.len);
+//! }
+//! # Ok::<(), ferrocap::Error>(())
+//! ```
+//!
+//! ## Architecture
+//!
+//! | module | what it owns | uses |
+//! |---|---|---|
+//! | [`linktype`], [`packet`] | the core types: [`Linktype`], [`Timestamp`], [`PacketHeader`], [`Packet`], [`OwnedPacket`] | — |
+//! | [`source`] | [`PacketSource`], the lending `next()` every source implements | `packet` |
+//! | [`file`] | pcap and pcapng readers ([`file::Reader`] detects which) and writers | `packet`, `linktype` |
+//! | `bpf` | classic BPF: instructions, validator, interpreter, tcpdump listings | `packet` |
+//! | [`filter`] | the pcap-filter language compiled to BPF | `bpf`, `linktype` |
+//! | [`live`] | Linux AF_PACKET capture | `packet`, `bpf` |
+//! | [`capture`] | [`Capture`], the `pcap`-crate-shaped front door | all of the above |
+//!
+//! Dependencies point down the table and never sideways: `file` knows nothing of BPF (to filter
+//! a file, run a program per packet), `live` takes validated programs, not filter strings.
+//!
+//! ## Input safety
+//!
+//! Every length read from a file is checked against the caps in [`file::limits`] before it is
+//! used or allocated; no input makes a reader panic, loop without consuming, or allocate more
+//! than those caps. The parsers are fuzzed (`fuzz/`). `unsafe` code is denied crate-wide and
+//! allowed only where a system interface requires it (memory-mapping a file), each block with
+//! a `SAFETY` comment.
+//!
+//! ## Errors
+//!
+//! One error type per subsystem ([`file::Error`], …), each with its context (byte offset,
+//! block type, instruction index), folded into [`Error`].
+//!
+//! ## Features
+//!
+//! - `mmap` (default): files opened by path are memory-mapped when that is possible.
+
+pub mod capture;
+mod error;
+pub mod file;
+pub mod filter;
+pub mod linktype;
+pub mod live;
+pub mod packet;
+pub mod source;
+
+pub use capture::{Capture, Offline, Packets};
+pub use error::{Error, Result};
+pub use linktype::Linktype;
+pub use packet::{Direction, OwnedPacket, Packet, PacketHeader, Precision, Timestamp};
+pub use source::PacketSource;
+
+/// The version of this library, e.g. `"ferrocap 0.1.0"` (gopacket's `Version`, libpcap's
+/// `pcap_lib_version`).
+pub fn lib_version() -> &'static str {
+    concat!("ferrocap ", env!("CARGO_PKG_VERSION"))
+}
