@@ -50,6 +50,8 @@ pub mod capture;
 mod error;
 pub mod file;
 pub mod filter;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod linktype;
 pub mod live;
 pub mod packet;
