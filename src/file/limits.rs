@@ -10,7 +10,7 @@
 //! | per-link-type captured length | [`crate::Linktype::max_snaplen`] (≤ 128 MiB, D-Bus) | `max_snaplen_for_dlt` |
 //! | [`MAX_BLOCK_LEN`] | 16 MiB, or a link type's maximum + 128 KiB when larger | `INITIAL_MAX_BLOCKSIZE`, `MAX_BLOCKSIZE_FOR_SNAPLEN` |
 //! | [`MAX_INTERFACES`] | 65536 per section | none |
-//! | [`READ_CHUNK`] | 1 MiB read from a stream at a time | `BUFSIZ` stdio |
+//! | [`READ_CHUNK`] | 256 KiB read from a stream at a time | `BUFSIZ` stdio |
 //!
 //! Memory held by a reader is therefore at most one read chunk or the largest single record
 //! or block it has read, whichever is larger, plus per-interface state.
@@ -30,4 +30,7 @@ pub const BLOCK_OVERHEAD: u32 = 131_072;
 pub const MAX_INTERFACES: usize = 65_536;
 
 /// Bytes read from a stream per `read()` call, and the initial buffer size.
-pub const READ_CHUNK: usize = 1024 * 1024;
+pub const READ_CHUNK: usize = 256 * 1024;
+
+/// How far ahead of the reading position a memory-mapped file is prefetched.
+pub(crate) const PREFETCH_AHEAD: usize = 4096;

@@ -173,8 +173,11 @@ impl<R: Read> Reader<R> {
             return Ok(None);
         }
         let at = self.input.offset();
-        let raw = match self.input.take(self.record_len) {
-            Ok(b) => b,
+        let h: [u8; 16] = match self.input.peek(self.record_len) {
+            Ok(b) => match b.first_chunk::<16>() {
+                Some(h) => *h,
+                None => return self.finish(None),
+            },
             Err(Short::Eof { got: 0 }) => return self.finish(None),
             Err(Short::Eof { got }) => {
                 let needed = self.record_len as u64;
@@ -183,13 +186,9 @@ impl<R: Read> Reader<R> {
             }
             Err(Short::Io(e)) => return self.finish(Some(ErrorKind::Io(e))),
         };
-        let Some(h) = raw.first_chunk::<16>() else {
-            return self.finish(None);
-        };
-        let big = self.big;
         let word = |i: usize| {
             let b = [h[i], h[i + 1], h[i + 2], h[i + 3]];
-            if big {
+            if self.big {
                 u32::from_be_bytes(b)
             } else {
                 u32::from_le_bytes(b)
@@ -222,12 +221,13 @@ impl<R: Read> Reader<R> {
         if let Some(p) = self.truncate_to {
             ts = ts.truncate(p);
         }
-        let data = match self.input.take(caplen as usize) {
+        // Header and data in one step (caplen is bounded by max_caplen above).
+        let record = match self.input.take(self.record_len + caplen as usize) {
             Ok(d) => d,
             Err(Short::Eof { got }) => {
                 self.done = true;
                 let needed = caplen as u64;
-                let got = got as u64;
+                let got = got.saturating_sub(self.record_len) as u64;
                 let kind = ErrorKind::TruncatedRecord { needed, got };
                 return Err(Error::new(kind, at));
             }
@@ -236,6 +236,7 @@ impl<R: Read> Reader<R> {
                 return Err(Error::new(ErrorKind::Io(e), at));
             }
         };
+        let data = record.get(self.record_len..).unwrap_or_default();
         // libpcap hands over at most snaplen bytes of a longer record and skips the rest.
         let keep = caplen.min(self.snaplen);
         let mut data = data.get(..keep as usize).unwrap_or(data);
