@@ -224,6 +224,14 @@ impl<R: Read> Reader<R> {
         }
     }
 
+    /// Byte offset in the input of the next record or block to read.
+    pub fn offset(&self) -> u64 {
+        match &self.inner {
+            Inner::Pcap(r) => r.offset(),
+            Inner::Pcapng(r) => r.offset(),
+        }
+    }
+
     /// The format found.
     pub fn format(&self) -> Format {
         match self.inner {

@@ -166,8 +166,7 @@ impl Args {
                 continue;
             }
             // A group of short options.
-            let mut chars = s.char_indices().skip(1);
-            while let Some((i, c)) = chars.next() {
+            for (i, c) in s.char_indices().skip(1) {
                 let rest = &s[i + c.len_utf8()..];
                 let mut value = || -> Result<OsString, UsageError> {
                     if !rest.is_empty() {

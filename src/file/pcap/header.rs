@@ -106,7 +106,7 @@ impl FileHeader {
     }
 
     /// The header's bytes.
-    pub(crate) fn to_bytes(&self) -> [u8; LEN] {
+    pub(crate) fn to_bytes(self) -> [u8; LEN] {
         let magic = match (self.precision, self.modified) {
             (_, true) => MAGIC_MODIFIED,
             (Precision::Micro, false) => MAGIC_MICRO,

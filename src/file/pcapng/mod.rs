@@ -23,6 +23,10 @@ impl<R: Read> Reader<R> {
     pub fn next(&mut self) -> Result<Option<Packet<'_>>, Error> {
         Ok(None)
     }
+    /// Offset.
+    pub fn offset(&self) -> u64 {
+        self._input.offset()
+    }
     /// First interface's link type.
     pub fn linktype(&self) -> Option<Linktype> {
         None
