@@ -1,7 +1,9 @@
 //! ferrocap's integration tests: one binary (see `../../README.md` for how to run them).
 
 mod alloc;
+mod cli;
 mod common;
 mod corpus;
+mod fuzz_regressions;
 mod hostile;
 mod roundtrip_pcap;
