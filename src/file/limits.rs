@@ -16,7 +16,7 @@
 //! or block it has read, whichever is larger, plus per-interface state.
 
 /// The largest captured length accepted for most link types (libpcap's `MAXIMUM_SNAPLEN`).
-pub const MAX_SNAPLEN: u32 = 262_144;
+pub const MAX_SNAPLEN: u32 = crate::linktype::MAXIMUM_SNAPLEN;
 
 /// The largest pcapng block accepted when no interface needs more (libpcap's
 /// `INITIAL_MAX_BLOCKSIZE`).
