@@ -1,0 +1,732 @@
+//! Reading pcapng files: the section and interface state machine, and the packet path.
+
+use super::block::{self, Block, Body, Frame};
+use super::interface::{Interface, InterfaceDescription, InterfaceState};
+use super::packet::{self, EnhancedPacket, PacketBlock, SimplePacket};
+use super::section::{Section, SectionHeader};
+use super::stats::{InterfaceStatistics, Statistics};
+use super::Options;
+use crate::file::input::{Input, Memory, Short};
+use crate::file::{fixup, limits, BlockType, Endianness, Error, ErrorKind};
+use crate::linktype::Linktype;
+use crate::packet::{Packet, PacketHeader, Precision, Timestamp};
+use std::io::Read;
+
+/// What libpcap reports for the whole file: the first interface's link type and adjusted
+/// snapshot length, and its resolution.
+#[derive(Clone, Copy, Debug)]
+struct First {
+    linktype: Linktype,
+    snaplen: u32,
+    precision: Precision,
+}
+
+impl First {
+    fn of(i: &Interface) -> First {
+        First {
+            linktype: i.packet_linktype(),
+            snaplen: i.adjusted_snaplen(),
+            precision: i.tsresol.precision(),
+        }
+    }
+}
+
+/// Everything the reader knows besides the bytes: the current section and its interfaces.
+#[derive(Debug)]
+struct State {
+    section: Section,
+    /// Sections started so far, minus one.
+    section_index: u32,
+    /// Whether the section's byte order is not this host's.
+    swapped: bool,
+    interfaces: Vec<InterfaceState>,
+    /// Bytes of metadata kept for this section (see `limits::MAX_RETAINED`).
+    retained: usize,
+    /// The largest block accepted (grows with the link types seen, as in libpcap).
+    max_block: u32,
+    first: Option<First>,
+}
+
+impl State {
+    fn new(section: Section, retained: usize) -> State {
+        State {
+            swapped: section.endianness != Endianness::NATIVE,
+            section,
+            section_index: 0,
+            interfaces: Vec::new(),
+            retained,
+            max_block: limits::MAX_BLOCK_LEN,
+            first: None,
+        }
+    }
+
+    /// Updates the state from a block the packet path does not handle.
+    fn apply(&mut self, f: &Frame, body: &[u8], at: u64) -> Result<(), Error> {
+        match f.block_type {
+            BlockType::SECTION_HEADER => {
+                let section = section_header(body, f.endianness, at)?;
+                self.swapped = section.endianness != Endianness::NATIVE;
+                self.section = section;
+                self.section_index = self.section_index.saturating_add(1);
+                self.interfaces.clear();
+                self.retained = body.len();
+                Ok(())
+            }
+            BlockType::INTERFACE_DESCRIPTION => self.add_interface(body, f.endianness, at),
+            BlockType::INTERFACE_STATISTICS => {
+                self.record_stats(body, f.endianness, at);
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn add_interface(&mut self, body: &[u8], e: Endianness, at: u64) -> Result<(), Error> {
+        let info = interface(body, e, at)?;
+        if self.interfaces.len() >= limits::MAX_INTERFACES {
+            let kind = ErrorKind::LimitExceeded {
+                what: "interfaces in one section",
+                limit: limits::MAX_INTERFACES as u64,
+            };
+            return Err(Error::new(kind, at));
+        }
+        self.retain(body.len(), at)?;
+        let max = info.packet_linktype().max_snaplen();
+        // libpcap's MAX_BLOCKSIZE_FOR_SNAPLEN: an EPB of the largest packet plus 128 KiB.
+        let need = max
+            .saturating_add(32)
+            .saturating_add(limits::BLOCK_OVERHEAD);
+        self.max_block = self.max_block.max(need);
+        if self.first.is_none() {
+            self.first = Some(First::of(&info));
+        }
+        self.interfaces.push(InterfaceState::new(info));
+        Ok(())
+    }
+
+    /// Keeps the latest statistics of an interface; statistics that do not parse or name no
+    /// interface are ignored, as libpcap ignores all of them.
+    fn record_stats(&mut self, body: &[u8], e: Endianness, at: u64) {
+        let b = Body::new(body, e, BlockType::INTERFACE_STATISTICS, at);
+        let Ok(isb) = InterfaceStatistics::parse(b) else {
+            return;
+        };
+        let id = usize::try_from(isb.interface_id).unwrap_or(usize::MAX);
+        let Some(iface) = self.interfaces.get_mut(id) else {
+            return;
+        };
+        let size = isb.options.as_bytes().len();
+        let retained = self
+            .retained
+            .saturating_sub(iface.stats_bytes)
+            .saturating_add(size);
+        if retained > limits::MAX_RETAINED {
+            return;
+        }
+        self.retained = retained;
+        iface.stats = Some(Statistics::from_block(&isb, &iface.info));
+        iface.stats_bytes = size;
+    }
+
+    fn retain(&mut self, bytes: usize, at: u64) -> Result<(), Error> {
+        match self.retained.checked_add(bytes) {
+            Some(n) if n <= limits::MAX_RETAINED => {
+                self.retained = n;
+                Ok(())
+            }
+            _ => {
+                let kind = ErrorKind::LimitExceeded {
+                    what: "bytes of section metadata (section, interface and statistics options)",
+                    limit: limits::MAX_RETAINED as u64,
+                };
+                Err(Error::new(kind, at))
+            }
+        }
+    }
+
+    /// The packet of a packet block (EPB, SPB, PB): header, stored bytes, options, and whether
+    /// the bytes need libpcap's post-processing.
+    #[inline]
+    fn packet<'a>(
+        &self,
+        f: &Frame,
+        body: &'a [u8],
+        at: u64,
+    ) -> Result<(PacketHeader, &'a [u8], Options<'a>), Error> {
+        let b = Body::new(body, f.endianness, f.block_type, at);
+        let (id, units, caplen, len, data, options) = match f.block_type {
+            BlockType::ENHANCED_PACKET => {
+                let p = EnhancedPacket::parse(b)?;
+                let units = Some(p.timestamp);
+                (
+                    p.interface_id,
+                    units,
+                    p.captured_len,
+                    p.original_len,
+                    p.data,
+                    p.options,
+                )
+            }
+            BlockType::PACKET => {
+                let p = PacketBlock::parse(b)?;
+                let id = u32::from(p.interface_id);
+                (
+                    id,
+                    Some(p.timestamp),
+                    p.captured_len,
+                    p.original_len,
+                    p.data,
+                    p.options,
+                )
+            }
+            _ => {
+                let p = SimplePacket::parse(b)?;
+                let Some(i0) = self.interfaces.first() else {
+                    return Err(unknown_interface(0, 0, at));
+                };
+                // libpcap reads the captured bytes and ignores any surplus. A block whose
+                // length is not a multiple of 4 is one only Wireshark's rounding reads, and
+                // Wireshark requires exactly the captured bytes plus padding: surplus there is
+                // an error (`pythonpcapng__test007.ntar`; libpcap refuses the length).
+                let want = p.original_len.min(i0.snaplen);
+                let data = p.captured(i0.snaplen);
+                let stored = u64::try_from(p.data.len()).unwrap_or(u64::MAX);
+                if f.len % 4 != 0 && stored >= u64::from(want) + 4 {
+                    let what = "simple packet block (length not a multiple of 4) holds more \
+                                than its packet";
+                    return Err(malformed(f, at, what));
+                }
+                let caplen = u32::try_from(data.len()).unwrap_or(u32::MAX);
+                let options = Options::empty(f.endianness, f.block_type);
+                (0, None, caplen, p.original_len, data, options)
+            }
+        };
+        let Some(iface) = usize::try_from(id)
+            .ok()
+            .and_then(|i| self.interfaces.get(i))
+        else {
+            return Err(unknown_interface(id, self.interfaces.len(), at));
+        };
+        // A simple packet has no time stamp: libpcap gives it 0 units (the offset applies).
+        let ts = iface.info.timestamp(units.unwrap_or(0));
+        let header = PacketHeader::new(ts, caplen, len, iface.linktype)
+            .with_interface_id(id)
+            .with_flags(packet::flags(options));
+        Ok((header, data, options))
+    }
+}
+
+fn malformed(f: &Frame, at: u64, what: &'static str) -> Error {
+    let kind = ErrorKind::Malformed {
+        block: f.block_type,
+        what,
+    };
+    Error::new(kind, at)
+}
+
+fn unknown_interface(id: u32, count: usize, at: u64) -> Error {
+    let count = u32::try_from(count).unwrap_or(u32::MAX);
+    Error::new(ErrorKind::UnknownInterface { id, count }, at)
+}
+
+/// Decodes and checks a section header body (byte order `e`).
+fn section_header(body: &[u8], e: Endianness, at: u64) -> Result<Section, Error> {
+    let shb = SectionHeader::parse(Body::new(body, e, BlockType::SECTION_HEADER, at))?;
+    let version = (shb.major_version, shb.minor_version);
+    if !Section::is_supported_version(version) {
+        let kind = ErrorKind::UnsupportedSectionVersion {
+            major: version.0,
+            minor: version.1,
+        };
+        return Err(Error::new(kind, at));
+    }
+    Ok(Section::from_block(&shb))
+}
+
+/// Decodes an interface description body strictly.
+fn interface(body: &[u8], e: Endianness, at: u64) -> Result<Interface, Error> {
+    let b = Body::new(body, e, BlockType::INTERFACE_DESCRIPTION, at);
+    Interface::from_block(&InterfaceDescription::parse(b)?, at)
+}
+
+/// The interface id a packet block names (for errors about packets before any interface).
+fn packet_interface(f: &Frame, body: &[u8]) -> u32 {
+    let word = body.first_chunk::<4>().map(|w| f.endianness.u32(*w));
+    match f.block_type {
+        BlockType::ENHANCED_PACKET => word.unwrap_or(0),
+        BlockType::PACKET => body
+            .first_chunk::<2>()
+            .map_or(0, |w| u32::from(f.endianness.u16(*w))),
+        _ => 0,
+    }
+}
+
+/// Reads the header of the next block without consuming it: `Ok(None)` at a clean end of the
+/// input.
+#[inline]
+fn peek_frame<R: Read>(
+    input: &mut Input<R>,
+    section: Endianness,
+    max_block: u32,
+) -> Result<Option<Frame>, Error> {
+    let at = input.offset();
+    let truncated = |got: usize, head: &[u8], needed: usize| {
+        let block = head
+            .first_chunk::<4>()
+            .map_or(BlockType(0), |t| BlockType(section.u32(*t)));
+        let kind = ErrorKind::TruncatedBlock {
+            block,
+            needed: needed as u64,
+            got: got as u64,
+        };
+        Error::new(kind, at)
+    };
+    let mut want = block::HEADER_LEN;
+    loop {
+        match input.peek(want) {
+            Ok(head) => {
+                if want == block::HEADER_LEN && head.starts_with(&block::SHB_MAGIC) {
+                    want = block::SHB_PREFIX_LEN;
+                    continue;
+                }
+                return block::frame(head, section, max_block)
+                    .map(Some)
+                    .map_err(|k| Error::new(k, at));
+            }
+            Err(Short::Eof { got: 0 }) => return Ok(None),
+            Err(Short::Eof { got }) => {
+                let head = input.peek(got).unwrap_or_default().to_vec();
+                return Err(truncated(got, &head, want));
+            }
+            Err(Short::Io(e)) => return Err(Error::new(ErrorKind::Io(e), at)),
+        }
+    }
+}
+
+/// Consumes the block `f` announces and returns its body (trailer checked).
+#[inline]
+fn take_block<'a, R: Read>(input: &'a mut Input<R>, f: &Frame) -> Result<&'a [u8], Error> {
+    let at = input.offset();
+    match input.take(f.padded) {
+        Ok(bytes) => block::body(bytes, f).map_err(|k| Error::new(k, at)),
+        Err(Short::Eof { got }) => {
+            let kind = ErrorKind::TruncatedBlock {
+                block: f.block_type,
+                needed: f.padded as u64,
+                got: got as u64,
+            };
+            Err(Error::new(kind, at))
+        }
+        Err(Short::Io(e)) => Err(Error::new(ErrorKind::Io(e), at)),
+    }
+}
+
+/// Consumes a block whose body nobody needs, without buffering it (a pointer bump in memory;
+/// read and dropped from a stream); its trailer is still checked.
+fn skip_block<R: Read>(input: &mut Input<R>, f: &Frame) -> Result<(), Error> {
+    let at = input.offset();
+    let to_trailer = f.padded.saturating_sub(4);
+    let io = |e| Error::new(ErrorKind::Io(e), at);
+    let skipped = input.skip(to_trailer as u64).map_err(io)?;
+    let trailer = match input.take(4) {
+        Ok(t) if skipped == to_trailer as u64 => t.first_chunk::<4>().copied(),
+        Ok(_) => None,
+        Err(Short::Io(e)) => return Err(io(e)),
+        Err(Short::Eof { .. }) => None,
+    };
+    let Some(trailer) = trailer else {
+        let got = input.offset().saturating_sub(at);
+        let kind = ErrorKind::TruncatedBlock {
+            block: f.block_type,
+            needed: f.padded as u64,
+            got,
+        };
+        return Err(Error::new(kind, at));
+    };
+    let trailing = f.endianness.u32(trailer);
+    if trailing != f.len {
+        let kind = ErrorKind::TrailerMismatch {
+            block: f.block_type,
+            leading: f.len,
+            trailing,
+        };
+        return Err(Error::new(kind, at));
+    }
+    Ok(())
+}
+
+/// Whether the reader's state depends on blocks of this type.
+fn updates_state(t: BlockType) -> bool {
+    matches!(
+        t,
+        BlockType::SECTION_HEADER
+            | BlockType::INTERFACE_DESCRIPTION
+            | BlockType::INTERFACE_STATISTICS
+    )
+}
+
+/// A pcapng file reader: one packet per [`Reader::next`], or one block per
+/// [`Reader::next_block`], with the current section and its interfaces at hand.
+///
+/// See the [module documentation](super) for what is read and how it differs from libpcap.
+pub struct Reader<R> {
+    input: Input<R>,
+    st: State,
+    /// The first section header's body, until [`Reader::next_block`] has returned it.
+    first_shb: Vec<u8>,
+    pending_shb: bool,
+    current: PacketHeader,
+    scratch: Vec<u8>,
+    truncate_to: Option<Precision>,
+    packets: u64,
+    done: bool,
+}
+
+impl<R> std::fmt::Debug for Reader<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("pcapng::Reader")
+            .field("section", &self.st.section_index)
+            .field("endianness", &self.st.section.endianness)
+            .field("interfaces", &self.st.interfaces.len())
+            .field("offset", &self.input.offset())
+            .field("packets", &self.packets)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R: Read> Reader<R> {
+    /// Reads the first section header from `reader` (and looks ahead for the first interface);
+    /// packets follow with [`Reader::next`]. The reader is read in large chunks and needs no
+    /// buffering of its own.
+    pub fn new(reader: R) -> Result<Reader<R>, Error> {
+        Reader::from_input(Input::from_reader(reader))
+    }
+
+    /// A reader over a whole file held in memory.
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<Reader<R>, Error> {
+        Reader::from_input(Input::from_memory(Memory::Vec(bytes)))
+    }
+
+    pub(crate) fn from_input(mut input: Input<R>) -> Result<Reader<R>, Error> {
+        let f = match input.peek(block::SHB_PREFIX_LEN) {
+            Ok(head) => {
+                if !head.starts_with(&block::SHB_MAGIC) {
+                    let magic = head.first_chunk::<4>().copied().unwrap_or_default();
+                    return Err(Error::new(ErrorKind::UnknownFormat(magic), 0));
+                }
+                block::frame(head, Endianness::NATIVE, limits::MAX_BLOCK_LEN)
+                    .map_err(|k| Error::new(k, 0))?
+            }
+            Err(Short::Eof { got }) => {
+                let kind = ErrorKind::TruncatedFileHeader {
+                    needed: block::SHB_PREFIX_LEN as u64,
+                    got: got as u64,
+                };
+                return Err(Error::new(kind, 0));
+            }
+            Err(Short::Io(e)) => return Err(Error::new(ErrorKind::Io(e), 0)),
+        };
+        let body = take_block(&mut input, &f)?;
+        let section = section_header(body, f.endianness, 0)?;
+        let first_shb = body.to_vec();
+        let mut st = State::new(section, first_shb.len());
+        st.first = look_ahead(&mut input, &st)?;
+        Ok(Reader {
+            input,
+            st,
+            first_shb,
+            pending_shb: true,
+            current: PacketHeader::new(Timestamp::EPOCH, 0, 0, Linktype::NULL),
+            scratch: Vec::new(),
+            truncate_to: None,
+            packets: 0,
+            done: false,
+        })
+    }
+
+    /// The next packet; `Ok(None)` at the end of the file. Blocks other than packets update
+    /// the reader's state (sections, interfaces, statistics) and are otherwise skipped.
+    ///
+    /// After an error, every later call returns `Ok(None)`.
+    #[allow(clippy::should_implement_trait)]
+    #[inline]
+    pub fn next(&mut self) -> Result<Option<Packet<'_>>, Error> {
+        Ok(self.next_with_options()?.map(|(p, _)| p))
+    }
+
+    /// The next packet and its options, which are parsed only if iterated (decode them with
+    /// [`PacketOptions::parse`](super::PacketOptions::parse)). A simple packet block has none.
+    pub fn next_with_options(&mut self) -> Result<Option<(Packet<'_>, Options<'_>)>, Error> {
+        if self.done {
+            return Ok(None);
+        }
+        if self.pending_shb {
+            self.pending_shb = false;
+            self.first_shb = Vec::new();
+        }
+        // Blocks before the next packet: state only. The packet's bytes are taken after the
+        // loop, so that the borrow returned does not span iterations.
+        let f = loop {
+            let f = match peek_frame(
+                &mut self.input,
+                self.st.section.endianness,
+                self.st.max_block,
+            ) {
+                Ok(Some(f)) => f,
+                Ok(None) => {
+                    self.done = true;
+                    return Ok(None);
+                }
+                Err(e) => {
+                    self.done = true;
+                    return Err(e);
+                }
+            };
+            if f.block_type.is_packet() {
+                break f;
+            }
+            let at = self.input.offset();
+            let applied = if updates_state(f.block_type) {
+                take_block(&mut self.input, &f).and_then(|b| self.st.apply(&f, b, at))
+            } else {
+                skip_block(&mut self.input, &f)
+            };
+            if let Err(e) = applied {
+                self.done = true;
+                return Err(e);
+            }
+        };
+        let at = self.input.offset();
+        let built = take_block(&mut self.input, &f).and_then(|b| self.st.packet(&f, b, at));
+        let (mut header, mut data, options) = match built {
+            Ok(p) => p,
+            Err(e) => {
+                self.done = true;
+                return Err(e);
+            }
+        };
+        if let Some(p) = self.truncate_to {
+            header.ts = header.ts.truncate(p);
+        }
+        if fixup::needed(header.linktype(), self.st.swapped) {
+            self.scratch.clear();
+            self.scratch.extend_from_slice(data);
+            fixup::apply(
+                header.linktype(),
+                self.st.swapped,
+                &mut header.len,
+                &mut self.scratch,
+            );
+            data = &self.scratch;
+        }
+        self.current = header;
+        self.packets = self.packets.saturating_add(1);
+        Ok(Some((
+            Packet {
+                header: &self.current,
+                data,
+            },
+            options,
+        )))
+    }
+
+    /// The next block of any type, as stored, updating the reader's state as
+    /// [`Reader::next`] does (the first call returns the section header read at open).
+    /// `Ok(None)` at the end of the file.
+    ///
+    /// Errors in what the reader needs (framing, section headers, interface descriptions,
+    /// packet blocks) end the file: later calls return `Ok(None)`. An error in the fixed
+    /// fields of a block the reader does not need (name resolution, statistics, decryption
+    /// secrets, custom) is returned for that block alone, and the next call reads on.
+    ///
+    /// Packet data is returned as stored, without the post-processing [`Reader::next`]
+    /// applies for a few link types.
+    pub fn next_block(&mut self) -> Result<Option<Block<'_>>, Error> {
+        if self.done {
+            return Ok(None);
+        }
+        if self.pending_shb {
+            self.pending_shb = false;
+            let e = self.st.section.endianness;
+            let b = Body::new(&self.first_shb, e, BlockType::SECTION_HEADER, 0);
+            return SectionHeader::parse(b).map(|s| Some(Block::SectionHeader(s)));
+        }
+        if !self.first_shb.is_empty() {
+            self.first_shb = Vec::new();
+        }
+        let f = match peek_frame(
+            &mut self.input,
+            self.st.section.endianness,
+            self.st.max_block,
+        ) {
+            Ok(Some(f)) => f,
+            Ok(None) => {
+                self.done = true;
+                return Ok(None);
+            }
+            Err(e) => {
+                self.done = true;
+                return Err(e);
+            }
+        };
+        let at = self.input.offset();
+        let body = match take_block(&mut self.input, &f) {
+            Ok(b) => b,
+            Err(e) => {
+                self.done = true;
+                return Err(e);
+            }
+        };
+        let checked = if f.block_type.is_packet() {
+            self.st.packet(&f, body, at).map(|_| ())
+        } else {
+            self.st.apply(&f, body, at)
+        };
+        if let Err(e) = checked {
+            self.done = true;
+            return Err(e);
+        }
+        if f.block_type.is_packet() {
+            self.packets = self.packets.saturating_add(1);
+        }
+        Block::parse(f.block_type, body, f.endianness, at).map(Some)
+    }
+
+    /// The link type of the file's first interface, as libpcap's `pcap_datalink` reports it;
+    /// `None` while no interface has been seen (the reader looks ahead for it at open). Each
+    /// packet's header carries its own interface's link type.
+    pub fn linktype(&self) -> Option<Linktype> {
+        self.st.first.map(|f| f.linktype)
+    }
+
+    /// The snapshot length of the file's first interface as libpcap's `pcap_snapshot`
+    /// reports it (0 or above `i32::MAX`: the link type's maximum).
+    pub fn snaplen(&self) -> Option<u32> {
+        self.st.first.map(|f| f.snaplen)
+    }
+
+    /// Resolution of the first interface's time stamps (microseconds when none is known;
+    /// nanoseconds for anything finer than a microsecond).
+    pub fn precision(&self) -> Precision {
+        self.st.first.map_or(Precision::Micro, |f| f.precision)
+    }
+
+    /// Truncates delivered time stamps to microseconds (`Some(Precision::Micro)`), as libpcap
+    /// does when a file is opened with microsecond precision, or stops doing so.
+    pub fn set_precision(&mut self, precision: Option<Precision>) {
+        self.truncate_to = precision;
+    }
+
+    /// `(major, minor)` version of the current section.
+    pub fn version(&self) -> (u16, u16) {
+        self.st.section.version
+    }
+
+    /// Byte order of the current section.
+    pub fn endianness(&self) -> Endianness {
+        self.st.section.endianness
+    }
+
+    /// The current section (its header's fields and options).
+    pub fn section(&self) -> &Section {
+        &self.st.section
+    }
+
+    /// The number of the current section, counting from 0.
+    pub fn section_index(&self) -> u32 {
+        self.st.section_index
+    }
+
+    /// The interfaces of the current section described so far, by id.
+    pub fn interfaces(&self) -> impl ExactSizeIterator<Item = &Interface> + '_ {
+        self.st.interfaces.iter().map(|i| &i.info)
+    }
+
+    /// Interface `id` of the current section.
+    pub fn interface(&self, id: u32) -> Option<&Interface> {
+        let i = usize::try_from(id).ok()?;
+        self.st.interfaces.get(i).map(|i| &i.info)
+    }
+
+    /// The latest statistics read for interface `id` of the current section.
+    pub fn statistics(&self, id: u32) -> Option<&Statistics> {
+        let i = usize::try_from(id).ok()?;
+        self.st.interfaces.get(i).and_then(|i| i.stats.as_ref())
+    }
+
+    /// Packets read so far.
+    pub fn packets(&self) -> u64 {
+        self.packets
+    }
+
+    /// Byte offset of the next block.
+    pub fn offset(&self) -> u64 {
+        self.input.offset()
+    }
+
+    /// The underlying reader, when reading from a stream.
+    pub fn into_inner(self) -> Option<R> {
+        self.input.into_reader()
+    }
+}
+
+/// Finds the first interface description without consuming anything, as libpcap reads up to
+/// it at open. Errors before it are errors at open (libpcap refuses such files too); the end
+/// of the input, or more than [`limits::MAX_LOOKAHEAD`] bytes without one, is not an error.
+fn look_ahead<R: Read>(input: &mut Input<R>, st: &State) -> Result<Option<First>, Error> {
+    let base = input.offset();
+    let mut e = st.section.endianness;
+    let mut at: usize = 0;
+    while at <= limits::MAX_LOOKAHEAD {
+        let here = base.saturating_add(at as u64);
+        let window = |input: &mut Input<R>, n: usize| -> Result<Option<Vec<u8>>, Error> {
+            let end = at.saturating_add(n);
+            match input.peek(end) {
+                Ok(w) => Ok(w.get(at..end).map(<[u8]>::to_vec)),
+                Err(Short::Eof { got }) if got == at => Ok(None),
+                Err(Short::Eof { got }) => {
+                    let kind = ErrorKind::TruncatedBlock {
+                        block: BlockType(0),
+                        needed: n as u64,
+                        got: got.saturating_sub(at) as u64,
+                    };
+                    Err(Error::new(kind, here))
+                }
+                Err(Short::Io(err)) => Err(Error::new(ErrorKind::Io(err), here)),
+            }
+        };
+        let Some(mut head) = window(input, block::HEADER_LEN)? else {
+            return Ok(None);
+        };
+        if head.starts_with(&block::SHB_MAGIC) {
+            head = window(input, block::SHB_PREFIX_LEN)?.unwrap_or_default();
+        }
+        let f = block::frame(&head, e, st.max_block).map_err(|k| Error::new(k, here))?;
+        let end = at.saturating_add(f.padded);
+        let bytes = match input.peek(end) {
+            Ok(w) => w.get(at..end).unwrap_or_default(),
+            Err(Short::Eof { got }) => {
+                let kind = ErrorKind::TruncatedBlock {
+                    block: f.block_type,
+                    needed: f.padded as u64,
+                    got: got.saturating_sub(at) as u64,
+                };
+                return Err(Error::new(kind, here));
+            }
+            Err(Short::Io(err)) => return Err(Error::new(ErrorKind::Io(err), here)),
+        };
+        let body = block::body(bytes, &f).map_err(|k| Error::new(k, here))?;
+        match f.block_type {
+            BlockType::SECTION_HEADER => e = section_header(body, f.endianness, here)?.endianness,
+            BlockType::INTERFACE_DESCRIPTION => {
+                return Ok(Some(First::of(&interface(body, e, here)?)));
+            }
+            t if t.is_packet() => {
+                return Err(unknown_interface(packet_interface(&f, body), 0, here));
+            }
+            _ => {}
+        }
+        at = end;
+    }
+    Ok(None)
+}
