@@ -343,7 +343,7 @@ fn check_file(shared: &Path, name: &str, tally: &mut Tally) {
         return;
     }
     let (linktype, snaplen, _) = match &ours.opened {
-        Ok(o) => o.clone(),
+        Ok(o) => *o,
         Err(e) => return fail(format!("libpcap opens it, ferrocap does not: {e}")),
     };
     let want_lt: u32 = golden.meta["linktype"].parse().unwrap();

@@ -457,7 +457,7 @@ mod tests {
         );
         // 10^-12 truncates, 10^-3 scales up; offsets add (also negative).
         let pico = TsResolution::decimal(12).unwrap();
-        assert_eq!(pico.timestamp(1_000_000_000_999, 5), Timestamp::new(6, 1));
+        assert_eq!(pico.timestamp(1_000_000_001_999, 5), Timestamp::new(6, 1));
         let milli = TsResolution::decimal(3).unwrap();
         assert_eq!(milli.timestamp(1_234, -10), Timestamp::new(-9, 234_000_000));
         // 2^-63: no overflow in the fraction.

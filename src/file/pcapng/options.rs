@@ -173,8 +173,15 @@ impl<'a> Opt<'a> {
     }
 }
 
-/// A lazily parsed option list (see the [module documentation](self)). Copying it is free;
-/// iterating yields each option, or one error if the list is malformed.
+/// A lazily parsed option list. Copying it is free; iterating yields each option, or one
+/// error if the list is malformed.
+///
+/// Each option is a 16-bit code, a 16-bit length and that many bytes of value, padded with
+/// zeros to a multiple of 4; the list ends at an `opt_endofopt` (code 0, length 0) or at the
+/// end of the block. Nothing is parsed until the list is iterated, and iterating never
+/// allocates. A malformed list (an option header cut short, a value running past the end of
+/// its block, an end marker with a length) yields one error, then nothing. Codes mean
+/// different things in different blocks: see [`OptionCode`].
 #[derive(Clone, Copy, Debug)]
 pub struct Options<'a> {
     bytes: &'a [u8],
@@ -241,7 +248,8 @@ impl<'a> Options<'a> {
 
     /// Checks the whole list, returning the first error.
     pub fn validate(&self) -> Result<(), Error> {
-        self.map(|r| r.map(|_| ())).collect()
+        let mut all = *self;
+        all.try_for_each(|r| r.map(|_| ()))
     }
 
     fn fail(&mut self, what: &'static str) -> Option<Result<Opt<'a>, Error>> {

@@ -257,6 +257,7 @@ impl PacketOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::file::BlockType;
 
     fn epb(e: Endianness, caplen: u32, data: &[u8], opts: &PacketOptions) -> Vec<u8> {
         let mut body = Vec::new();

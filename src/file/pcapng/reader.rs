@@ -730,3 +730,641 @@ fn look_ahead<R: Read>(input: &mut Input<R>, st: &State) -> Result<Option<First>
     }
     Ok(None)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::file::pcapng::fixtures::File;
+    use crate::file::pcapng::{Block, OptionCode, PacketOptions, TsResolution};
+    use crate::packet::{Direction, OwnedPacket};
+
+    const BOTH: [Endianness; 2] = [Endianness::Little, Endianness::Big];
+
+    /// Whether an error is of the expected kind.
+    type KindCheck = fn(&ErrorKind) -> bool;
+
+    fn open(f: &File) -> Result<Reader<&'static [u8]>, Error> {
+        Reader::from_bytes(f.bytes())
+    }
+
+    fn all(r: &mut Reader<impl Read>) -> (Vec<OwnedPacket>, Result<(), Error>) {
+        let mut out = Vec::new();
+        loop {
+            match r.next() {
+                Ok(Some(p)) => out.push(p.to_owned()),
+                Ok(None) => return (out, Ok(())),
+                Err(e) => {
+                    assert!(
+                        matches!(r.next(), Ok(None)),
+                        "a failed reader stays finished"
+                    );
+                    return (out, Err(e));
+                }
+            }
+        }
+    }
+
+    /// A reader that hands out at most 5 bytes per call.
+    struct Dribble(Vec<u8>, usize);
+    impl Read for Dribble {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            let rest = self.0.get(self.1..).unwrap_or_default();
+            let n = rest.len().min(out.len()).min(5);
+            out[..n].copy_from_slice(&rest[..n]);
+            self.1 += n;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn packets_and_metadata_in_both_orders() {
+        for e in BOTH {
+            let flags = e.put_u32(0x21);
+            let f = File::empty()
+                .shb(e, (1, 0), u64::MAX, &[(2, b"box"), (1, b"hello")])
+                .idb(1, 96, &[(2, b"eth0"), (9, &[9])])
+                .idb(12, 0, &[])
+                .epb(
+                    0,
+                    1_500_000_000_123_456_789,
+                    b"abcde",
+                    60,
+                    &[(2, &flags), (1, b"c1")],
+                )
+                .epb(1, 2_000_000, b"xyz", 3, &[]);
+            let mut r = open(&f).unwrap();
+            assert_eq!(r.linktype(), Some(Linktype::EN10MB));
+            assert_eq!(r.snaplen(), Some(96));
+            assert_eq!(r.precision(), Precision::Nano);
+            assert_eq!(r.version(), (1, 0));
+            assert_eq!(r.endianness(), e);
+            assert_eq!(r.section().hardware.as_deref(), Some("box"));
+            assert_eq!(r.section().comments, ["hello"]);
+            {
+                let (p, opts) = r.next_with_options().unwrap().unwrap();
+                assert_eq!(p.header.ts, Timestamp::new(1_500_000_000, 123_456_789));
+                assert_eq!((p.header.caplen, p.header.len), (5, 60));
+                assert_eq!(p.data, b"abcde");
+                assert_eq!(p.header.interface_id(), 0);
+                assert_eq!(p.header.linktype(), Linktype::EN10MB);
+                assert_eq!(p.header.flags(), Some(0x21));
+                assert_eq!(p.header.direction(), Some(Direction::In));
+                let opts = PacketOptions::parse(opts).unwrap();
+                assert_eq!(opts.comments, ["c1"]);
+                assert_eq!(opts.flags, Some(0x21));
+            }
+            let p = r.next().unwrap().unwrap();
+            // Stored 12 (raw IP's BSD value) reads as LINKTYPE_RAW, like libpcap.
+            assert_eq!(p.header.linktype(), Linktype::RAW);
+            assert_eq!(p.header.interface_id(), 1);
+            assert_eq!(p.header.ts, Timestamp::new(2, 0));
+            assert_eq!(p.header.flags(), None);
+            assert!(r.next().unwrap().is_none());
+            assert_eq!(r.packets(), 2);
+            assert_eq!(r.interfaces().len(), 2);
+            assert_eq!(r.interface(0).unwrap().name.as_deref(), Some("eth0"));
+            assert_eq!(r.interface(1).unwrap().linktype, Linktype(12));
+            assert!(r.interface(2).is_none());
+        }
+    }
+
+    #[test]
+    fn sections_restart_interfaces_and_may_change_byte_order() {
+        for e in BOTH {
+            let other = if e == Endianness::Little {
+                Endianness::Big
+            } else {
+                Endianness::Little
+            };
+            let f = File::new(e)
+                .idb(1, 0, &[])
+                .epb(0, 1, b"one", 3, &[])
+                .shb(other, (1, 2), 0, &[])
+                .idb(113, 64, &[(9, &[3])])
+                .epb(0, 1_234, b"two", 3, &[]);
+            let at = f.len();
+            let f = f.epb(1, 0, b"bad", 3, &[]);
+            let mut r = open(&f).unwrap();
+            let (pkts, end) = all(&mut r);
+            assert_eq!(pkts.len(), 2);
+            assert_eq!(pkts[1].header.linktype(), Linktype::LINUX_SLL);
+            assert_eq!(pkts[1].header.interface_id(), 0);
+            assert_eq!(pkts[1].header.ts, Timestamp::new(1, 234_000_000));
+            let err = end.unwrap_err();
+            assert_eq!(err.offset(), at);
+            assert!(matches!(
+                err.kind(),
+                ErrorKind::UnknownInterface { id: 1, count: 1 }
+            ));
+            assert_eq!(r.section_index(), 1);
+            assert_eq!(r.endianness(), other);
+            assert_eq!(r.version(), (1, 2));
+            assert_eq!(r.section().section_length, Some(0));
+            // libpcap's view stays the first interface's.
+            assert_eq!(r.linktype(), Some(Linktype::EN10MB));
+            assert_eq!(r.snaplen(), Some(262_144));
+        }
+    }
+
+    #[test]
+    fn simple_packets() {
+        for e in BOTH {
+            let off = e.put_u64(100);
+            let f = File::new(e)
+                .idb(1, 4, &[(14, &off)])
+                .spb(10, b"abcd")
+                .spb(2, b"xy")
+                .shb(e, (1, 0), u64::MAX, &[]);
+            let at = f.len();
+            let f = f.spb(1, b"z");
+            let (pkts, end) = all(&mut open(&f).unwrap());
+            assert_eq!(pkts.len(), 2);
+            assert_eq!(pkts[0].data, b"abcd");
+            assert_eq!((pkts[0].header.caplen, pkts[0].header.len), (4, 10));
+            // No time stamp: libpcap gives 0 units, i.e. the offset.
+            assert_eq!(pkts[0].header.ts, Timestamp::new(100, 0));
+            assert_eq!(pkts[1].data, b"xy");
+            let err = end.unwrap_err();
+            assert_eq!(err.offset(), at);
+            assert!(matches!(
+                err.kind(),
+                ErrorKind::UnknownInterface { id: 0, count: 0 }
+            ));
+        }
+    }
+
+    #[test]
+    fn simple_packet_snaplen_and_surplus() {
+        let e = Endianness::Little;
+        // Snapshot length 0 means the link type's maximum; surplus in an aligned block is
+        // ignored as libpcap ignores it.
+        let f = File::new(e)
+            .idb(1, 0, &[])
+            .spb(3, b"abcdefgh")
+            .spb(8, b"abc");
+        let (pkts, end) = all(&mut open(&f).unwrap());
+        end.unwrap();
+        assert_eq!(pkts[0].data, b"abc");
+        // Fewer bytes stored than the packet's length: what is there.
+        assert_eq!(pkts[1].data, b"abc\0");
+        assert_eq!(pkts[1].header.caplen, 4);
+    }
+
+    #[test]
+    fn obsolete_packet_blocks() {
+        for e in BOTH {
+            let f = File::new(e)
+                .idb(1, 0, &[(9, &[3])])
+                .pb(0, 7, 5_250, b"pkt", 40);
+            let mut r = open(&f).unwrap();
+            let p = r.next().unwrap().unwrap();
+            assert_eq!(p.data, b"pkt");
+            assert_eq!(p.header.ts, Timestamp::new(5, 250_000_000));
+            assert_eq!(p.header.flags(), Some(2));
+            assert_eq!(p.header.direction(), Some(Direction::Out));
+            let mut r = open(&f).unwrap();
+            let kinds: Vec<BlockType> =
+                std::iter::from_fn(|| r.next_block().unwrap().map(|b| b.block_type())).collect();
+            assert_eq!(kinds.last(), Some(&BlockType::PACKET));
+        }
+    }
+
+    #[test]
+    fn time_stamp_resolutions_and_offsets() {
+        let e = Endianness::Big;
+        let neg = e.put_u64(-10i64 as u64);
+        let f = File::new(e)
+            .idb(1, 0, &[(9, &[0x88]), (14, &neg)])
+            .epb(0, (1_519_128_000 << 8) + 50, b"", 0, &[])
+            .idb(1, 0, &[(9, &[0])])
+            .epb(1, 7, b"", 0, &[]);
+        let mut r = open(&f).unwrap();
+        assert_eq!(r.precision(), Precision::Micro);
+        let p = r.next().unwrap().unwrap();
+        assert_eq!(p.header.ts, Timestamp::new(1_519_127_990, 195_312_500));
+        assert_eq!(r.next().unwrap().unwrap().header.ts, Timestamp::new(7, 0));
+        assert_eq!(
+            r.interface(0).unwrap().tsresol,
+            TsResolution::binary(8).unwrap()
+        );
+    }
+
+    #[test]
+    fn truncating_to_microseconds() {
+        let f = File::new(Endianness::Little).idb(1, 0, &[(9, &[9])]).epb(
+            0,
+            1_000_001_999,
+            b"",
+            0,
+            &[],
+        );
+        let mut r = open(&f).unwrap();
+        r.set_precision(Some(Precision::Micro));
+        assert_eq!(
+            r.next().unwrap().unwrap().header.ts,
+            Timestamp::new(1, 1_000)
+        );
+    }
+
+    fn with_other_blocks(e: Endianness) -> File {
+        let recv = e.put_u64(42);
+        let mut nrb = Vec::new();
+        nrb.extend_from_slice(&e.put_u16(1));
+        nrb.extend_from_slice(&e.put_u16(8));
+        nrb.extend_from_slice(&[10, 0, 0, 1, b'h', b'o', b's', 0, 0, 0, 0, 0]);
+        let mut cb = e.put_u32(32473).to_vec();
+        cb.extend_from_slice(&[1, 2, 3, 4]);
+        let mut dsb = e.put_u32(0x544c_534b).to_vec();
+        dsb.extend_from_slice(&[0, 0, 0, 0]);
+        File::new(e)
+            .block(4, &nrb)
+            .block(0x0BAD, &cb)
+            .idb(1, 0, &[])
+            .epb(0, 1, b"a", 1, &[])
+            .isb(0, 5, &[(4, &recv)])
+            .block(0x0A, &dsb)
+            .block(0x4000_0BAD, &e.put_u32(1))
+            .block(0x8000_0001, &[9, 9, 9, 9])
+            .isb(7, 5, &[])
+            .epb(0, 2, b"b", 1, &[])
+    }
+
+    #[test]
+    fn other_blocks_are_skipped_by_next() {
+        for e in BOTH {
+            let f = with_other_blocks(e);
+            let mut r = open(&f).unwrap();
+            // Found by looking ahead past the name resolution and custom blocks.
+            assert_eq!(r.linktype(), Some(Linktype::EN10MB));
+            let (pkts, end) = all(&mut r);
+            end.unwrap();
+            assert_eq!(pkts.len(), 2);
+            let stats = r.statistics(0).unwrap();
+            assert_eq!(stats.received, Some(42));
+            assert_eq!(stats.timestamp, Timestamp::new(0, 5_000));
+            assert!(r.statistics(7).is_none());
+            // Streamed in tiny pieces: the same.
+            let mut s = Reader::new(Dribble(f.bytes(), 0)).unwrap();
+            let (spkts, send) = all(&mut s);
+            send.unwrap();
+            assert_eq!(spkts, pkts);
+            assert!(s.into_inner().is_some());
+        }
+    }
+
+    #[test]
+    fn next_block_returns_every_block() {
+        for e in BOTH {
+            let f = with_other_blocks(e);
+            let mut r = open(&f).unwrap();
+            let mut seen = Vec::new();
+            while let Some(b) = r.next_block().unwrap() {
+                match b {
+                    Block::SectionHeader(s) => assert_eq!(s.endianness, e),
+                    Block::NameResolution(n) => {
+                        let rec = n.records().next().unwrap().unwrap();
+                        assert_eq!(rec.address().unwrap().to_string(), "10.0.0.1");
+                        assert_eq!(rec.names().collect::<Vec<_>>(), ["hos"]);
+                    }
+                    Block::Custom(c) => assert!(c.pen == 32473 || c.pen == 1),
+                    Block::EnhancedPacket(p) => assert_eq!(p.data.len(), 1),
+                    Block::InterfaceStatistics(s) => {
+                        let recv = s.options.find(OptionCode::ISB_IFRECV);
+                        assert!(s.interface_id == 7 || recv.unwrap().as_u64() == Some(42));
+                    }
+                    Block::DecryptionSecrets(d) => assert_eq!(d.secrets_type, 0x544c_534b),
+                    Block::Unknown(u) => assert_eq!(u.body, &[9, 9, 9, 9]),
+                    _ => {}
+                }
+                seen.push(b.block_type().0);
+            }
+            assert_eq!(
+                seen,
+                [
+                    0x0A0D_0D0A,
+                    4,
+                    0xBAD,
+                    1,
+                    6,
+                    5,
+                    0xA,
+                    0x4000_0BAD,
+                    0x8000_0001,
+                    5,
+                    6
+                ]
+            );
+            assert_eq!(r.packets(), 2);
+        }
+    }
+
+    #[test]
+    fn bad_other_blocks_are_reported_then_skipped() {
+        let e = Endianness::Little;
+        let f = File::new(e)
+            .idb(1, 0, &[])
+            .block(0x0A, &[1, 0, 0, 0])
+            .epb(0, 1, b"a", 1, &[]);
+        let mut r = open(&f).unwrap();
+        assert!(matches!(r.next_block(), Ok(Some(Block::SectionHeader(_)))));
+        assert!(matches!(
+            r.next_block(),
+            Ok(Some(Block::InterfaceDescription(_)))
+        ));
+        assert!(r.next_block().is_err());
+        assert!(matches!(r.next_block(), Ok(Some(Block::EnhancedPacket(_)))));
+        // next() does not look inside blocks it does not need.
+        let (pkts, end) = all(&mut open(&f).unwrap());
+        assert_eq!((pkts.len(), end.is_ok()), (1, true));
+    }
+
+    #[test]
+    fn no_interface_is_an_empty_capture() {
+        for f in [
+            File::new(Endianness::Big),
+            File::new(Endianness::Little).block(0xBAD, &[0, 0, 0, 1]),
+        ] {
+            let mut r = open(&f).unwrap();
+            assert_eq!(r.linktype(), None);
+            assert_eq!(r.snaplen(), None);
+            assert_eq!(r.precision(), Precision::Micro);
+            assert!(r.next().unwrap().is_none());
+            let mut r = open(&f).unwrap();
+            assert!(matches!(r.next_block(), Ok(Some(Block::SectionHeader(_)))));
+        }
+    }
+
+    #[test]
+    fn zero_and_garbage_section_lengths_are_ignored() {
+        for len in [0, 12, 0x3030_3030_3030_3030] {
+            let f = File::empty()
+                .shb(Endianness::Little, (1, 0), len, &[])
+                .idb(1, 0, &[])
+                .epb(0, 0, b"x", 1, &[]);
+            let (pkts, end) = all(&mut open(&f).unwrap());
+            assert_eq!((pkts.len(), end.is_ok()), (1, true));
+        }
+    }
+
+    #[test]
+    fn unpadded_lengths_are_rounded_up() {
+        // An NTAR-style packet block: stored length 110 (no padding counted), 112 written.
+        let e = Endianness::Little;
+        let f = File::new(e).idb(1, 0, &[]);
+        let mut pb = Vec::new();
+        pb.extend_from_slice(&e.put_u32(2));
+        pb.extend_from_slice(&e.put_u32(110));
+        pb.extend_from_slice(&[0; 4]);
+        pb.extend_from_slice(&e.put_u64(0));
+        pb.extend_from_slice(&e.put_u32(78));
+        pb.extend_from_slice(&e.put_u32(78));
+        pb.extend_from_slice(&[0xab; 78]);
+        pb.extend_from_slice(&[0, 0]);
+        pb.extend_from_slice(&e.put_u32(110));
+        let good = File::new(e).idb(1, 0, &[]).raw(&pb).raw(&pb);
+        let (pkts, end) = all(&mut open(&good).unwrap());
+        end.unwrap();
+        assert_eq!(pkts.len(), 2);
+        assert_eq!(pkts[1].data, [0xab; 78]);
+        // A simple packet block of unrounded length with more than its packet: an error.
+        let mut spb = Vec::new();
+        spb.extend_from_slice(&e.put_u32(3));
+        spb.extend_from_slice(&e.put_u32(23));
+        spb.extend_from_slice(&e.put_u32(100));
+        spb.extend_from_slice(&[1; 7]);
+        spb.push(0);
+        spb.extend_from_slice(&e.put_u32(23));
+        let at = f.len();
+        let bad = File::new(e).idb(1, 4, &[]).raw(&spb);
+        let (pkts, end) = all(&mut open(&bad).unwrap());
+        assert!(pkts.is_empty());
+        assert_eq!(end.unwrap_err().offset(), at);
+    }
+
+    #[test]
+    fn damaged_files_keep_earlier_packets() {
+        let e = Endianness::Little;
+        let base = || File::new(e).idb(1, 0, &[]).epb(0, 0, b"ok", 2, &[]);
+        let at = base().len();
+        let mut bad_trailer = base().epb(0, 0, b"no", 2, &[]).bytes();
+        let n = bad_trailer.len();
+        bad_trailer[n - 4] ^= 0xff;
+        let long_opt = {
+            let mut b = File::new(e).bytes();
+            let mut idb = File::new(e).idb(1, 0, &[(2, b"eth0")]).bytes()[28..].to_vec();
+            idb[18] = 40; // if_name claims 40 bytes
+            b.extend_from_slice(&idb);
+            b
+        };
+        let mut cases: Vec<(Vec<u8>, u64, KindCheck)> = vec![
+            (bad_trailer, at, |k| {
+                matches!(k, ErrorKind::TrailerMismatch { .. })
+            }),
+            (base().raw(&[6, 0, 0]).bytes(), at, |k| {
+                matches!(
+                    k,
+                    ErrorKind::TruncatedBlock {
+                        needed: 8,
+                        got: 3,
+                        ..
+                    }
+                )
+            }),
+            (base().raw(&[6, 0, 0, 0, 64, 0, 0, 0, 1]).bytes(), at, |k| {
+                matches!(
+                    k,
+                    ErrorKind::TruncatedBlock {
+                        needed: 64,
+                        got: 9,
+                        ..
+                    }
+                )
+            }),
+            (base().raw(&[6, 0, 0, 0, 8, 0, 0, 0]).bytes(), at, |k| {
+                matches!(k, ErrorKind::BadBlockLength { len: 8, .. })
+            }),
+            (base().raw(&[6, 0, 0, 0, 0, 0, 0, 0x7f]).bytes(), at, |k| {
+                matches!(k, ErrorKind::BadBlockLength { .. })
+            }),
+            (
+                base()
+                    .raw(&[0x0a, 0x0d, 0x0d, 0x0a, 28, 0, 0, 0, 1, 2, 3, 4])
+                    .bytes(),
+                at,
+                |k| matches!(k, ErrorKind::BadByteOrderMagic(0x0102_0304)),
+            ),
+            (base().shb(e, (2, 0), u64::MAX, &[]).bytes(), at, |k| {
+                matches!(
+                    k,
+                    ErrorKind::UnsupportedSectionVersion { major: 2, minor: 0 }
+                )
+            }),
+            (base().shb(e, (1, 1), u64::MAX, &[]).bytes(), at, |k| {
+                matches!(
+                    k,
+                    ErrorKind::UnsupportedSectionVersion { major: 1, minor: 1 }
+                )
+            }),
+            (
+                {
+                    // Captured length beyond the block.
+                    let mut b = base().epb(0, 0, b"1234", 4, &[]).bytes();
+                    let n = b.len();
+                    b[n - 16..n - 12].copy_from_slice(&e.put_u32(5000));
+                    b
+                },
+                at,
+                |k| matches!(k, ErrorKind::Malformed { .. }),
+            ),
+            (base().idb(1, 0, &[(9, &[6, 6])]).bytes(), at, |k| {
+                matches!(k, ErrorKind::Malformed { .. })
+            }),
+        ];
+        cases.push((long_opt, 28, |k| matches!(k, ErrorKind::Malformed { .. })));
+        for (i, (bytes, offset, kind)) in cases.into_iter().enumerate() {
+            let expect_ok = offset > 28;
+            let r = Reader::<&[u8]>::from_bytes(bytes.clone());
+            let mut r = match r {
+                Ok(r) => r,
+                Err(err) => {
+                    assert!(!expect_ok, "case {i}: refused at open: {err}");
+                    assert_eq!(err.offset(), offset, "case {i}");
+                    assert!(kind(err.kind()), "case {i}: {err}");
+                    continue;
+                }
+            };
+            let (pkts, end) = all(&mut r);
+            assert_eq!(pkts.len(), 1, "case {i}");
+            assert_eq!(pkts[0].data, b"ok", "case {i}");
+            let err = end.unwrap_err();
+            assert_eq!(err.offset(), offset, "case {i}: {err}");
+            assert!(kind(err.kind()), "case {i}: {err}");
+            // The same through next_block, and streamed.
+            let mut r = Reader::<&[u8]>::from_bytes(bytes.clone()).unwrap();
+            let end = loop {
+                match r.next_block() {
+                    Ok(Some(_)) => {}
+                    Ok(None) => break None,
+                    Err(e) => break Some(e),
+                }
+            };
+            assert_eq!(end.unwrap().offset(), offset, "case {i}");
+            assert!(r.next_block().unwrap().is_none());
+            let (spkts, send) = all(&mut Reader::new(Dribble(bytes, 0)).unwrap());
+            assert_eq!(spkts, pkts, "case {i}");
+            assert_eq!(send.unwrap_err().offset(), offset, "case {i}");
+        }
+    }
+
+    #[test]
+    fn refused_at_open() {
+        let e = Endianness::Little;
+        let mut bad_trailer = File::new(e).bytes();
+        bad_trailer[24] = 99;
+        let cases: Vec<(Vec<u8>, KindCheck)> = vec![
+            (vec![0x0a, 0x0d, 0x0d], |k| {
+                matches!(k, ErrorKind::TruncatedFileHeader { got: 3, .. })
+            }),
+            (
+                b"\x0a\x0d\x0d\x0a\x1c\0\0\0\x11\x22\x33\x44".to_vec(),
+                |k| matches!(k, ErrorKind::BadByteOrderMagic(_)),
+            ),
+            (File::new(e).bytes()[..20].to_vec(), |k| {
+                matches!(k, ErrorKind::TruncatedBlock { .. })
+            }),
+            (bad_trailer, |k| {
+                matches!(k, ErrorKind::TrailerMismatch { .. })
+            }),
+            (File::empty().shb(e, (1, 1), 0, &[]).bytes(), |k| {
+                matches!(k, ErrorKind::UnsupportedSectionVersion { .. })
+            }),
+            (File::empty().shb(e, (0, 1), 0, &[]).bytes(), |k| {
+                matches!(k, ErrorKind::UnsupportedSectionVersion { .. })
+            }),
+            // Packets before any interface, also after other blocks.
+            (File::new(e).epb(3, 0, b"", 0, &[]).bytes(), |k| {
+                matches!(k, ErrorKind::UnknownInterface { id: 3, count: 0 })
+            }),
+            (
+                File::new(e)
+                    .block(0xBAD, &[0, 0, 0, 1])
+                    .pb(2, 0, 0, b"", 0)
+                    .bytes(),
+                |k| matches!(k, ErrorKind::UnknownInterface { id: 2, count: 0 }),
+            ),
+            // An interface libpcap cannot use, after a second section header.
+            (
+                File::new(e)
+                    .shb(Endianness::Big, (1, 0), 0, &[])
+                    .idb(1, 0, &[(9, &[0xc0])])
+                    .bytes(),
+                |k| matches!(k, ErrorKind::Malformed { .. }),
+            ),
+            (b"\xd4\xc3\xb2\xa1 not pcapng".to_vec(), |k| {
+                matches!(k, ErrorKind::UnknownFormat(_))
+            }),
+        ];
+        for (i, (bytes, kind)) in cases.into_iter().enumerate() {
+            let err = Reader::<&[u8]>::from_bytes(bytes.clone()).unwrap_err();
+            assert!(kind(err.kind()), "case {i}: {err}");
+            let err = Reader::new(Dribble(bytes, 0)).unwrap_err();
+            assert!(kind(err.kind()), "case {i} streamed: {err}");
+        }
+    }
+
+    #[test]
+    fn pseudo_headers_are_fixed_up_per_section_byte_order() {
+        // A SocketCAN frame in a cooked (SLL) capture from a host of the other byte order:
+        // libpcap swaps the CAN id into this host's order.
+        let other = if Endianness::NATIVE == Endianness::Little {
+            Endianness::Big
+        } else {
+            Endianness::Little
+        };
+        let mut frame = vec![0u8; 24];
+        frame[14..16].copy_from_slice(&[0x00, 0x0c]);
+        frame[16..20].copy_from_slice(&[1, 2, 3, 4]);
+        let f = File::new(Endianness::NATIVE)
+            .idb(113, 0, &[])
+            .epb(0, 0, &frame, 24, &[])
+            .shb(other, (1, 0), u64::MAX, &[])
+            .idb(113, 0, &[])
+            .epb(0, 0, &frame, 24, &[]);
+        let (pkts, end) = all(&mut open(&f).unwrap());
+        end.unwrap();
+        assert_eq!(pkts[0].data[16..20], [1, 2, 3, 4]);
+        assert_eq!(pkts[1].data[16..20], [4, 3, 2, 1]);
+        // next_block shows the bytes as stored.
+        let mut r = open(&f).unwrap();
+        let mut stored = Vec::new();
+        while let Some(b) = r.next_block().unwrap() {
+            if let Block::EnhancedPacket(p) = b {
+                stored.push(p.data.to_vec());
+            }
+        }
+        assert_eq!(stored, [frame.clone(), frame]);
+    }
+
+    #[test]
+    fn interface_limit() {
+        let e = Endianness::Little;
+        let mut f = File::new(e);
+        for _ in 0..=limits::MAX_INTERFACES {
+            f = f.idb(1, 0, &[]);
+        }
+        let (pkts, end) = all(&mut open(&f).unwrap());
+        assert!(pkts.is_empty());
+        assert!(matches!(
+            end.unwrap_err().kind(),
+            ErrorKind::LimitExceeded { .. }
+        ));
+    }
+
+    #[test]
+    fn debug_output_names_the_state() {
+        let r = open(&File::new(Endianness::Little).idb(1, 0, &[])).unwrap();
+        let s = format!("{r:?}");
+        assert!(s.contains("pcapng::Reader") && s.contains("offset"), "{s}");
+        assert_eq!(r.offset(), 28);
+    }
+}

@@ -54,9 +54,10 @@ impl<W: Write> Writer<W> {
     /// Starts a new section (which may have another byte order). Interfaces must be added
     /// again; their ids restart at 0.
     pub fn new_section(&mut self, section: &Section) -> Result<(), Error> {
+        let body = section.to_body().map_err(|k| self.error(k))?;
         self.section = section.clone();
         self.interfaces.clear();
-        self.write_section_header()
+        self.block(BlockType::SECTION_HEADER, &body)
     }
 
     fn write_section_header(&mut self) -> Result<(), Error> {
@@ -269,5 +270,228 @@ impl<W: Write> Writer<W> {
         self.out
             .into_inner()
             .map_err(|e| Error::new(ErrorKind::Io(e.into_error()), written))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::file::pcapng::{Block, OptionCode, PacketHash, RawOption, Reader, TsResolution};
+    use crate::linktype::Linktype;
+    use crate::packet::Timestamp;
+    use std::net::{IpAddr, Ipv4Addr};
+
+    fn reader(bytes: Vec<u8>) -> Reader<&'static [u8]> {
+        Reader::from_bytes(bytes).unwrap()
+    }
+
+    fn section(e: Endianness) -> Section {
+        let mut s = Section::new(e);
+        s.hardware = Some("hw".into());
+        s.os = Some("os".into());
+        s.user_application = Some("ferrocap test".into());
+        s.comments = vec!["first".into(), "second".into()];
+        s
+    }
+
+    #[test]
+    fn round_trip_of_every_block_kind() {
+        for e in [Endianness::Little, Endianness::Big] {
+            let mut w = Writer::with_section(Vec::new(), &section(e)).unwrap();
+            let mut eth = Interface::new(Linktype::EN10MB, 128);
+            eth.name = Some("eth0".into());
+            eth.description = Some("uplink".into());
+            eth.filter = Some("tcp port 80".into());
+            eth.os = Some("Linux".into());
+            eth.hardware = Some("NIC".into());
+            eth.fcslen = Some(4);
+            eth.speed = Some(10_000_000_000);
+            eth.mac_address = Some([2, 0, 0, 0, 0, 1]);
+            eth.tsresol = TsResolution::NANO;
+            eth.comments = vec!["if comment".into()];
+            eth.other_options.push(RawOption::new(
+                OptionCode::IF_IPV4ADDR,
+                vec![10, 0, 0, 1, 255, 0, 0, 0],
+            ));
+            let mut slow = Interface::new(Linktype::RAW, 0);
+            slow.tsresol = TsResolution::binary(10).unwrap();
+            slow.tsoffset = -3600;
+            assert_eq!(w.add_interface(&eth).unwrap(), 0);
+            assert_eq!(w.add_interface(&slow).unwrap(), 1);
+            assert_eq!(w.interfaces().len(), 2);
+
+            let t0 = Timestamp::new(1_700_000_000, 123_456_789);
+            let h0 = PacketHeader::new(t0, 3, 60, Linktype::EN10MB).with_flags(Some(1));
+            w.write_packet(0, &h0, b"abc").unwrap();
+            let opts = PacketOptions {
+                comments: vec!["pkt".into()],
+                hash: Some(PacketHash {
+                    algorithm: 2,
+                    value: vec![1, 2, 3, 4],
+                }),
+                dropcount: Some(5),
+                packet_id: Some(9),
+                queue: Some(1),
+                ..PacketOptions::default()
+            };
+            let t1 = Timestamp::new(1_000, 0).add_nanos(1_000_000_000 / 1024 * 3 + 1);
+            let h1 = PacketHeader::new(t1, 5, 5, Linktype::RAW);
+            w.write_packet_with(1, &h1, b"hello", &opts).unwrap();
+            w.write_simple_packet(200, &[7; 128]).unwrap();
+            let mut stats = Statistics::new(t0);
+            stats.received = Some(3);
+            stats.os_dropped = Some(0);
+            stats.end = Some(t0);
+            w.write_stats(0, &stats).unwrap();
+            let names = vec![NameEntry {
+                address: IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1)),
+                names: vec!["example".into()],
+            }];
+            w.write_names(&names).unwrap();
+            w.write_custom(false, 32473, b"xyz").unwrap();
+            // A second section in the other byte order.
+            let other = if e == Endianness::Little {
+                Endianness::Big
+            } else {
+                Endianness::Little
+            };
+            w.new_section(&Section::new(other)).unwrap();
+            assert!(w.interfaces().is_empty());
+            assert_eq!(w.endianness(), other);
+            w.add_interface(&Interface::new(Linktype(147), 0)).unwrap();
+            w.write_packet(0, &PacketHeader::new(t0, 1, 1, Linktype(147)), b"z")
+                .unwrap();
+            let written = w.bytes_written();
+            let bytes = w.into_inner().unwrap();
+            assert_eq!(bytes.len() as u64, written);
+
+            let mut r = reader(bytes.clone());
+            assert_eq!(r.section(), &section(e));
+            assert_eq!(r.linktype(), Some(Linktype::EN10MB));
+            assert_eq!(r.snaplen(), Some(128));
+            let p = r.next().unwrap().unwrap();
+            assert_eq!((p.header.ts, p.data), (t0, &b"abc"[..]));
+            assert_eq!((p.header.caplen, p.header.len), (3, 60));
+            assert_eq!(p.header.flags(), Some(1));
+            assert_eq!(r.interface(0), Some(&eth));
+            assert_eq!(r.interface(1), Some(&slow));
+            {
+                let (p, o) = r.next_with_options().unwrap().unwrap();
+                // 2^-10 units: the time comes back truncated to a unit.
+                assert_eq!(
+                    p.header.ts,
+                    Timestamp::new(1_000, 0).add_nanos(1_000_000_000 * 3 / 1024)
+                );
+                assert_eq!(p.header.interface_id(), 1);
+                assert_eq!(PacketOptions::parse(o).unwrap(), opts);
+            }
+            let p = r.next().unwrap().unwrap();
+            assert_eq!((p.header.caplen, p.header.len), (128, 200));
+            let p = r.next().unwrap().unwrap();
+            assert_eq!(p.header.linktype(), Linktype(147));
+            assert_eq!(r.endianness(), other);
+            assert!(r.next().unwrap().is_none());
+
+            let mut r = reader(bytes);
+            let mut seen_stats = None;
+            let mut seen_names = None;
+            let mut seen_custom = None;
+            while let Some(b) = r.next_block().unwrap() {
+                match b {
+                    Block::InterfaceStatistics(_) => seen_stats = r.statistics(0).cloned(),
+                    Block::NameResolution(n) => {
+                        seen_names = Some(
+                            n.records()
+                                .map(|rec| NameEntry::from_record(&rec.unwrap()).unwrap())
+                                .collect::<Vec<_>>(),
+                        )
+                    }
+                    Block::Custom(c) => seen_custom = Some((c.copiable, c.pen, c.data.to_vec())),
+                    _ => {}
+                }
+            }
+            assert_eq!(seen_stats, Some(stats));
+            assert_eq!(seen_names, Some(names));
+            assert_eq!(seen_custom, Some((false, 32473, b"xyz\0".to_vec())));
+        }
+    }
+
+    #[test]
+    fn new_writes_a_bare_native_section() {
+        let w = Writer::new(Vec::new()).unwrap();
+        assert_eq!(w.section(), &Section::default());
+        let bytes = w.into_inner().unwrap();
+        assert_eq!(bytes.len(), 28);
+        let r = reader(bytes);
+        assert_eq!(r.endianness(), Endianness::NATIVE);
+        assert_eq!(r.linktype(), None);
+    }
+
+    #[test]
+    fn what_cannot_be_written_is_an_error() {
+        let mut w = Writer::new(Vec::new()).unwrap();
+        let h = PacketHeader::new(Timestamp::new(10, 0), 1, 1, Linktype::EN10MB);
+        let unknown = w.write_packet(0, &h, b"x").unwrap_err();
+        assert!(matches!(
+            unknown.kind(),
+            ErrorKind::UnknownInterface { id: 0, count: 0 }
+        ));
+        assert_eq!(unknown.offset(), 28);
+        assert!(w.write_simple_packet(1, b"x").is_err());
+        assert!(w.write_stats(0, &Statistics::default()).is_err());
+        assert!(w
+            .add_interface(&Interface::new(Linktype(70_000), 0))
+            .is_err());
+        let mut late = Interface::new(Linktype::EN10MB, 4);
+        late.tsoffset = 20;
+        w.add_interface(&late).unwrap();
+        // Before the offset, and beyond 64 bits of units.
+        assert!(matches!(
+            w.write_packet(0, &h, b"x").unwrap_err().kind(),
+            ErrorKind::Unwritable(_)
+        ));
+        let far = PacketHeader::new(Timestamp::new(i64::MAX, 0), 1, 1, Linktype::EN10MB);
+        assert!(w.write_packet(0, &far, b"x").is_err());
+        // A simple packet must hold min(original length, snaplen) bytes.
+        assert!(w.write_simple_packet(10, b"abc").is_err());
+        w.write_simple_packet(10, b"abcd").unwrap();
+        // Options longer than 16 bits can say.
+        let mut opts = PacketOptions::default();
+        opts.comments.push("x".repeat(70_000));
+        let ok = PacketHeader::new(Timestamp::new(30, 0), 1, 1, Linktype::EN10MB);
+        assert!(w.write_packet_with(0, &ok, b"x", &opts).is_err());
+        let mut bad = Section::new(Endianness::Big);
+        bad.version = (2, 0);
+        assert!(w.new_section(&bad).is_err());
+        assert!(w
+            .write_names(&[NameEntry {
+                address: IpAddr::V4(Ipv4Addr::LOCALHOST),
+                names: vec!["a\0b".into()],
+            }])
+            .is_err());
+        // Nothing half-written: the file still reads.
+        w.write_packet(0, &ok, b"y").unwrap();
+        w.flush().unwrap();
+        let mut r = reader(w.into_inner().unwrap());
+        assert_eq!(r.next().unwrap().unwrap().data, b"abcd");
+        assert_eq!(r.next().unwrap().unwrap().data, b"y");
+        assert!(r.next().unwrap().is_none());
+    }
+
+    #[test]
+    fn io_errors_carry_the_offset() {
+        struct Full;
+        impl Write for Full {
+            fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::other("disk full"))
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Err(std::io::Error::other("disk full"))
+            }
+        }
+        let mut w = Writer::new(Full).unwrap();
+        let err = w.flush().unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::Io(_)));
+        assert!(w.into_inner().is_err());
     }
 }
