@@ -72,6 +72,7 @@ pub(crate) struct Frame {
 }
 
 /// The byte order a section header's byte-order magic announces.
+#[inline]
 pub(crate) fn byte_order(magic: [u8; 4]) -> Result<Endianness, ErrorKind> {
     if u32::from_le_bytes(magic) == BYTE_ORDER_MAGIC {
         Ok(Endianness::Little)
@@ -82,9 +83,32 @@ pub(crate) fn byte_order(magic: [u8; 4]) -> Result<Endianness, ErrorKind> {
     }
 }
 
+/// The common case of [`frame`]: a block other than a section header whose length is
+/// acceptable; `None` for anything else (which [`frame`] then decodes or reports).
+#[inline(always)]
+pub(crate) fn quick_frame(head: [u8; 8], section: Endianness, max_len: u32) -> Option<Frame> {
+    let [t0, t1, t2, t3, l0, l1, l2, l3] = head;
+    let type_bytes = [t0, t1, t2, t3];
+    if type_bytes == SHB_MAGIC {
+        return None;
+    }
+    let len = section.u32([l0, l1, l2, l3]);
+    if !(MIN_BLOCK_LEN..=max_len).contains(&len) {
+        return None;
+    }
+    let padded = usize::try_from(len.div_ceil(4).checked_mul(4)?).ok()?;
+    Some(Frame {
+        block_type: BlockType(section.u32(type_bytes)),
+        len,
+        padded,
+        endianness: section,
+    })
+}
+
 /// Decodes a block header. `head` holds the first 8 bytes of the block (12 for a section
 /// header, whose byte-order magic decides how its length reads); `section` is the byte order
 /// of the current section; `max_len` the largest total length accepted.
+#[inline]
 pub(crate) fn frame(head: &[u8], section: Endianness, max_len: u32) -> Result<Frame, ErrorKind> {
     let (type_bytes, rest) = head.split_first_chunk::<4>().ok_or(ErrorKind::Malformed {
         block: BlockType(0),
@@ -143,6 +167,7 @@ pub(crate) fn frame(head: &[u8], section: Endianness, max_len: u32) -> Result<Fr
 
 /// The body of a whole block (`bytes` = its `frame.padded` bytes): between the header and the
 /// trailer, after checking that the trailer repeats the length.
+#[inline]
 pub(crate) fn body<'a>(bytes: &'a [u8], frame: &Frame) -> Result<&'a [u8], ErrorKind> {
     let cut = ErrorKind::TruncatedBlock {
         block: frame.block_type,

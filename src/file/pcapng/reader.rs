@@ -45,12 +45,15 @@ struct State {
     /// The largest block accepted (grows with the link types seen, as in libpcap).
     max_block: u32,
     first: Option<First>,
+    /// The first section's version (libpcap's `pcap_major_version`/`pcap_minor_version`).
+    first_version: (u16, u16),
 }
 
 impl State {
     fn new(section: Section, retained: usize) -> State {
         State {
             swapped: section.endianness != Endianness::NATIVE,
+            first_version: section.version,
             section,
             section_index: 0,
             interfaces: Vec::new(),
@@ -146,13 +149,14 @@ impl State {
 
     /// The packet of a packet block (EPB, SPB, PB): header, stored bytes, options, and whether
     /// the bytes need libpcap's post-processing.
-    #[inline]
+    #[inline(always)]
     fn packet<'a>(
         &self,
         f: &Frame,
         body: &'a [u8],
         at: u64,
-    ) -> Result<(PacketHeader, &'a [u8], Options<'a>), Error> {
+        header: &mut PacketHeader,
+    ) -> Result<(&'a [u8], Options<'a>), Error> {
         let b = Body::new(body, f.endianness, f.block_type, at);
         let (id, units, caplen, len, data, options) = match f.block_type {
             BlockType::ENHANCED_PACKET => {
@@ -209,10 +213,10 @@ impl State {
         };
         // A simple packet has no time stamp: libpcap gives it 0 units (the offset applies).
         let ts = iface.info.timestamp(units.unwrap_or(0));
-        let header = PacketHeader::new(ts, caplen, len, iface.linktype)
+        *header = PacketHeader::new(ts, caplen, len, iface.linktype)
             .with_interface_id(id)
             .with_flags(packet::flags(options));
-        Ok((header, data, options))
+        Ok((data, options))
     }
 }
 
@@ -263,8 +267,27 @@ fn packet_interface(f: &Frame, body: &[u8]) -> u32 {
 
 /// Reads the header of the next block without consuming it: `Ok(None)` at a clean end of the
 /// input.
-#[inline]
+#[inline(always)]
 fn peek_frame<R: Read>(
+    input: &mut Input<R>,
+    section: Endianness,
+    max_block: u32,
+) -> Result<Option<Frame>, Error> {
+    if let Ok(head) = input.peek(block::HEADER_LEN) {
+        if let Some(f) = head
+            .first_chunk::<8>()
+            .and_then(|h| block::quick_frame(*h, section, max_block))
+        {
+            return Ok(Some(f));
+        }
+    }
+    peek_frame_slow(input, section, max_block)
+}
+
+/// [`peek_frame`] for section headers, errors and the end of the input.
+#[cold]
+#[inline(never)]
+fn peek_frame_slow<R: Read>(
     input: &mut Input<R>,
     section: Endianness,
     max_block: u32,
@@ -497,8 +520,9 @@ impl<R: Read> Reader<R> {
             }
         };
         let at = self.input.offset();
-        let built = take_block(&mut self.input, &f).and_then(|b| self.st.packet(&f, b, at));
-        let (mut header, mut data, options) = match built {
+        let header = &mut self.current;
+        let built = take_block(&mut self.input, &f).and_then(|b| self.st.packet(&f, b, at, header));
+        let (mut data, options) = match built {
             Ok(p) => p,
             Err(e) => {
                 self.done = true;
@@ -519,7 +543,6 @@ impl<R: Read> Reader<R> {
             );
             data = &self.scratch;
         }
-        self.current = header;
         self.packets = self.packets.saturating_add(1);
         Ok(Some((
             Packet {
@@ -578,7 +601,8 @@ impl<R: Read> Reader<R> {
             }
         };
         let checked = if f.block_type.is_packet() {
-            self.st.packet(&f, body, at).map(|_| ())
+            let mut header = self.current;
+            self.st.packet(&f, body, at, &mut header).map(|_| ())
         } else {
             self.st.apply(&f, body, at)
         };
@@ -617,9 +641,10 @@ impl<R: Read> Reader<R> {
         self.truncate_to = precision;
     }
 
-    /// `(major, minor)` version of the current section.
+    /// `(major, minor)` version of the first section, as libpcap's `pcap_major_version` and
+    /// `pcap_minor_version` report it (the current section's is in [`Reader::section`]).
     pub fn version(&self) -> (u16, u16) {
-        self.st.section.version
+        self.st.first_version
     }
 
     /// Byte order of the current section.
@@ -858,7 +883,8 @@ mod tests {
             ));
             assert_eq!(r.section_index(), 1);
             assert_eq!(r.endianness(), other);
-            assert_eq!(r.version(), (1, 2));
+            assert_eq!(r.section().version, (1, 2));
+            assert_eq!(r.version(), (1, 0));
             assert_eq!(r.section().section_length, Some(0));
             // libpcap's view stays the first interface's.
             assert_eq!(r.linktype(), Some(Linktype::EN10MB));
