@@ -369,3 +369,95 @@ fn auto_detecting_reader_reads_written_pcapng() {
     r.set_precision(Some(ferrocap::Precision::Micro));
     assert!(r.next().unwrap().is_none());
 }
+
+/// A damage done to a file.
+#[derive(Clone, Debug)]
+enum Damage {
+    /// Cut at this fraction of the length (in 1/1000).
+    Truncate(u16),
+    /// Overwrite the byte at this fraction of the length.
+    Set(u16, u8),
+    /// Insert bytes at this fraction of the length.
+    Insert(u16, Vec<u8>),
+}
+
+fn damage() -> impl Strategy<Value = Damage> {
+    prop_oneof![
+        1 => (0u16..1000).prop_map(Damage::Truncate),
+        6 => (0u16..1000, any::<u8>()).prop_map(|(at, b)| Damage::Set(at, b)),
+        2 => (0u16..1000, proptest::collection::vec(any::<u8>(), 1..9))
+            .prop_map(|(at, b)| Damage::Insert(at, b)),
+    ]
+}
+
+/// Everything a reader hands out, packets and blocks, until it stops.
+fn read_all<R: std::io::Read>(r: Result<Reader<R>, ferrocap::file::Error>) -> Vec<String> {
+    let mut r = match r {
+        Ok(r) => r,
+        Err(e) => return vec![format!("open: {e}")],
+    };
+    let mut out = Vec::new();
+    loop {
+        match r.next_with_options() {
+            Ok(Some((p, opts))) => {
+                let opts = PacketOptions::parse(opts).map_err(|e| e.offset());
+                out.push(format!("{:?} {:?} {:?}", p.header, p.data, opts));
+            }
+            Ok(None) => break,
+            Err(e) => {
+                out.push(format!("error {e}"));
+                assert!(r.next().unwrap().is_none());
+                break;
+            }
+        }
+        assert!(out.len() < 100_000);
+    }
+    out
+}
+
+fn blocks_all<R: std::io::Read>(r: Result<Reader<R>, ferrocap::file::Error>) -> Vec<String> {
+    let Ok(mut r) = r else { return Vec::new() };
+    let mut out = Vec::new();
+    for _ in 0..100_000 {
+        match r.next_block() {
+            Ok(Some(b)) => out.push(format!("{b:?}")),
+            Ok(None) => return out,
+            Err(e) => out.push(format!("error {e}")),
+        }
+    }
+    panic!("next_block does not end");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn damaged_files_never_panic(
+        models in proptest::collection::vec(section_model(), 1..3),
+        damages in proptest::collection::vec(damage(), 1..6),
+    ) {
+        let mut bytes = write(&models);
+        for d in damages {
+            let at = |f: u16| bytes.len() * usize::from(f) / 1000;
+            match d {
+                Damage::Truncate(f) => bytes.truncate(at(f)),
+                Damage::Set(f, b) => {
+                    let i = at(f);
+                    if let Some(x) = bytes.get_mut(i) {
+                        *x = b;
+                    }
+                }
+                Damage::Insert(f, b) => {
+                    let i = at(f);
+                    bytes.splice(i..i, b);
+                }
+            }
+        }
+        let mem = read_all(Reader::<&[u8]>::from_bytes(bytes.clone()));
+        let streamed = read_all(Reader::new(&bytes[..]));
+        prop_assert_eq!(mem, streamed);
+        let mem = blocks_all(Reader::<&[u8]>::from_bytes(bytes.clone()));
+        let streamed = blocks_all(Reader::new(&bytes[..]));
+        prop_assert_eq!(mem, streamed);
+    }
+}
