@@ -176,7 +176,10 @@ fn event(interfaces: usize) -> impl Strategy<Value = Event> {
     ]
 }
 
-fn statistics() -> impl Strategy<Value = Option<(u64, Option<u64>, Option<u64>, Vec<String>)>> {
+/// Statistics as generated: time units, received, dropped, comments.
+type RawStats = (u64, Option<u64>, Option<u64>, Vec<String>);
+
+fn statistics() -> impl Strategy<Value = Option<RawStats>> {
     proptest::option::of((
         any::<u64>().prop_map(|u| u >> 2),
         proptest::option::of(any::<u64>()),
