@@ -147,8 +147,8 @@ impl State {
         }
     }
 
-    /// The packet of a packet block (EPB, SPB, PB): header, stored bytes, options, and whether
-    /// the bytes need libpcap's post-processing.
+    /// The packet of a packet block (EPB, SPB, PB): its header, written into `header`, then
+    /// its stored bytes and its options.
     #[inline(always)]
     fn packet<'a>(
         &self,
