@@ -83,6 +83,28 @@
 //! decoded [`Section`] and [`Statistics`] keep the options before the damage, and iterating
 //! [`Options`] reports it.
 //!
+//! The odd files of the test corpus, and what they get:
+//!
+//! | file | ferrocap |
+//! |---|---|
+//! | `libpcap__shb-option-too-long.pcapng` (SHB option overruns its block) | refused at open: the SHB's trailer does not match (libpcap and Wireshark refuse it too) |
+//! | `libpcap__pcapng-invalid-vers-{1,2}.pcapng`, `pcapngorg__http.bigendian.ntar` | refused at open: version 0.1, 1.1, 256.0 |
+//! | `gopacket__{le,be}__test901.pcapng` (second section 2.0) | the first section's packet, then an error, as libpcap and Wireshark |
+//! | `lightpcapng__results__blocks.merged.pcapng` (last SHB's length in the wrong byte order, beyond the file) | 493 packets, then an error (block too long), as both |
+//! | `scapy__http_head.pcapng` and others with section length 0 or garbage | read normally |
+//! | `pcapngtest__*__test002/017`, `pythonpcapng__test001/004.ntar` (no IDB) | opened, no packets (difference 3) |
+//! | `pythonpcapng__test006-fixed.ntar` (caplen 123 > snaplen 96) | the packet, 123 bytes (difference 4) |
+//! | `pcapngorg__icmp2.ntar`, `pythonpcapng__test006.ntar` (unpadded lengths) | every packet (difference 5) |
+//! | `pythonpcapng__test007.ntar` (unpadded SPB holding more than its packet) | an error before any packet, as both |
+//! | `pcapngorg__pcap-ng_Wi-Fi_Bluetooth_USB_Cooked_timestamps_issue_1.ntar` (10 sections, 5 link types) | all 413 packets; Wireshark stops at a 3-byte Bluetooth H4 packet too short for its pseudo-header, libpcap at the second link type |
+//!
+//! # Performance
+//!
+//! [`Reader::next`] is zero-copy: a packet's bytes borrow the memory-mapped file or the stream
+//! buffer, nothing is allocated per packet (a copy into a reused buffer is made only for the
+//! link types libpcap post-processes, when the section's byte order is not this host's), and
+//! blocks the reader does not need are skipped without being buffered.
+//!
 //! # Limits
 //!
 //! From [`crate::file::limits`]: a block may be at most [`limits::MAX_BLOCK_LEN`] (16 MiB),
