@@ -102,8 +102,8 @@
 //!
 //! [`Reader::next`] is zero-copy: a packet's bytes borrow the memory-mapped file or the stream
 //! buffer, nothing is allocated per packet (a copy into a reused buffer is made only for the
-//! link types libpcap post-processes, when the section's byte order is not this host's), and
-//! blocks the reader does not need are skipped without being buffered.
+//! few link types libpcap post-processes: pseudo-headers of the other byte order, Linux USB
+//! lengths), and blocks the reader does not need are skipped without being buffered.
 //!
 //! # Limits
 //!
