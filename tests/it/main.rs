@@ -9,3 +9,4 @@ mod fuzz_regressions;
 mod hostile;
 mod linktype;
 mod roundtrip_pcap;
+mod roundtrip_pcapng;
