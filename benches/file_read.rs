@@ -1,3 +1,4 @@
+#![allow(missing_docs)] // criterion_group! generates undocumented functions
 //! Reading throughput: pcap (and pcapng) files, from memory, from a memory-mapped file and from
 //! a stream, in bytes/s and packets/s.
 //!

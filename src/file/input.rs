@@ -216,11 +216,6 @@ impl<R: Read> Input<R> {
         Ok(n - left)
     }
 
-    /// Whether the input has no more bytes.
-    pub(crate) fn at_eof(&mut self) -> io::Result<bool> {
-        Ok(self.fill(1)? == 0)
-    }
-
     /// The reader, when the input is a stream.
     pub(crate) fn into_reader(self) -> Option<R> {
         match self.src {
@@ -260,6 +255,6 @@ mod tests {
         assert!(matches!(b.take(1000), Err(Short::Eof { got: 892 })));
         assert_eq!(a.skip(2000).unwrap(), 892);
         assert_eq!(b.skip(2000).unwrap(), 892);
-        assert!(a.at_eof().unwrap() && b.at_eof().unwrap());
+        assert!(a.peek(1).is_err() && b.peek(1).is_err());
     }
 }

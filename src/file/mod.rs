@@ -232,6 +232,17 @@ impl<R: Read> Reader<R> {
         }
     }
 
+    /// The next packet and, for pcapng files, its context: options, interface and section
+    /// (see [`pcapng::Reader::next_in_context`]); `None` for pcap files.
+    pub fn next_in_context(
+        &mut self,
+    ) -> Result<Option<(Packet<'_>, Option<pcapng::Context<'_>>)>, Error> {
+        match &mut self.inner {
+            Inner::Pcap(r) => Ok(r.next()?.map(|p| (p, None))),
+            Inner::Pcapng(r) => Ok(r.next_in_context()?.map(|(p, c)| (p, Some(c)))),
+        }
+    }
+
     /// The format found.
     pub fn format(&self) -> Format {
         match self.inner {

@@ -100,7 +100,7 @@ fn process<R: Read>(args: &Args, path: &OsStr, mut reader: file::Reader<R>) -> R
     announce(path, &reader);
     let writing_stdout = args.write.as_deref() == Some(OsStr::new("-"));
     let mut out = match &args.write {
-        Some(dest) => Some(output::Output::create(dest, args, &reader)?),
+        Some(dest) => Some(output::Sink::create(dest, args, &reader)?),
         None => None,
     };
     let printing = !args.count_only && (out.is_none() || args.print) && !writing_stdout;
@@ -114,14 +114,14 @@ fn process<R: Read>(args: &Args, path: &OsStr, mut reader: file::Reader<R>) -> R
         if n >= limit {
             break Ok(());
         }
-        let packet = match reader.next() {
+        let (packet, context) = match reader.next_in_context() {
             Ok(Some(p)) => p,
             Ok(None) => break Ok(()),
             Err(e) => break Err(e),
         };
         n += 1;
         if let Some(out) = &mut out {
-            out.write(&packet, n)?;
+            out.write(&packet, context.as_ref(), n)?;
         }
         if printing {
             line.clear();

@@ -157,7 +157,7 @@ pub use interface::{Interface, InterfaceDescription, TsResolution};
 pub use names::{NameEntry, NameRecord, NameResolution, Records, NRB_IPV4, NRB_IPV6};
 pub use options::{Opt, OptionCode, Options, RawOption};
 pub use packet::{EnhancedPacket, PacketBlock, PacketHash, PacketOptions, SimplePacket};
-pub use reader::Reader;
+pub use reader::{Context, Reader};
 pub use secrets::DecryptionSecrets;
 pub use section::{Section, SectionHeader};
 pub use stats::{InterfaceStatistics, Statistics};

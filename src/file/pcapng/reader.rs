@@ -378,6 +378,17 @@ fn skip_block<R: Read>(input: &mut Input<R>, f: &Frame) -> Result<(), Error> {
     Ok(())
 }
 
+/// Where a packet came from; see [`Reader::next_in_context`].
+#[derive(Clone, Copy, Debug)]
+pub struct Context<'a> {
+    /// The packet's options (none for a simple packet block), parsed only if iterated.
+    pub options: Options<'a>,
+    /// The interface the packet came from.
+    pub interface: &'a Interface,
+    /// The number of the interface's section, counting from 0.
+    pub section: u32,
+}
+
 /// Whether the reader's state depends on blocks of this type.
 fn updates_state(t: BlockType) -> bool {
     matches!(
@@ -480,6 +491,25 @@ impl<R: Read> Reader<R> {
     /// The next packet and its options, which are parsed only if iterated (decode them with
     /// [`PacketOptions::parse`](super::PacketOptions::parse)). A simple packet block has none.
     pub fn next_with_options(&mut self) -> Result<Option<(Packet<'_>, Options<'_>)>, Error> {
+        Ok(self.next_full()?.map(|(p, o, _, _)| (p, o)))
+    }
+
+    /// The next packet with its context: its options, the interface it came from and the
+    /// number of that interface's section (interface ids restart in every section).
+    pub fn next_in_context(&mut self) -> Result<Option<(Packet<'_>, Context<'_>)>, Error> {
+        Ok(self.next_full()?.map(|(p, options, interface, section)| {
+            let context = Context {
+                options,
+                interface,
+                section,
+            };
+            (p, context)
+        }))
+    }
+
+    #[inline]
+    #[allow(clippy::type_complexity)]
+    fn next_full(&mut self) -> Result<Option<(Packet<'_>, Options<'_>, &Interface, u32)>, Error> {
         if self.done {
             return Ok(None);
         }
@@ -544,12 +574,25 @@ impl<R: Read> Reader<R> {
             data = &self.scratch;
         }
         self.packets = self.packets.saturating_add(1);
+        let id = usize::try_from(self.current.interface_id()).unwrap_or(usize::MAX);
+        let Some(interface) = self.st.interfaces.get(id) else {
+            // `State::packet` checked the id against the section's interfaces.
+            self.done = true;
+            let count = u32::try_from(self.st.interfaces.len()).unwrap_or(u32::MAX);
+            let kind = ErrorKind::UnknownInterface {
+                id: self.current.interface_id(),
+                count,
+            };
+            return Err(Error::new(kind, at));
+        };
         Ok(Some((
             Packet {
                 header: &self.current,
                 data,
             },
             options,
+            &interface.info,
+            self.st.section_index,
         )))
     }
 
