@@ -9,6 +9,7 @@ fn run(target: &str, data: &[u8]) {
         "file_read" => ferrocap::fuzzing::file::file_read(data),
         "pcap_read" => ferrocap::fuzzing::file::pcap_read(data),
         "file_roundtrip" => ferrocap::fuzzing::file::file_roundtrip(data),
+        "pcapng_read" => ferrocap::fuzzing::file::pcapng_read(data),
         other => panic!("tests/data/fuzz/{other}: no such fuzz target"),
     }
 }
@@ -37,7 +38,7 @@ fn fuzz_regressions_and_seeds() {
             .is_some_and(|e| e == "pcap" || e == "pcapng")
         {
             let bytes = std::fs::read(&path).unwrap();
-            for target in ["file_read", "pcap_read", "file_roundtrip"] {
+            for target in ["file_read", "pcap_read", "pcapng_read", "file_roundtrip"] {
                 run(target, &bytes);
                 count += 1;
             }
