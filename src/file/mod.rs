@@ -22,6 +22,16 @@
 //! was wrong and the byte offset where its record or block starts; every packet before it has
 //! been delivered, and later calls return `Ok(None)`.
 
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
+
 mod error;
 mod fixup;
 pub(crate) mod input;

@@ -34,7 +34,6 @@ pub struct Reader<R> {
     record_len: usize,
     lengths: LengthOrder,
     nano: bool,
-    big: bool,
     fixup: bool,
     swapped: bool,
     truncate_to: Option<Precision>,
@@ -113,7 +112,6 @@ impl<R: Read> Reader<R> {
             record_len: if header.modified { 24 } else { 16 },
             lengths,
             nano: header.precision == Precision::Nano,
-            big: header.endianness == Endianness::Big,
             fixup: fixup::needed(linktype, swapped),
             swapped,
             truncate_to: None,
@@ -186,15 +184,10 @@ impl<R: Read> Reader<R> {
             }
             Err(Short::Io(e)) => return self.finish(Some(ErrorKind::Io(e))),
         };
-        let word = |i: usize| {
-            let b = [h[i], h[i + 1], h[i + 2], h[i + 3]];
-            if self.big {
-                u32::from_be_bytes(b)
-            } else {
-                u32::from_le_bytes(b)
-            }
-        };
-        let (secs, frac, mut caplen, mut len) = (word(0), word(4), word(8), word(12));
+        let [s0, s1, s2, s3, f0, f1, f2, f3, c0, c1, c2, c3, l0, l1, l2, l3] = h;
+        let e = self.header.endianness;
+        let (secs, frac) = (e.u32([s0, s1, s2, s3]), e.u32([f0, f1, f2, f3]));
+        let (mut caplen, mut len) = (e.u32([c0, c1, c2, c3]), e.u32([l0, l1, l2, l3]));
         match self.lengths {
             LengthOrder::Normal => {}
             LengthOrder::Maybe if caplen <= len => {}
