@@ -7,22 +7,30 @@
 //! op carries what the instruction needs and nothing to decode at run time: jump targets are
 //! absolute indices; loads, ALU operations and jumps have one variant per size/operation/source;
 //! a backward `ja` (libpcap rules only) is a separate variant that pays its way out of a loop
-//! budget. Then common sequences are fused into the op of their first instruction, which jumps
-//! past the rest (the later instructions keep their own ops, for jumps that land on them):
+//! budget. Common sequences are then fused into the op of their first instruction, which jumps
+//! past the rest (the later instructions keep their own ops, for jumps that land on them). The
+//! sequences are the most frequent ones in libpcap's output:
 //!
-//! * an absolute load followed by a conditional jump on a constant (`ldh [12]; jeq #0x800`);
-//! * `ldxb 4*([k]&0xf)` followed by an indirect load (`ldh [x + 14]`);
+//! * a load followed by a conditional jump on a constant (`ldh [12]; jeq #0x800`), for
+//!   absolute and indirect loads, and `ldxb 4*([k]&0xf)` + indirect load (+ jump) for the
+//!   transport header after IPv4's;
+//! * an absolute load, `and #mask`, `jeq #k` (netmasks, bit fields);
+//! * two `jeq` where the second is the first's false branch (`if A == a … else if A == b …`),
+//!   optionally after an absolute load;
 //! * a chain of four or more `jeq #k` whose false branch falls through to the next one (what
-//!   `host a or host b or …` and port lists compile to), possibly after an absolute load,
-//!   becomes one lookup in a collision-free hash table (`Switch`): first match wins, as in the
-//!   chain.
+//!   `host a or host b or …` and port lists compile to), possibly after an absolute load:
+//!   one lookup in a collision-free hash table (`Switch`), first match winning as in the chain.
+//!
+//! Conditional jumps are compiled as real branches (not conditional moves), so the next op
+//! can be fetched while the packet byte that decides the branch is still being loaded.
 //!
 //! # Safety without `unsafe`
 //!
-//! The op array is indexed with `get` (a miss — impossible for a validated program — rejects
-//! the packet); packet bytes are read with `get` on the captured data; scratch memory indices
-//! are masked to 0..16 (validation has already checked them). Nothing here can panic: the
-//! arithmetic lints below are denied.
+//! The ops live in an array of [`BPF_MAXINSNS`] entries indexed by `pc % 4096`, so fetching
+//! one needs no bounds check and cannot fail; slots past the program hold `Invalid` (reject),
+//! and validation guarantees every jump lands inside the program anyway. Packet bytes are read
+//! with `get` on the captured data; scratch memory indices are masked to 0..16 (validation has
+//! already checked them). Nothing here can panic: the lints below are denied.
 
 #![deny(
     clippy::indexing_slicing,
@@ -45,15 +53,18 @@ use crate::packet::PacketHeader;
 /// libpcap itself would loop forever on a program that never leaves its loop.
 pub const LOOP_BUDGET: u32 = 1 << 24;
 
-/// Chains of `jeq` shorter than this stay as they are.
+/// Chains of `jeq` shorter than this stay as they are (pairs become `Jeq2`).
 const MIN_SWITCH: usize = 4;
 /// A `Switch` covers at most this many `jeq`s; longer chains become consecutive switches.
 const MAX_SWITCH: usize = 32;
+/// Size of the op array (a power of two: op indices are masked with `OPS - 1`).
+const OPS: usize = BPF_MAXINSNS;
 
 /// Index of an op (programs have at most 4096 instructions).
 type Pc = u16;
 
-/// One pre-decoded instruction.
+/// One pre-decoded instruction. Field names: `off` packet offset, `k` constant, `t`/`f` the
+/// targets when the condition holds / does not, `msh` the offset of the `ldxb 4*([msh]&0xf)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Op {
     RetK(u32),
@@ -101,22 +112,22 @@ pub(crate) enum Op {
         target: Pc,
         cost: u16,
     },
-    JeqK {
+    Jeq {
         k: u32,
         t: Pc,
         f: Pc,
     },
-    JgtK {
+    Jgt {
         k: u32,
         t: Pc,
         f: Pc,
     },
-    JgeK {
+    Jge {
         k: u32,
         t: Pc,
         f: Pc,
     },
-    JsetK {
+    Jset {
         k: u32,
         t: Pc,
         f: Pc,
@@ -137,7 +148,15 @@ pub(crate) enum Op {
         t: Pc,
         f: Pc,
     },
-    // Fused: absolute load, then a conditional jump on a constant.
+    /// `jeq #k1` whose false branch is `jeq #k2`.
+    Jeq2 {
+        k1: u32,
+        k2: u32,
+        t1: Pc,
+        t2: Pc,
+        f: Pc,
+    },
+    // Absolute load + conditional jump.
     LdWJeq {
         off: u32,
         k: u32,
@@ -210,18 +229,223 @@ pub(crate) enum Op {
         t: Pc,
         f: Pc,
     },
-    // Fused: `ldxb 4*([msh]&0xf)` then an indirect load at `x + k`.
-    MshIndW {
-        msh: u32,
+    // Indirect load + conditional jump.
+    IndWJeq {
+        off: u32,
         k: u32,
+        t: Pc,
+        f: Pc,
     },
-    MshIndH {
-        msh: u32,
+    IndWJgt {
+        off: u32,
         k: u32,
+        t: Pc,
+        f: Pc,
     },
-    MshIndB {
-        msh: u32,
+    IndWJge {
+        off: u32,
         k: u32,
+        t: Pc,
+        f: Pc,
+    },
+    IndWJset {
+        off: u32,
+        k: u32,
+        t: Pc,
+        f: Pc,
+    },
+    IndHJeq {
+        off: u32,
+        k: u32,
+        t: Pc,
+        f: Pc,
+    },
+    IndHJgt {
+        off: u32,
+        k: u32,
+        t: Pc,
+        f: Pc,
+    },
+    IndHJge {
+        off: u32,
+        k: u32,
+        t: Pc,
+        f: Pc,
+    },
+    IndHJset {
+        off: u32,
+        k: u32,
+        t: Pc,
+        f: Pc,
+    },
+    IndBJeq {
+        off: u32,
+        k: u32,
+        t: Pc,
+        f: Pc,
+    },
+    IndBJgt {
+        off: u32,
+        k: u32,
+        t: Pc,
+        f: Pc,
+    },
+    IndBJge {
+        off: u32,
+        k: u32,
+        t: Pc,
+        f: Pc,
+    },
+    IndBJset {
+        off: u32,
+        k: u32,
+        t: Pc,
+        f: Pc,
+    },
+    // `ldxb 4*([msh]&0xf)` + indirect load.
+    MshW {
+        msh: u32,
+        off: u32,
+    },
+    MshH {
+        msh: u32,
+        off: u32,
+    },
+    MshB {
+        msh: u32,
+        off: u32,
+    },
+    // `ldxb 4*([msh]&0xf)` + indirect load + conditional jump (offsets below 64 KiB).
+    MshWJeq {
+        msh: u16,
+        off: u16,
+        k: u32,
+        t: Pc,
+        f: Pc,
+    },
+    MshWJgt {
+        msh: u16,
+        off: u16,
+        k: u32,
+        t: Pc,
+        f: Pc,
+    },
+    MshWJge {
+        msh: u16,
+        off: u16,
+        k: u32,
+        t: Pc,
+        f: Pc,
+    },
+    MshWJset {
+        msh: u16,
+        off: u16,
+        k: u32,
+        t: Pc,
+        f: Pc,
+    },
+    MshHJeq {
+        msh: u16,
+        off: u16,
+        k: u32,
+        t: Pc,
+        f: Pc,
+    },
+    MshHJgt {
+        msh: u16,
+        off: u16,
+        k: u32,
+        t: Pc,
+        f: Pc,
+    },
+    MshHJge {
+        msh: u16,
+        off: u16,
+        k: u32,
+        t: Pc,
+        f: Pc,
+    },
+    MshHJset {
+        msh: u16,
+        off: u16,
+        k: u32,
+        t: Pc,
+        f: Pc,
+    },
+    MshBJeq {
+        msh: u16,
+        off: u16,
+        k: u32,
+        t: Pc,
+        f: Pc,
+    },
+    MshBJgt {
+        msh: u16,
+        off: u16,
+        k: u32,
+        t: Pc,
+        f: Pc,
+    },
+    MshBJge {
+        msh: u16,
+        off: u16,
+        k: u32,
+        t: Pc,
+        f: Pc,
+    },
+    MshBJset {
+        msh: u16,
+        off: u16,
+        k: u32,
+        t: Pc,
+        f: Pc,
+    },
+    // Absolute load + `and #mask` + `jeq #k`.
+    LdWAndJeq {
+        off: u32,
+        mask: u32,
+        k: u32,
+        t: Pc,
+        f: Pc,
+    },
+    LdHAndJeq {
+        off: u32,
+        mask: u32,
+        k: u32,
+        t: Pc,
+        f: Pc,
+    },
+    LdBAndJeq {
+        off: u32,
+        mask: u32,
+        k: u32,
+        t: Pc,
+        f: Pc,
+    },
+    // Absolute load + `Jeq2` (offsets below 64 KiB).
+    LdWJeq2 {
+        off: u16,
+        k1: u32,
+        k2: u32,
+        t1: Pc,
+        t2: Pc,
+        f: Pc,
+    },
+    LdHJeq2 {
+        off: u16,
+        k1: u32,
+        k2: u32,
+        t1: Pc,
+        t2: Pc,
+        f: Pc,
+    },
+    LdBJeq2 {
+        off: u16,
+        k1: u32,
+        k2: u32,
+        t1: Pc,
+        t2: Pc,
+        f: Pc,
     },
     // A chain of `jeq`s as one table lookup, optionally after an absolute load.
     Switch(u16),
@@ -271,7 +495,8 @@ impl Table {
             }
         }
         let n = keys.len().max(1);
-        let min_bits = usize::BITS - (n.saturating_mul(2).saturating_sub(1)).leading_zeros();
+        let min_bits =
+            usize::BITS.saturating_sub(n.saturating_mul(2).saturating_sub(1).leading_zeros());
         let mut used = Vec::new();
         for bits in min_bits.max(1)..=min_bits.saturating_add(2).max(1) {
             let size = 1usize.checked_shl(bits)?;
@@ -347,95 +572,525 @@ const MULTIPLIERS: &[u32] = &[
     0xfd7b_4a3f,
 ];
 
-/// A program pre-decoded for the interpreter.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A program pre-decoded for the interpreter: the fused ops (one per instruction), the
+/// linked nodes the interpreter runs, and the switch tables.
+#[derive(Clone)]
 pub(crate) struct Code {
     ops: Box<[Op]>,
+    nodes: Box<Nodes>,
     tables: Box<[Table]>,
+}
+
+impl std::fmt::Debug for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Code")
+            .field("ops", &self.ops)
+            .field("tables", &self.tables)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a conditional jump on a constant tests.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cond {
+    Eq,
+    Gt,
+    Ge,
+    Set,
+}
+
+/// The condition and operands of a `j* #k` op.
+fn cond_k(op: Op) -> Option<(Cond, u32, Pc, Pc)> {
+    match op {
+        Op::Jeq { k, t, f } => Some((Cond::Eq, k, t, f)),
+        Op::Jgt { k, t, f } => Some((Cond::Gt, k, t, f)),
+        Op::Jge { k, t, f } => Some((Cond::Ge, k, t, f)),
+        Op::Jset { k, t, f } => Some((Cond::Set, k, t, f)),
+        _ => None,
+    }
+}
+
+/// Load sizes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Size {
+    W,
+    H,
+    B,
+}
+
+fn fuse_abs(size: Size, c: Cond, off: u32, k: u32, t: Pc, f: Pc) -> Op {
+    match (size, c) {
+        (Size::W, Cond::Eq) => Op::LdWJeq { off, k, t, f },
+        (Size::W, Cond::Gt) => Op::LdWJgt { off, k, t, f },
+        (Size::W, Cond::Ge) => Op::LdWJge { off, k, t, f },
+        (Size::W, Cond::Set) => Op::LdWJset { off, k, t, f },
+        (Size::H, Cond::Eq) => Op::LdHJeq { off, k, t, f },
+        (Size::H, Cond::Gt) => Op::LdHJgt { off, k, t, f },
+        (Size::H, Cond::Ge) => Op::LdHJge { off, k, t, f },
+        (Size::H, Cond::Set) => Op::LdHJset { off, k, t, f },
+        (Size::B, Cond::Eq) => Op::LdBJeq { off, k, t, f },
+        (Size::B, Cond::Gt) => Op::LdBJgt { off, k, t, f },
+        (Size::B, Cond::Ge) => Op::LdBJge { off, k, t, f },
+        (Size::B, Cond::Set) => Op::LdBJset { off, k, t, f },
+    }
+}
+
+fn fuse_ind(size: Size, c: Cond, off: u32, k: u32, t: Pc, f: Pc) -> Op {
+    match (size, c) {
+        (Size::W, Cond::Eq) => Op::IndWJeq { off, k, t, f },
+        (Size::W, Cond::Gt) => Op::IndWJgt { off, k, t, f },
+        (Size::W, Cond::Ge) => Op::IndWJge { off, k, t, f },
+        (Size::W, Cond::Set) => Op::IndWJset { off, k, t, f },
+        (Size::H, Cond::Eq) => Op::IndHJeq { off, k, t, f },
+        (Size::H, Cond::Gt) => Op::IndHJgt { off, k, t, f },
+        (Size::H, Cond::Ge) => Op::IndHJge { off, k, t, f },
+        (Size::H, Cond::Set) => Op::IndHJset { off, k, t, f },
+        (Size::B, Cond::Eq) => Op::IndBJeq { off, k, t, f },
+        (Size::B, Cond::Gt) => Op::IndBJgt { off, k, t, f },
+        (Size::B, Cond::Ge) => Op::IndBJge { off, k, t, f },
+        (Size::B, Cond::Set) => Op::IndBJset { off, k, t, f },
+    }
+}
+
+fn fuse_msh(size: Size, c: Cond, msh: u16, off: u16, k: u32, t: Pc, f: Pc) -> Op {
+    match (size, c) {
+        (Size::W, Cond::Eq) => Op::MshWJeq { msh, off, k, t, f },
+        (Size::W, Cond::Gt) => Op::MshWJgt { msh, off, k, t, f },
+        (Size::W, Cond::Ge) => Op::MshWJge { msh, off, k, t, f },
+        (Size::W, Cond::Set) => Op::MshWJset { msh, off, k, t, f },
+        (Size::H, Cond::Eq) => Op::MshHJeq { msh, off, k, t, f },
+        (Size::H, Cond::Gt) => Op::MshHJgt { msh, off, k, t, f },
+        (Size::H, Cond::Ge) => Op::MshHJge { msh, off, k, t, f },
+        (Size::H, Cond::Set) => Op::MshHJset { msh, off, k, t, f },
+        (Size::B, Cond::Eq) => Op::MshBJeq { msh, off, k, t, f },
+        (Size::B, Cond::Gt) => Op::MshBJgt { msh, off, k, t, f },
+        (Size::B, Cond::Ge) => Op::MshBJge { msh, off, k, t, f },
+        (Size::B, Cond::Set) => Op::MshBJset { msh, off, k, t, f },
+    }
 }
 
 impl Code {
     /// Pre-decodes validated instructions (see the module docs).
     pub(crate) fn new(insns: &[Instruction]) -> Code {
-        let mut ops: Vec<Op> = insns
+        let base: Vec<Op> = insns
             .iter()
             .enumerate()
             .map(|(i, insn)| decode(i, insn))
             .collect();
+        let mut ops = base.clone();
         let mut tables = Vec::new();
-        // Chains of jeq: one Switch per segment head.
-        let mut p = 0;
-        while p < insns.len() {
-            let q = chain_end(insns, p);
-            if q.saturating_sub(p) + 1 < MIN_SWITCH {
-                p += 1;
-                continue;
-            }
-            let mut head = p;
-            while head <= q {
-                let end = q.min(head + MAX_SWITCH - 1);
-                if end + 1 - head < MIN_SWITCH {
-                    break;
+        build_switches(insns, &mut ops, &mut tables);
+        // Fusion: `base` holds each instruction's own op, `ops` the switches built above and
+        // the fusions made so far (only at indices below the one being fused).
+        let at = |v: &[Op], i: usize| v.get(i).copied().unwrap_or(Op::Invalid);
+        for i in 0..ops.len() {
+            let next = at(&base, i.saturating_add(1));
+            let third = at(&base, i.saturating_add(2));
+            let fused = match at(&ops, i) {
+                Op::LdW(off) | Op::LdH(off) | Op::LdB(off) => {
+                    let size = match at(&base, i) {
+                        Op::LdW(_) => Size::W,
+                        Op::LdH(_) => Size::H,
+                        _ => Size::B,
+                    };
+                    fuse_load(size, off, at(&ops, i.saturating_add(1)), next, third, &ops)
                 }
-                let entries: Vec<(u32, Pc)> = (head..=end)
-                    .filter_map(|m| Some((insns.get(m)?.k, target(m, insns.get(m)?.jt))))
-                    .collect();
-                let miss = if end == q {
-                    insns.get(q).map_or(0, |i| target(q, i.jf))
-                } else {
-                    pc(end + 1)
-                };
-                let Some(table) = Table::build(&entries, miss) else {
-                    break;
-                };
-                let Ok(id) = u16::try_from(tables.len()) else {
-                    break;
-                };
-                tables.push(table);
-                if let Some(op) = ops.get_mut(head) {
-                    *op = Op::Switch(id);
+                Op::LdIndW(off) | Op::LdIndH(off) | Op::LdIndB(off) => {
+                    let size = match at(&base, i) {
+                        Op::LdIndW(_) => Size::W,
+                        Op::LdIndH(_) => Size::H,
+                        _ => Size::B,
+                    };
+                    cond_k(next).map(|(c, k, t, f)| fuse_ind(size, c, off, k, t, f))
                 }
-                head = end + 1;
-            }
-            p = q + 1;
-        }
-        // Fusion of pairs, reading the ops decoded above (a fused op's second half keeps its
-        // own op).
-        for i in 0..ops.len().saturating_sub(1) {
-            let (Some(&first), Some(&second)) = (ops.get(i), ops.get(i + 1)) else {
-                continue;
+                Op::LdxMsh(msh) => {
+                    let (size, off) = match next {
+                        Op::LdIndW(off) => (Size::W, off),
+                        Op::LdIndH(off) => (Size::H, off),
+                        Op::LdIndB(off) => (Size::B, off),
+                        _ => continue,
+                    };
+                    let short = u16::try_from(msh).ok().zip(u16::try_from(off).ok());
+                    match (cond_k(third), short) {
+                        (Some((c, k, t, f)), Some((msh, off))) => {
+                            Some(fuse_msh(size, c, msh, off, k, t, f))
+                        }
+                        _ => Some(match size {
+                            Size::W => Op::MshW { msh, off },
+                            Size::H => Op::MshH { msh, off },
+                            Size::B => Op::MshB { msh, off },
+                        }),
+                    }
+                }
+                Op::Jeq { k, t, f } => match at(&ops, usize::from(f)) {
+                    Op::Jeq {
+                        k: k2,
+                        t: t2,
+                        f: f2,
+                    } => Some(Op::Jeq2 {
+                        k1: k,
+                        k2,
+                        t1: t,
+                        t2,
+                        f: f2,
+                    }),
+                    _ => None,
+                },
+                _ => None,
             };
-            let fused = match (first, second) {
-                (Op::LdW(off), Op::Switch(table)) => Op::LdWSwitch { off, table },
-                (Op::LdH(off), Op::Switch(table)) => Op::LdHSwitch { off, table },
-                (Op::LdB(off), Op::Switch(table)) => Op::LdBSwitch { off, table },
-                (Op::LdW(off), Op::JeqK { k, t, f }) => Op::LdWJeq { off, k, t, f },
-                (Op::LdW(off), Op::JgtK { k, t, f }) => Op::LdWJgt { off, k, t, f },
-                (Op::LdW(off), Op::JgeK { k, t, f }) => Op::LdWJge { off, k, t, f },
-                (Op::LdW(off), Op::JsetK { k, t, f }) => Op::LdWJset { off, k, t, f },
-                (Op::LdH(off), Op::JeqK { k, t, f }) => Op::LdHJeq { off, k, t, f },
-                (Op::LdH(off), Op::JgtK { k, t, f }) => Op::LdHJgt { off, k, t, f },
-                (Op::LdH(off), Op::JgeK { k, t, f }) => Op::LdHJge { off, k, t, f },
-                (Op::LdH(off), Op::JsetK { k, t, f }) => Op::LdHJset { off, k, t, f },
-                (Op::LdB(off), Op::JeqK { k, t, f }) => Op::LdBJeq { off, k, t, f },
-                (Op::LdB(off), Op::JgtK { k, t, f }) => Op::LdBJgt { off, k, t, f },
-                (Op::LdB(off), Op::JgeK { k, t, f }) => Op::LdBJge { off, k, t, f },
-                (Op::LdB(off), Op::JsetK { k, t, f }) => Op::LdBJset { off, k, t, f },
-                (Op::LdxMsh(msh), Op::LdIndW(k)) => Op::MshIndW { msh, k },
-                (Op::LdxMsh(msh), Op::LdIndH(k)) => Op::MshIndH { msh, k },
-                (Op::LdxMsh(msh), Op::LdIndB(k)) => Op::MshIndB { msh, k },
-                _ => continue,
-            };
-            if let Some(op) = ops.get_mut(i) {
-                *op = fused;
+            if let (Some(op), Some(slot)) = (fused, ops.get_mut(i)) {
+                *slot = op;
             }
         }
+        let nodes = link(&ops);
         Code {
             ops: ops.into_boxed_slice(),
+            nodes,
             tables: tables.into_boxed_slice(),
         }
     }
+}
 
+/// The fused op for an absolute load of `size` at `off`, given the op after it (`then`, with
+/// switches), the plain ops of the next two instructions, and all ops so far.
+fn fuse_load(size: Size, off: u32, then: Op, next: Op, third: Op, ops: &[Op]) -> Option<Op> {
+    if let Op::Switch(table) = then {
+        return Some(match size {
+            Size::W => Op::LdWSwitch { off, table },
+            Size::H => Op::LdHSwitch { off, table },
+            Size::B => Op::LdBSwitch { off, table },
+        });
+    }
+    if let (Op::AndK(mask), Op::Jeq { k, t, f }) = (next, third) {
+        return Some(match size {
+            Size::W => Op::LdWAndJeq { off, mask, k, t, f },
+            Size::H => Op::LdHAndJeq { off, mask, k, t, f },
+            Size::B => Op::LdBAndJeq { off, mask, k, t, f },
+        });
+    }
+    let (c, k, t, f) = cond_k(next)?;
+    if let (Cond::Eq, Ok(off)) = (c, u16::try_from(off)) {
+        if let Some(Op::Jeq {
+            k: k2,
+            t: t2,
+            f: f2,
+        }) = ops.get(usize::from(f)).copied()
+        {
+            let (k1, t1) = (k, t);
+            return Some(match size {
+                Size::W => Op::LdWJeq2 {
+                    off,
+                    k1,
+                    k2,
+                    t1,
+                    t2,
+                    f: f2,
+                },
+                Size::H => Op::LdHJeq2 {
+                    off,
+                    k1,
+                    k2,
+                    t1,
+                    t2,
+                    f: f2,
+                },
+                Size::B => Op::LdBJeq2 {
+                    off,
+                    k1,
+                    k2,
+                    t1,
+                    t2,
+                    f: f2,
+                },
+            });
+        }
+    }
+    Some(fuse_abs(size, c, off, k, t, f))
+}
+
+/// Replaces the head of each segment of every `jeq` chain (see [`chain_end`]) by a `Switch`.
+fn build_switches(insns: &[Instruction], ops: &mut [Op], tables: &mut Vec<Table>) {
+    let mut p = 0;
+    while p < insns.len() {
+        let q = chain_end(insns, p);
+        if q.saturating_sub(p).saturating_add(1) < MIN_SWITCH {
+            p = p.saturating_add(1);
+            continue;
+        }
+        let mut head = p;
+        while head <= q {
+            let end = q.min(head.saturating_add(MAX_SWITCH - 1));
+            if end.saturating_sub(head).saturating_add(1) < MIN_SWITCH {
+                break;
+            }
+            let entries: Vec<(u32, Pc)> = (head..=end)
+                .filter_map(|m| insns.get(m).map(|i| (i.k, target(m, i.jt))))
+                .collect();
+            let miss = if end == q {
+                insns.get(q).map_or(0, |i| target(q, i.jf))
+            } else {
+                pc(end.saturating_add(1))
+            };
+            let (Some(table), Ok(id)) = (Table::build(&entries, miss), u16::try_from(tables.len()))
+            else {
+                break;
+            };
+            tables.push(table);
+            if let Some(op) = ops.get_mut(head) {
+                *op = Op::Switch(id);
+            }
+            head = end.saturating_add(1);
+        }
+        p = q.saturating_add(1);
+    }
+}
+
+// ---- The engine: direct-threaded code ------------------------------------------------------
+//
+// Each op becomes a `Node`: a handler function and its operands, at the op's index in an array
+// of OPS nodes. A handler does its op's work and then calls the handler of the next node (the
+// one its condition picks) in tail position, so an optimizing build turns every dispatch into
+// an indirect jump from the handler itself: no central dispatch loop, and each handler's jump
+// is predicted on its own. A run nests at most one call per instruction executed between two
+// returns to `Code::run` (which only loops, `JaBack`, make), so even an unoptimized build uses
+// a bounded stack (4096 small frames at worst).
+
+/// The node array; indices are masked with `OPS - 1`, so a lookup cannot miss.
+type Nodes = [Node; OPS];
+
+/// A handler: runs one node, then (in tail position) the rest of the program.
+type Handler = fn(&Nodes, &mut Cx<'_>, &Node, u32, u32) -> u32;
+
+/// A linked op: its handler and operands. Field use per handler: `off` packet offset (or
+/// table index, or a `Jeq2`'s final false target), `k` constant, `k2` second constant / mask /
+/// `msh` offset, `t`/`f` the targets (`t` is also the next node of non-jumps).
+#[derive(Clone, Copy)]
+struct Node {
+    run: Handler,
+    off: u32,
+    k: u32,
+    k2: u32,
+    t: Pc,
+    f: Pc,
+}
+
+const INVALID: Node = Node {
+    run: invalid,
+    off: 0,
+    k: 0,
+    k2: 0,
+    t: 0,
+    f: 0,
+};
+
+/// Per-run state besides A and X (which travel as arguments).
+struct Cx<'d> {
+    data: &'d [u8],
+    wire_len: u32,
+    aux: Option<&'d Ancillary>,
+    tables: &'d [Table],
+    mem: [u32; BPF_MEMWORDS],
+    budget: u32,
+    /// Set by a backward jump: where to go on, with A and X.
+    resume: Option<(Pc, u32, u32)>,
+}
+
+/// The node for op `i` (see [`Node`] for the field use).
+fn link_one(ops: &[Op], i: usize) -> Node {
+    let op = ops.get(i).copied().unwrap_or(Op::Invalid);
+    // Targets skip over `ja`s (forward ones: a chain of them ends).
+    let thread = |mut t: Pc| {
+        while let Some(Op::Ja(next)) = ops.get(usize::from(t)) {
+            t = *next;
+        }
+        t
+    };
+    let next = thread(pc(i.saturating_add(1)));
+    let seq = |run: Handler, off: u32, k: u32| Node {
+        run,
+        off,
+        k,
+        k2: 0,
+        t: next,
+        f: 0,
+    };
+    let cond = |run: Handler, off: u32, k: u32, k2: u32, t: Pc, f: Pc| Node {
+        run,
+        off,
+        k,
+        k2,
+        t: thread(t),
+        f: thread(f),
+    };
+    match op {
+        Op::RetK(k) => seq(ret_k, 0, k),
+        Op::RetA => seq(ret_a, 0, 0),
+        Op::LdImm(k) => seq(ld_imm, 0, k),
+        Op::LdxImm(k) => seq(ldx_imm, 0, k),
+        Op::LdLen => seq(ld_len, 0, 0),
+        Op::LdxLen => seq(ldx_len, 0, 0),
+        Op::LdW(off) => seq(ld_abs_w, off, 0),
+        Op::LdH(off) => seq(ld_abs_h, off, 0),
+        Op::LdB(off) => seq(ld_abs_b, off, 0),
+        Op::LdIndW(off) => seq(ld_ind_w_, off, 0),
+        Op::LdIndH(off) => seq(ld_ind_h_, off, 0),
+        Op::LdIndB(off) => seq(ld_ind_b_, off, 0),
+        Op::LdxMsh(off) => seq(ldx_msh, off, 0),
+        Op::LdMem(m) => seq(ld_mem, 0, u32::from(m)),
+        Op::LdxMem(m) => seq(ldx_mem, 0, u32::from(m)),
+        Op::St(m) => seq(st, 0, u32::from(m)),
+        Op::Stx(m) => seq(stx, 0, u32::from(m)),
+        Op::AddK(k) => seq(add_k, 0, k),
+        Op::SubK(k) => seq(sub_k, 0, k),
+        Op::MulK(k) => seq(mul_k, 0, k),
+        Op::DivK(k) => seq(div_k, 0, k),
+        Op::ModK(k) => seq(mod_k, 0, k),
+        Op::AndK(k) => seq(and_k, 0, k),
+        Op::OrK(k) => seq(or_k, 0, k),
+        Op::XorK(k) => seq(xor_k, 0, k),
+        Op::LshK(k) => seq(lsh_k, 0, k),
+        Op::RshK(k) => seq(rsh_k, 0, k),
+        Op::AddX => seq(add_x, 0, 0),
+        Op::SubX => seq(sub_x, 0, 0),
+        Op::MulX => seq(mul_x, 0, 0),
+        Op::DivX => seq(div_x, 0, 0),
+        Op::ModX => seq(mod_x, 0, 0),
+        Op::AndX => seq(and_x, 0, 0),
+        Op::OrX => seq(or_x, 0, 0),
+        Op::XorX => seq(xor_x, 0, 0),
+        Op::LshX => seq(lsh_x, 0, 0),
+        Op::RshX => seq(rsh_x, 0, 0),
+        Op::Neg => seq(neg, 0, 0),
+        Op::Tax => seq(tax, 0, 0),
+        Op::Txa => seq(txa, 0, 0),
+        Op::Ja(t) => cond(ja, 0, 0, 0, t, t),
+        Op::JaBack { target, cost } => Node {
+            run: ja_back,
+            off: 0,
+            k: u32::from(cost),
+            k2: 0,
+            t: target,
+            f: 0,
+        },
+        Op::Jeq { k, t, f } => cond(jeq_k, 0, k, 0, t, f),
+        Op::Jgt { k, t, f } => cond(jgt_k, 0, k, 0, t, f),
+        Op::Jge { k, t, f } => cond(jge_k, 0, k, 0, t, f),
+        Op::Jset { k, t, f } => cond(jset_k, 0, k, 0, t, f),
+        Op::JeqX { t, f } => cond(jeq_x, 0, 0, 0, t, f),
+        Op::JgtX { t, f } => cond(jgt_x, 0, 0, 0, t, f),
+        Op::JgeX { t, f } => cond(jge_x, 0, 0, 0, t, f),
+        Op::JsetX { t, f } => cond(jset_x, 0, 0, 0, t, f),
+        Op::Jeq2 { k1, k2, t1, t2, f } => cond(jeq2, u32::from(thread(f)), k1, k2, t1, t2),
+        Op::LdWJeq { off, k, t, f } => cond(ld_w_jeq, off, k, 0, t, f),
+        Op::LdWJgt { off, k, t, f } => cond(ld_w_jgt, off, k, 0, t, f),
+        Op::LdWJge { off, k, t, f } => cond(ld_w_jge, off, k, 0, t, f),
+        Op::LdWJset { off, k, t, f } => cond(ld_w_jset, off, k, 0, t, f),
+        Op::LdHJeq { off, k, t, f } => cond(ld_h_jeq, off, k, 0, t, f),
+        Op::LdHJgt { off, k, t, f } => cond(ld_h_jgt, off, k, 0, t, f),
+        Op::LdHJge { off, k, t, f } => cond(ld_h_jge, off, k, 0, t, f),
+        Op::LdHJset { off, k, t, f } => cond(ld_h_jset, off, k, 0, t, f),
+        Op::LdBJeq { off, k, t, f } => cond(ld_b_jeq, off, k, 0, t, f),
+        Op::LdBJgt { off, k, t, f } => cond(ld_b_jgt, off, k, 0, t, f),
+        Op::LdBJge { off, k, t, f } => cond(ld_b_jge, off, k, 0, t, f),
+        Op::LdBJset { off, k, t, f } => cond(ld_b_jset, off, k, 0, t, f),
+        Op::IndWJeq { off, k, t, f } => cond(ind_w_jeq, off, k, 0, t, f),
+        Op::IndWJgt { off, k, t, f } => cond(ind_w_jgt, off, k, 0, t, f),
+        Op::IndWJge { off, k, t, f } => cond(ind_w_jge, off, k, 0, t, f),
+        Op::IndWJset { off, k, t, f } => cond(ind_w_jset, off, k, 0, t, f),
+        Op::IndHJeq { off, k, t, f } => cond(ind_h_jeq, off, k, 0, t, f),
+        Op::IndHJgt { off, k, t, f } => cond(ind_h_jgt, off, k, 0, t, f),
+        Op::IndHJge { off, k, t, f } => cond(ind_h_jge, off, k, 0, t, f),
+        Op::IndHJset { off, k, t, f } => cond(ind_h_jset, off, k, 0, t, f),
+        Op::IndBJeq { off, k, t, f } => cond(ind_b_jeq, off, k, 0, t, f),
+        Op::IndBJgt { off, k, t, f } => cond(ind_b_jgt, off, k, 0, t, f),
+        Op::IndBJge { off, k, t, f } => cond(ind_b_jge, off, k, 0, t, f),
+        Op::IndBJset { off, k, t, f } => cond(ind_b_jset, off, k, 0, t, f),
+        Op::MshW { msh, off } => Node {
+            t: thread(pc(i.saturating_add(2))),
+            k2: msh,
+            ..seq(msh_w, off, 0)
+        },
+        Op::MshH { msh, off } => Node {
+            t: thread(pc(i.saturating_add(2))),
+            k2: msh,
+            ..seq(msh_h, off, 0)
+        },
+        Op::MshB { msh, off } => Node {
+            t: thread(pc(i.saturating_add(2))),
+            k2: msh,
+            ..seq(msh_b, off, 0)
+        },
+        Op::MshWJeq { msh, off, k, t, f } => cond(msh_w_jeq, off.into(), k, msh.into(), t, f),
+        Op::MshWJgt { msh, off, k, t, f } => cond(msh_w_jgt, off.into(), k, msh.into(), t, f),
+        Op::MshWJge { msh, off, k, t, f } => cond(msh_w_jge, off.into(), k, msh.into(), t, f),
+        Op::MshWJset { msh, off, k, t, f } => cond(msh_w_jset, off.into(), k, msh.into(), t, f),
+        Op::MshHJeq { msh, off, k, t, f } => cond(msh_h_jeq, off.into(), k, msh.into(), t, f),
+        Op::MshHJgt { msh, off, k, t, f } => cond(msh_h_jgt, off.into(), k, msh.into(), t, f),
+        Op::MshHJge { msh, off, k, t, f } => cond(msh_h_jge, off.into(), k, msh.into(), t, f),
+        Op::MshHJset { msh, off, k, t, f } => cond(msh_h_jset, off.into(), k, msh.into(), t, f),
+        Op::MshBJeq { msh, off, k, t, f } => cond(msh_b_jeq, off.into(), k, msh.into(), t, f),
+        Op::MshBJgt { msh, off, k, t, f } => cond(msh_b_jgt, off.into(), k, msh.into(), t, f),
+        Op::MshBJge { msh, off, k, t, f } => cond(msh_b_jge, off.into(), k, msh.into(), t, f),
+        Op::MshBJset { msh, off, k, t, f } => cond(msh_b_jset, off.into(), k, msh.into(), t, f),
+        Op::LdWAndJeq { off, mask, k, t, f } => cond(ld_w_and_jeq, off, k, mask, t, f),
+        Op::LdHAndJeq { off, mask, k, t, f } => cond(ld_h_and_jeq, off, k, mask, t, f),
+        Op::LdBAndJeq { off, mask, k, t, f } => cond(ld_b_and_jeq, off, k, mask, t, f),
+        // The final false target rides in the high half of `off`.
+        Op::LdWJeq2 {
+            off,
+            k1,
+            k2,
+            t1,
+            t2,
+            f,
+        } => {
+            let off = u32::from(off) | u32::from(thread(f)) << 16;
+            cond(ld_w_jeq2, off, k1, k2, t1, t2)
+        }
+        Op::LdHJeq2 {
+            off,
+            k1,
+            k2,
+            t1,
+            t2,
+            f,
+        } => {
+            let off = u32::from(off) | u32::from(thread(f)) << 16;
+            cond(ld_h_jeq2, off, k1, k2, t1, t2)
+        }
+        Op::LdBJeq2 {
+            off,
+            k1,
+            k2,
+            t1,
+            t2,
+            f,
+        } => {
+            let off = u32::from(off) | u32::from(thread(f)) << 16;
+            cond(ld_b_jeq2, off, k1, k2, t1, t2)
+        }
+        Op::Switch(table) => seq(switch, u32::from(table), 0),
+        Op::LdWSwitch { off, table } => seq(ld_w_switch, off, u32::from(table)),
+        Op::LdHSwitch { off, table } => seq(ld_h_switch, off, u32::from(table)),
+        Op::LdBSwitch { off, table } => seq(ld_b_switch, off, u32::from(table)),
+        Op::Invalid => INVALID,
+    }
+}
+
+/// Links the ops into the node array (slots past the program stay `INVALID`).
+fn link(ops: &[Op]) -> Box<Nodes> {
+    let mut nodes = vec![INVALID; OPS];
+    for (i, slot) in nodes.iter_mut().enumerate().take(ops.len()) {
+        *slot = link_one(ops, i);
+    }
+    match nodes.into_boxed_slice().try_into() {
+        Ok(nodes) => nodes,
+        // Unreachable: the vector has OPS elements.
+        Err(_) => Box::new([INVALID; OPS]),
+    }
+}
+
+impl Code {
     /// Runs the program on `data` (the captured bytes) of a packet `wire_len` bytes long on the
     /// wire; `aux` gives Linux metadata, `None` behaves as libpcap's `bpf_filter`.
     #[inline]
@@ -447,221 +1102,25 @@ impl Code {
         } else {
             u32::MAX as usize
         };
-        let data = data.get(..limit).unwrap_or(data);
-        self.exec(data, wire_len, aux)
-    }
-
-    #[inline(always)]
-    fn exec(&self, data: &[u8], wire_len: u32, aux: Option<&Ancillary>) -> u32 {
-        let ops = &*self.ops;
-        let tables = &*self.tables;
-        let mut a: u32 = 0;
-        let mut x: u32 = 0;
-        let mut mem = [0u32; BPF_MEMWORDS];
-        let mut budget = LOOP_BUDGET;
-        let mut pc: usize = 0;
-
-        // A packet load: the bytes if they were captured, else (with metadata) the Linux
-        // special offsets, else reject.
-        macro_rules! load {
-            ($fast:expr, $addr:expr, $size:expr, $abs:expr) => {
-                match $fast {
-                    Some(v) => v,
-                    None => match aux {
-                        Some(aux) => match ancillary::load(aux, data, $addr, $size, $abs, a, x) {
-                            Some(v) => v,
-                            None => return 0,
-                        },
-                        None => return 0,
-                    },
-                }
-            };
-        }
-        macro_rules! branch {
-            ($cond:expr, $t:expr, $f:expr) => {
-                pc = usize::from(if $cond { $t } else { $f })
-            };
-        }
-
+        let mut cx = Cx {
+            data: data.get(..limit).unwrap_or(data),
+            wire_len,
+            aux,
+            tables: &self.tables,
+            mem: [0; BPF_MEMWORDS],
+            budget: LOOP_BUDGET,
+            resume: None,
+        };
+        let nodes: &Nodes = &self.nodes;
+        let (mut node, mut a, mut x) = (at(nodes, 0), 0, 0);
         loop {
-            let Some(&op) = ops.get(pc) else {
-                return 0;
-            };
-            pc = pc.wrapping_add(1);
-            match op {
-                Op::RetK(k) => return k,
-                Op::RetA => return a,
-                Op::LdImm(k) => a = k,
-                Op::LdxImm(k) => x = k,
-                Op::LdLen => a = wire_len,
-                Op::LdxLen => x = wire_len,
-                Op::LdW(k) => a = load!(ld_w(data, k), k, 4, true),
-                Op::LdH(k) => a = load!(ld_h(data, k), k, 2, true),
-                Op::LdB(k) => a = load!(ld_b(data, k), k, 1, true),
-                Op::LdIndW(k) => a = load!(ld_ind_w(data, x, k), x.wrapping_add(k), 4, false),
-                Op::LdIndH(k) => a = load!(ld_ind_h(data, x, k), x.wrapping_add(k), 2, false),
-                Op::LdIndB(k) => a = load!(ld_ind_b(data, x, k), x.wrapping_add(k), 1, false),
-                Op::LdxMsh(k) => match ld_b(data, k) {
-                    Some(b) => x = (b & 0xf) << 2,
-                    None => return 0,
-                },
-                Op::LdMem(i) => a = mem.get(usize::from(i & 15)).copied().unwrap_or(0),
-                Op::LdxMem(i) => x = mem.get(usize::from(i & 15)).copied().unwrap_or(0),
-                Op::St(i) => {
-                    if let Some(m) = mem.get_mut(usize::from(i & 15)) {
-                        *m = a;
-                    }
+            let r = (node.run)(nodes, &mut cx, node, a, x);
+            match cx.resume.take() {
+                None => return r,
+                Some((t, a2, x2)) => {
+                    node = at(nodes, t);
+                    (a, x) = (a2, x2);
                 }
-                Op::Stx(i) => {
-                    if let Some(m) = mem.get_mut(usize::from(i & 15)) {
-                        *m = x;
-                    }
-                }
-                Op::AddK(k) => a = a.wrapping_add(k),
-                Op::SubK(k) => a = a.wrapping_sub(k),
-                Op::MulK(k) => a = a.wrapping_mul(k),
-                Op::DivK(k) => a = a.checked_div(k).unwrap_or(0),
-                Op::ModK(k) => a = a.checked_rem(k).unwrap_or(0),
-                Op::AndK(k) => a &= k,
-                Op::OrK(k) => a |= k,
-                Op::XorK(k) => a ^= k,
-                // A constant shift of 32 or more is undefined in C; x86 (where libpcap's
-                // reference values come from) uses the count modulo 32, as wrapping_shl does.
-                Op::LshK(k) => a = a.wrapping_shl(k),
-                Op::RshK(k) => a = a.wrapping_shr(k),
-                Op::AddX => a = a.wrapping_add(x),
-                Op::SubX => a = a.wrapping_sub(x),
-                Op::MulX => a = a.wrapping_mul(x),
-                Op::DivX => match a.checked_div(x) {
-                    Some(v) => a = v,
-                    None => return 0,
-                },
-                Op::ModX => match a.checked_rem(x) {
-                    Some(v) => a = v,
-                    None => return 0,
-                },
-                Op::AndX => a &= x,
-                Op::OrX => a |= x,
-                Op::XorX => a ^= x,
-                Op::LshX => a = a.checked_shl(x).unwrap_or(0),
-                Op::RshX => a = a.checked_shr(x).unwrap_or(0),
-                Op::Neg => a = a.wrapping_neg(),
-                Op::Tax => x = a,
-                Op::Txa => a = x,
-                Op::Ja(t) => pc = usize::from(t),
-                Op::JaBack { target, cost } => match budget.checked_sub(u32::from(cost)) {
-                    Some(b) => {
-                        budget = b;
-                        pc = usize::from(target);
-                    }
-                    None => return 0,
-                },
-                Op::JeqK { k, t, f } => branch!(a == k, t, f),
-                Op::JgtK { k, t, f } => branch!(a > k, t, f),
-                Op::JgeK { k, t, f } => branch!(a >= k, t, f),
-                Op::JsetK { k, t, f } => branch!(a & k != 0, t, f),
-                Op::JeqX { t, f } => branch!(a == x, t, f),
-                Op::JgtX { t, f } => branch!(a > x, t, f),
-                Op::JgeX { t, f } => branch!(a >= x, t, f),
-                Op::JsetX { t, f } => branch!(a & x != 0, t, f),
-                Op::LdWJeq { off, k, t, f } => {
-                    a = load!(ld_w(data, off), off, 4, true);
-                    branch!(a == k, t, f)
-                }
-                Op::LdWJgt { off, k, t, f } => {
-                    a = load!(ld_w(data, off), off, 4, true);
-                    branch!(a > k, t, f)
-                }
-                Op::LdWJge { off, k, t, f } => {
-                    a = load!(ld_w(data, off), off, 4, true);
-                    branch!(a >= k, t, f)
-                }
-                Op::LdWJset { off, k, t, f } => {
-                    a = load!(ld_w(data, off), off, 4, true);
-                    branch!(a & k != 0, t, f)
-                }
-                Op::LdHJeq { off, k, t, f } => {
-                    a = load!(ld_h(data, off), off, 2, true);
-                    branch!(a == k, t, f)
-                }
-                Op::LdHJgt { off, k, t, f } => {
-                    a = load!(ld_h(data, off), off, 2, true);
-                    branch!(a > k, t, f)
-                }
-                Op::LdHJge { off, k, t, f } => {
-                    a = load!(ld_h(data, off), off, 2, true);
-                    branch!(a >= k, t, f)
-                }
-                Op::LdHJset { off, k, t, f } => {
-                    a = load!(ld_h(data, off), off, 2, true);
-                    branch!(a & k != 0, t, f)
-                }
-                Op::LdBJeq { off, k, t, f } => {
-                    a = load!(ld_b(data, off), off, 1, true);
-                    branch!(a == k, t, f)
-                }
-                Op::LdBJgt { off, k, t, f } => {
-                    a = load!(ld_b(data, off), off, 1, true);
-                    branch!(a > k, t, f)
-                }
-                Op::LdBJge { off, k, t, f } => {
-                    a = load!(ld_b(data, off), off, 1, true);
-                    branch!(a >= k, t, f)
-                }
-                Op::LdBJset { off, k, t, f } => {
-                    a = load!(ld_b(data, off), off, 1, true);
-                    branch!(a & k != 0, t, f)
-                }
-                Op::MshIndW { msh, k } => {
-                    match ld_b(data, msh) {
-                        Some(b) => x = (b & 0xf) << 2,
-                        None => return 0,
-                    }
-                    a = load!(ld_ind_w(data, x, k), x.wrapping_add(k), 4, false);
-                    pc = pc.wrapping_add(1);
-                }
-                Op::MshIndH { msh, k } => {
-                    match ld_b(data, msh) {
-                        Some(b) => x = (b & 0xf) << 2,
-                        None => return 0,
-                    }
-                    a = load!(ld_ind_h(data, x, k), x.wrapping_add(k), 2, false);
-                    pc = pc.wrapping_add(1);
-                }
-                Op::MshIndB { msh, k } => {
-                    match ld_b(data, msh) {
-                        Some(b) => x = (b & 0xf) << 2,
-                        None => return 0,
-                    }
-                    a = load!(ld_ind_b(data, x, k), x.wrapping_add(k), 1, false);
-                    pc = pc.wrapping_add(1);
-                }
-                Op::Switch(id) => match tables.get(usize::from(id)) {
-                    Some(table) => pc = usize::from(table.lookup(a)),
-                    None => return 0,
-                },
-                Op::LdWSwitch { off, table } => {
-                    a = load!(ld_w(data, off), off, 4, true);
-                    match tables.get(usize::from(table)) {
-                        Some(table) => pc = usize::from(table.lookup(a)),
-                        None => return 0,
-                    }
-                }
-                Op::LdHSwitch { off, table } => {
-                    a = load!(ld_h(data, off), off, 2, true);
-                    match tables.get(usize::from(table)) {
-                        Some(table) => pc = usize::from(table.lookup(a)),
-                        None => return 0,
-                    }
-                }
-                Op::LdBSwitch { off, table } => {
-                    a = load!(ld_b(data, off), off, 1, true);
-                    match tables.get(usize::from(table)) {
-                        Some(table) => pc = usize::from(table.lookup(a)),
-                        None => return 0,
-                    }
-                }
-                Op::Invalid => return 0,
             }
         }
     }
@@ -672,11 +1131,384 @@ impl Code {
         self.tables.len()
     }
 
-    /// The ops (for tests).
+    /// The op at `i` (for tests).
     #[cfg(test)]
-    pub(crate) fn ops(&self) -> &[Op] {
-        &self.ops
+    pub(crate) fn op(&self, i: usize) -> Op {
+        self.ops.get(i).copied().unwrap_or(Op::Invalid)
     }
+}
+
+#[inline(always)]
+fn at(nodes: &Nodes, t: Pc) -> &Node {
+    // The mask keeps the index inside the array: the compiler drops the check.
+    nodes.get(usize::from(t) & (OPS - 1)).unwrap_or(&INVALID)
+}
+
+/// A load the packet bytes could not satisfy: with metadata, the Linux special offsets;
+/// without, reject (`None`).
+#[cold]
+#[inline(never)]
+fn slow_load(cx: &Cx<'_>, addr: u32, size: usize, absolute: bool, a: u32, x: u32) -> Option<u32> {
+    ancillary::load(cx.aux?, cx.data, addr, size, absolute, a, x)
+}
+
+/// Defines handlers. Each one gets a cold twin (`name / twin`): when a packet load fails, the
+/// handler tail-calls its twin, which redoes the node with the slow path (Linux metadata, or
+/// reject). The fast handler so makes no ordinary calls and needs no stack frame. Inside a body,
+/// `ld!(fast, addr, size, absolute)` loads.
+macro_rules! handlers {
+    ($($name:ident / $twin:ident = |$nodes:ident, $cx:ident, $n:ident, $a:ident, $x:ident| $body:expr;)*) => {$(
+        #[allow(unused_variables, unused_macros)]
+        fn $name($nodes: &Nodes, $cx: &mut Cx<'_>, $n: &Node, $a: u32, $x: u32) -> u32 {
+            let (a_in, x_in) = ($a, $x);
+            macro_rules! ld {
+                ($fast:expr, $addr:expr, $size:expr, $abs:expr) => {
+                    match $fast {
+                        Some(v) => v,
+                        None => return $twin($nodes, $cx, $n, a_in, x_in),
+                    }
+                };
+            }
+            $body
+        }
+        #[cold]
+        #[inline(never)]
+        #[allow(unused_variables, unused_macros)]
+        fn $twin($nodes: &Nodes, $cx: &mut Cx<'_>, $n: &Node, $a: u32, $x: u32) -> u32 {
+            macro_rules! ld {
+                ($fast:expr, $addr:expr, $size:expr, $abs:expr) => {
+                    match $fast {
+                        Some(v) => v,
+                        None => match slow_load($cx, $addr, $size, $abs, $a, $x) {
+                            Some(v) => v,
+                            None => return 0,
+                        },
+                    }
+                };
+            }
+            $body
+        }
+    )*};
+}
+
+/// Defines handlers that load no packet bytes (no cold twin needed).
+macro_rules! plain {
+    ($($name:ident = |$nodes:ident, $cx:ident, $n:ident, $a:ident, $x:ident| $body:expr;)*) => {$(
+        #[allow(unused_variables)]
+        fn $name($nodes: &Nodes, $cx: &mut Cx<'_>, $n: &Node, $a: u32, $x: u32) -> u32 {
+            $body
+        }
+    )*};
+}
+
+/// Continue with node `t`.
+macro_rules! go {
+    ($nodes:ident, $cx:ident, $t:expr, $a:expr, $x:expr) => {{
+        let next = at($nodes, $t);
+        (next.run)($nodes, $cx, next, $a, $x)
+    }};
+}
+
+/// Continue with `n.t` if the condition holds, else `n.f`, as a real branch: the next node
+/// can then be fetched before the packet byte that decides is loaded. (The black box compiles
+/// to nothing; it keeps the compiler from turning the choice into a conditional move.)
+macro_rules! branch {
+    ($cond:expr, $nodes:ident, $cx:ident, $n:ident, $a:expr, $x:expr) => {
+        if $cond {
+            std::hint::black_box(());
+            go!($nodes, $cx, $n.t, $a, $x)
+        } else {
+            go!($nodes, $cx, $n.f, $a, $x)
+        }
+    };
+}
+
+macro_rules! test {
+    (eq, $a:expr, $k:expr) => {
+        $a == $k
+    };
+    (gt, $a:expr, $k:expr) => {
+        $a > $k
+    };
+    (ge, $a:expr, $k:expr) => {
+        $a >= $k
+    };
+    (set, $a:expr, $k:expr) => {
+        $a & $k != 0
+    };
+}
+
+/// `if A == k { t } else if A == k2 { f } else { $last }`.
+macro_rules! jeq2 {
+    ($nodes:ident, $cx:ident, $n:ident, $a:expr, $x:expr, $last:expr) => {
+        if $a == $n.k {
+            std::hint::black_box(());
+            go!($nodes, $cx, $n.t, $a, $x)
+        } else if $a == $n.k2 {
+            std::hint::black_box(());
+            go!($nodes, $cx, $n.f, $a, $x)
+        } else {
+            go!($nodes, $cx, $last, $a, $x)
+        }
+    };
+}
+
+/// Continue where table `id` sends A.
+macro_rules! switch {
+    ($nodes:ident, $cx:ident, $id:expr, $a:expr, $x:expr) => {
+        match $cx.tables.get($id as usize) {
+            Some(table) => {
+                let t = table.lookup($a);
+                go!($nodes, $cx, t, $a, $x)
+            }
+            None => 0,
+        }
+    };
+}
+
+/// X from `ldxb 4*([n.k2]&0xf)`.
+macro_rules! msh_x {
+    ($cx:ident, $n:ident) => {
+        (ld!(ld_b($cx.data, $n.k2), $n.k2, 1, false) & 0xf) << 2
+    };
+}
+
+fn invalid(_: &Nodes, _: &mut Cx<'_>, _: &Node, _: u32, _: u32) -> u32 {
+    0
+}
+
+fn ret_k(_: &Nodes, _: &mut Cx<'_>, n: &Node, _: u32, _: u32) -> u32 {
+    n.k
+}
+
+fn ret_a(_: &Nodes, _: &mut Cx<'_>, _: &Node, a: u32, _: u32) -> u32 {
+    a
+}
+
+/// A backward jump returns to `Code::run`, which goes on at the target: loops do not nest.
+fn ja_back(_: &Nodes, cx: &mut Cx<'_>, n: &Node, a: u32, x: u32) -> u32 {
+    if let Some(b) = cx.budget.checked_sub(n.k) {
+        cx.budget = b;
+        cx.resume = Some((n.t, a, x));
+    }
+    0
+}
+
+handlers! {
+    ld_abs_w / ld_abs_w_ = |nodes, cx, n, a, x| {
+        let a = ld!(ld_w(cx.data, n.off), n.off, 4, true);
+        go!(nodes, cx, n.t, a, x)
+    };
+    ld_abs_h / ld_abs_h_ = |nodes, cx, n, a, x| {
+        let a = ld!(ld_h(cx.data, n.off), n.off, 2, true);
+        go!(nodes, cx, n.t, a, x)
+    };
+    ld_abs_b / ld_abs_b_ = |nodes, cx, n, a, x| {
+        let a = ld!(ld_b(cx.data, n.off), n.off, 1, true);
+        go!(nodes, cx, n.t, a, x)
+    };
+    ld_ind_w_ / ld_ind_w__ = |nodes, cx, n, a, x| {
+        let a = ld!(ld_ind_w(cx.data, x, n.off), x.wrapping_add(n.off), 4, false);
+        go!(nodes, cx, n.t, a, x)
+    };
+    ld_ind_h_ / ld_ind_h__ = |nodes, cx, n, a, x| {
+        let a = ld!(ld_ind_h(cx.data, x, n.off), x.wrapping_add(n.off), 2, false);
+        go!(nodes, cx, n.t, a, x)
+    };
+    ld_ind_b_ / ld_ind_b__ = |nodes, cx, n, a, x| {
+        let a = ld!(ld_ind_b(cx.data, x, n.off), x.wrapping_add(n.off), 1, false);
+        go!(nodes, cx, n.t, a, x)
+    };
+    ldx_msh / ldx_msh_ = |nodes, cx, n, a, x| {
+        let x = (ld!(ld_b(cx.data, n.off), n.off, 1, false) & 0xf) << 2;
+        go!(nodes, cx, n.t, a, x)
+    };
+}
+
+plain! {
+    ld_imm = |nodes, cx, n, a, x| go!(nodes, cx, n.t, n.k, x);
+    ldx_imm = |nodes, cx, n, a, x| go!(nodes, cx, n.t, a, n.k);
+    ld_len = |nodes, cx, n, a, x| go!(nodes, cx, n.t, cx.wire_len, x);
+    ldx_len = |nodes, cx, n, a, x| go!(nodes, cx, n.t, a, cx.wire_len);
+    ld_mem = |nodes, cx, n, a, x| {
+        let a = cx.mem.get((n.k & 15) as usize).copied().unwrap_or(0);
+        go!(nodes, cx, n.t, a, x)
+    };
+    ldx_mem = |nodes, cx, n, a, x| {
+        let x = cx.mem.get((n.k & 15) as usize).copied().unwrap_or(0);
+        go!(nodes, cx, n.t, a, x)
+    };
+    st = |nodes, cx, n, a, x| {
+        if let Some(m) = cx.mem.get_mut((n.k & 15) as usize) {
+            *m = a;
+        }
+        go!(nodes, cx, n.t, a, x)
+    };
+    stx = |nodes, cx, n, a, x| {
+        if let Some(m) = cx.mem.get_mut((n.k & 15) as usize) {
+            *m = x;
+        }
+        go!(nodes, cx, n.t, a, x)
+    };
+    add_k = |nodes, cx, n, a, x| go!(nodes, cx, n.t, a.wrapping_add(n.k), x);
+    sub_k = |nodes, cx, n, a, x| go!(nodes, cx, n.t, a.wrapping_sub(n.k), x);
+    mul_k = |nodes, cx, n, a, x| go!(nodes, cx, n.t, a.wrapping_mul(n.k), x);
+    // Validation forbids `div #0`/`mod #0`; the checked forms cannot panic regardless.
+    div_k = |nodes, cx, n, a, x| go!(nodes, cx, n.t, a.checked_div(n.k).unwrap_or(0), x);
+    mod_k = |nodes, cx, n, a, x| go!(nodes, cx, n.t, a.checked_rem(n.k).unwrap_or(0), x);
+    and_k = |nodes, cx, n, a, x| go!(nodes, cx, n.t, a & n.k, x);
+    or_k = |nodes, cx, n, a, x| go!(nodes, cx, n.t, a | n.k, x);
+    xor_k = |nodes, cx, n, a, x| go!(nodes, cx, n.t, a ^ n.k, x);
+    // A constant shift of 32 or more is undefined in C; x86 (where libpcap's reference values
+    // come from) uses the count modulo 32, as wrapping_shl does.
+    lsh_k = |nodes, cx, n, a, x| go!(nodes, cx, n.t, a.wrapping_shl(n.k), x);
+    rsh_k = |nodes, cx, n, a, x| go!(nodes, cx, n.t, a.wrapping_shr(n.k), x);
+    add_x = |nodes, cx, n, a, x| go!(nodes, cx, n.t, a.wrapping_add(x), x);
+    sub_x = |nodes, cx, n, a, x| go!(nodes, cx, n.t, a.wrapping_sub(x), x);
+    mul_x = |nodes, cx, n, a, x| go!(nodes, cx, n.t, a.wrapping_mul(x), x);
+    div_x = |nodes, cx, n, a, x| match a.checked_div(x) {
+        Some(a) => go!(nodes, cx, n.t, a, x),
+        None => 0,
+    };
+    mod_x = |nodes, cx, n, a, x| match a.checked_rem(x) {
+        Some(a) => go!(nodes, cx, n.t, a, x),
+        None => 0,
+    };
+    and_x = |nodes, cx, n, a, x| go!(nodes, cx, n.t, a & x, x);
+    or_x = |nodes, cx, n, a, x| go!(nodes, cx, n.t, a | x, x);
+    xor_x = |nodes, cx, n, a, x| go!(nodes, cx, n.t, a ^ x, x);
+    lsh_x = |nodes, cx, n, a, x| go!(nodes, cx, n.t, a.checked_shl(x).unwrap_or(0), x);
+    rsh_x = |nodes, cx, n, a, x| go!(nodes, cx, n.t, a.checked_shr(x).unwrap_or(0), x);
+    neg = |nodes, cx, n, a, x| go!(nodes, cx, n.t, a.wrapping_neg(), x);
+    tax = |nodes, cx, n, a, x| go!(nodes, cx, n.t, a, a);
+    txa = |nodes, cx, n, a, x| go!(nodes, cx, n.t, x, x);
+    ja = |nodes, cx, n, a, x| go!(nodes, cx, n.t, a, x);
+    jeq_k = |nodes, cx, n, a, x| branch!(a == n.k, nodes, cx, n, a, x);
+    jgt_k = |nodes, cx, n, a, x| branch!(a > n.k, nodes, cx, n, a, x);
+    jge_k = |nodes, cx, n, a, x| branch!(a >= n.k, nodes, cx, n, a, x);
+    jset_k = |nodes, cx, n, a, x| branch!(a & n.k != 0, nodes, cx, n, a, x);
+    jeq_x = |nodes, cx, n, a, x| branch!(a == x, nodes, cx, n, a, x);
+    jgt_x = |nodes, cx, n, a, x| branch!(a > x, nodes, cx, n, a, x);
+    jge_x = |nodes, cx, n, a, x| branch!(a >= x, nodes, cx, n, a, x);
+    jset_x = |nodes, cx, n, a, x| branch!(a & x != 0, nodes, cx, n, a, x);
+    jeq2 = |nodes, cx, n, a, x| jeq2!(nodes, cx, n, a, x, n.off as Pc);
+    switch = |nodes, cx, n, a, x| switch!(nodes, cx, n.off, a, x);
+}
+
+macro_rules! abs_jump {
+    ($($name:ident / $twin:ident, $ld:ident, $size:expr, $test:tt;)*) => {
+        handlers! {$(
+            $name / $twin = |nodes, cx, n, a, x| {
+                let a = ld!($ld(cx.data, n.off), n.off, $size, true);
+                branch!(test!($test, a, n.k), nodes, cx, n, a, x)
+            };
+        )*}
+    };
+}
+abs_jump! {
+    ld_w_jeq / ld_w_jeq_, ld_w, 4, eq; ld_w_jgt / ld_w_jgt_, ld_w, 4, gt;
+    ld_w_jge / ld_w_jge_, ld_w, 4, ge; ld_w_jset / ld_w_jset_, ld_w, 4, set;
+    ld_h_jeq / ld_h_jeq_, ld_h, 2, eq; ld_h_jgt / ld_h_jgt_, ld_h, 2, gt;
+    ld_h_jge / ld_h_jge_, ld_h, 2, ge; ld_h_jset / ld_h_jset_, ld_h, 2, set;
+    ld_b_jeq / ld_b_jeq_, ld_b, 1, eq; ld_b_jgt / ld_b_jgt_, ld_b, 1, gt;
+    ld_b_jge / ld_b_jge_, ld_b, 1, ge; ld_b_jset / ld_b_jset_, ld_b, 1, set;
+}
+
+macro_rules! ind_jump {
+    ($($name:ident / $twin:ident, $ld:ident, $size:expr, $test:tt;)*) => {
+        handlers! {$(
+            $name / $twin = |nodes, cx, n, a, x| {
+                let a = ld!($ld(cx.data, x, n.off), x.wrapping_add(n.off), $size, false);
+                branch!(test!($test, a, n.k), nodes, cx, n, a, x)
+            };
+        )*}
+    };
+}
+ind_jump! {
+    ind_w_jeq / ind_w_jeq_, ld_ind_w, 4, eq; ind_w_jgt / ind_w_jgt_, ld_ind_w, 4, gt;
+    ind_w_jge / ind_w_jge_, ld_ind_w, 4, ge; ind_w_jset / ind_w_jset_, ld_ind_w, 4, set;
+    ind_h_jeq / ind_h_jeq_, ld_ind_h, 2, eq; ind_h_jgt / ind_h_jgt_, ld_ind_h, 2, gt;
+    ind_h_jge / ind_h_jge_, ld_ind_h, 2, ge; ind_h_jset / ind_h_jset_, ld_ind_h, 2, set;
+    ind_b_jeq / ind_b_jeq_, ld_ind_b, 1, eq; ind_b_jgt / ind_b_jgt_, ld_ind_b, 1, gt;
+    ind_b_jge / ind_b_jge_, ld_ind_b, 1, ge; ind_b_jset / ind_b_jset_, ld_ind_b, 1, set;
+}
+
+macro_rules! msh_load {
+    ($($name:ident / $twin:ident, $ld:ident, $size:expr;)*) => {
+        handlers! {$(
+            $name / $twin = |nodes, cx, n, a, x| {
+                let x = msh_x!(cx, n);
+                let a = ld!($ld(cx.data, x, n.off), x.wrapping_add(n.off), $size, false);
+                go!(nodes, cx, n.t, a, x)
+            };
+        )*}
+    };
+}
+msh_load! { msh_w / msh_w_, ld_ind_w, 4; msh_h / msh_h_, ld_ind_h, 2; msh_b / msh_b_, ld_ind_b, 1; }
+
+macro_rules! msh_jump {
+    ($($name:ident / $twin:ident, $ld:ident, $size:expr, $test:tt;)*) => {
+        handlers! {$(
+            $name / $twin = |nodes, cx, n, a, x| {
+                let x = msh_x!(cx, n);
+                let a = ld!($ld(cx.data, x, n.off), x.wrapping_add(n.off), $size, false);
+                branch!(test!($test, a, n.k), nodes, cx, n, a, x)
+            };
+        )*}
+    };
+}
+msh_jump! {
+    msh_w_jeq / msh_w_jeq_, ld_ind_w, 4, eq; msh_w_jgt / msh_w_jgt_, ld_ind_w, 4, gt;
+    msh_w_jge / msh_w_jge_, ld_ind_w, 4, ge; msh_w_jset / msh_w_jset_, ld_ind_w, 4, set;
+    msh_h_jeq / msh_h_jeq_, ld_ind_h, 2, eq; msh_h_jgt / msh_h_jgt_, ld_ind_h, 2, gt;
+    msh_h_jge / msh_h_jge_, ld_ind_h, 2, ge; msh_h_jset / msh_h_jset_, ld_ind_h, 2, set;
+    msh_b_jeq / msh_b_jeq_, ld_ind_b, 1, eq; msh_b_jgt / msh_b_jgt_, ld_ind_b, 1, gt;
+    msh_b_jge / msh_b_jge_, ld_ind_b, 1, ge; msh_b_jset / msh_b_jset_, ld_ind_b, 1, set;
+}
+
+macro_rules! and_jeq {
+    ($($name:ident / $twin:ident, $ld:ident, $size:expr;)*) => {
+        handlers! {$(
+            $name / $twin = |nodes, cx, n, a, x| {
+                let a = ld!($ld(cx.data, n.off), n.off, $size, true) & n.k2;
+                branch!(a == n.k, nodes, cx, n, a, x)
+            };
+        )*}
+    };
+}
+and_jeq! {
+    ld_w_and_jeq / ld_w_and_jeq_, ld_w, 4;
+    ld_h_and_jeq / ld_h_and_jeq_, ld_h, 2;
+    ld_b_and_jeq / ld_b_and_jeq_, ld_b, 1;
+}
+
+macro_rules! abs_jeq2 {
+    ($($name:ident / $twin:ident, $ld:ident, $size:expr;)*) => {
+        handlers! {$(
+            $name / $twin = |nodes, cx, n, a, x| {
+                let off = n.off & 0xffff;
+                let a = ld!($ld(cx.data, off), off, $size, true);
+                jeq2!(nodes, cx, n, a, x, (n.off >> 16) as Pc)
+            };
+        )*}
+    };
+}
+abs_jeq2! { ld_w_jeq2 / ld_w_jeq2_, ld_w, 4; ld_h_jeq2 / ld_h_jeq2_, ld_h, 2; ld_b_jeq2 / ld_b_jeq2_, ld_b, 1; }
+
+macro_rules! abs_switch {
+    ($($name:ident / $twin:ident, $ld:ident, $size:expr;)*) => {
+        handlers! {$(
+            $name / $twin = |nodes, cx, n, a, x| {
+                let a = ld!($ld(cx.data, n.off), n.off, $size, true);
+                switch!(nodes, cx, n.k, a, x)
+            };
+        )*}
+    };
+}
+abs_switch! {
+    ld_w_switch / ld_w_switch_, ld_w, 4;
+    ld_h_switch / ld_h_switch_, ld_h, 2;
+    ld_b_switch / ld_b_switch_, ld_b, 1;
 }
 
 /// `i + 1 + off` as an op index (validation guarantees it is below 4096).
@@ -747,10 +1579,10 @@ fn decode(i: usize, insn: &Instruction) -> Op {
                 Err(_) => Op::Invalid,
             }
         }
-        0x15 => Op::JeqK { k, t, f },
-        0x25 => Op::JgtK { k, t, f },
-        0x35 => Op::JgeK { k, t, f },
-        0x45 => Op::JsetK { k, t, f },
+        0x15 => Op::Jeq { k, t, f },
+        0x25 => Op::Jgt { k, t, f },
+        0x35 => Op::Jge { k, t, f },
+        0x45 => Op::Jset { k, t, f },
         0x1d => Op::JeqX { t, f },
         0x2d => Op::JgtX { t, f },
         0x3d => Op::JgeX { t, f },
@@ -977,7 +1809,7 @@ mod tests {
         ];
         let p = prog(&insns);
         assert_eq!(p.code.switches(), 1);
-        assert!(matches!(p.code.ops()[0], Op::LdHSwitch { .. }));
+        assert!(matches!(p.code.op(0), Op::LdHSwitch { .. }));
         let run = |v: u16| p.run(&v.to_be_bytes(), 2);
         assert_eq!(run(1), 10);
         assert_eq!(run(2), 10);

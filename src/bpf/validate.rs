@@ -226,7 +226,7 @@ pub fn validate(insns: &[Instruction], rules: Rules) -> Result<(), ValidateError
         }
     }
     let last = len - 1;
-    if insns.get(last).is_none_or(|i| !i.is_return()) {
+    if !insns.get(last).is_some_and(Instruction::is_return) {
         return err(last, Rule::NoFinalReturn);
     }
     if rules == Rules::Linux {
@@ -251,13 +251,11 @@ fn check_scratch_init(insns: &[Instruction]) -> Result<(), ValidateError> {
         };
         match insn.code {
             c if c == BPF_ST || c == BPF_STX => valid |= bit,
-            c if c == BPF_LD | BPF_MEM || c == BPF_LDX | BPF_MEM => {
-                if valid & bit == 0 {
-                    return Err(ValidateError::new(
-                        i,
-                        Rule::ScratchReadBeforeWrite { k: insn.k },
-                    ));
-                }
+            c if (c == BPF_LD | BPF_MEM || c == BPF_LDX | BPF_MEM) && valid & bit == 0 => {
+                return Err(ValidateError::new(
+                    i,
+                    Rule::ScratchReadBeforeWrite { k: insn.k },
+                ));
             }
             c if c == BPF_JMP | BPF_JA => {
                 narrow(insn.k);
@@ -286,7 +284,7 @@ fn check_scratch_init(insns: &[Instruction]) -> Result<(), ValidateError> {
 /// [`matches`](Program::matches), `String()` is `Display` (the source expression when the
 /// program was compiled from one), and the instructions `CompileBPFFilter` returns are
 /// [`instructions`](Program::instructions).
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Program {
     insns: Box<[Instruction]>,
     pub(crate) code: Code,
@@ -365,6 +363,15 @@ impl Program {
         validate(&self.insns, rules)
     }
 }
+
+impl PartialEq for Program {
+    /// Same instructions, rules and source expression.
+    fn eq(&self, other: &Program) -> bool {
+        self.insns == other.insns && self.rules == other.rules && self.source == other.source
+    }
+}
+
+impl Eq for Program {}
 
 impl fmt::Debug for Program {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
