@@ -169,8 +169,8 @@ fn compare_with_libpcap(capture: &Path, packets: &Packets, programs: &[(String, 
         packets.owned.len()
     );
     println!(
-        "{:>6} {:>14} {:>14} {:>14} {:>8}  {}",
-        "insns", "ours matches", "ours run", "libpcap", "ratio", "expression"
+        "{:>6} {:>14} {:>14} {:>14} {:>8}  expression",
+        "insns", "ours matches", "ours run", "libpcap", "ratio"
     );
     for (expr, prog) in programs {
         let (mut ours, mut ours_run, mut theirs) = (Vec::new(), Vec::new(), Vec::new());
