@@ -59,6 +59,8 @@ const MIN_SWITCH: usize = 4;
 const MAX_SWITCH: usize = 32;
 /// Size of the op array (a power of two: op indices are masked with `OPS - 1`).
 const OPS: usize = BPF_MAXINSNS;
+/// Size of the op array for longer programs (libpcap's rules): every `Pc`.
+const LARGE_OPS: usize = 1 << 16;
 
 /// Index of an op (programs have at most 4096 instructions).
 type Pc = u16;
@@ -577,7 +579,7 @@ const MULTIPLIERS: &[u32] = &[
 #[derive(Clone)]
 pub(crate) struct Code {
     ops: Box<[Op]>,
-    nodes: Box<Nodes>,
+    engine: Engine,
     tables: Box<[Table]>,
 }
 
@@ -742,10 +744,10 @@ impl Code {
                 *slot = op;
             }
         }
-        let nodes = link(&ops);
+        let engine = Engine::new(&ops);
         Code {
             ops: ops.into_boxed_slice(),
-            nodes,
+            engine,
             tables: tables.into_boxed_slice(),
         }
     }
@@ -851,22 +853,22 @@ fn build_switches(insns: &[Instruction], ops: &mut [Op], tables: &mut Vec<Table>
 // of OPS nodes. A handler does its op's work and then calls the handler of the next node (the
 // one its condition picks) in tail position, so an optimizing build turns every dispatch into
 // an indirect jump from the handler itself: no central dispatch loop, and each handler's jump
-// is predicted on its own. A run nests at most one call per instruction executed between two
-// returns to `Code::run` (which only loops, `JaBack`, make), so even an unoptimized build uses
-// a bounded stack (4096 small frames at worst).
+// is predicted on its own. Where tail calls cannot be counted on, `go!` bounds the nesting
+// (see there); backward jumps always return to `exec`, which goes on at their target.
 
-/// The node array; indices are masked with `OPS - 1`, so a lookup cannot miss.
-type Nodes = [Node; OPS];
+/// The node array; indices are masked with `N - 1` (N a power of two), so a lookup cannot
+/// miss.
+type Nodes<const N: usize> = [Node<N>; N];
 
 /// A handler: runs one node, then (in tail position) the rest of the program.
-type Handler = fn(&Nodes, &mut Cx<'_>, &Node, u32, u32) -> u32;
+type Handler<const N: usize> = fn(&Nodes<N>, &mut Cx<'_>, &Node<N>, u32, u32) -> u32;
 
 /// A linked op: its handler and operands. Field use per handler: `off` packet offset (or
 /// table index, or a `Jeq2`'s final false target), `k` constant, `k2` second constant / mask /
 /// `msh` offset, `t`/`f` the targets (`t` is also the next node of non-jumps).
 #[derive(Clone, Copy)]
-struct Node {
-    run: Handler,
+struct Node<const N: usize> {
+    run: Handler<N>,
     off: u32,
     k: u32,
     k2: u32,
@@ -874,14 +876,16 @@ struct Node {
     f: Pc,
 }
 
-const INVALID: Node = Node {
-    run: invalid,
-    off: 0,
-    k: 0,
-    k2: 0,
-    t: 0,
-    f: 0,
-};
+impl<const N: usize> Node<N> {
+    const INVALID: Node<N> = Node {
+        run: invalid,
+        off: 0,
+        k: 0,
+        k2: 0,
+        t: 0,
+        f: 0,
+    };
+}
 
 /// Per-run state besides A and X (which travel as arguments).
 struct Cx<'d> {
@@ -891,12 +895,18 @@ struct Cx<'d> {
     tables: &'d [Table],
     mem: [u32; BPF_MEMWORDS],
     budget: u32,
-    /// Set by a backward jump: where to go on, with A and X.
+    /// Set by a backward jump (or a handler that has nested deep enough): where to go on,
+    /// with A and X.
     resume: Option<(Pc, u32, u32)>,
+    /// Handler calls nested since `exec` last called one (counted only where it matters).
+    nesting: u32,
 }
 
+/// How deeply handler calls may nest before returning to `exec` (see `go!`).
+const MAX_NESTING: u32 = 1024;
+
 /// The node for op `i` (see [`Node`] for the field use).
-fn link_one(ops: &[Op], i: usize) -> Node {
+fn link_one<const N: usize>(ops: &[Op], i: usize) -> Node<N> {
     let op = ops.get(i).copied().unwrap_or(Op::Invalid);
     // Targets skip over `ja`s (forward ones: a chain of them ends).
     let thread = |mut t: Pc| {
@@ -906,7 +916,7 @@ fn link_one(ops: &[Op], i: usize) -> Node {
         t
     };
     let next = thread(pc(i.saturating_add(1)));
-    let seq = |run: Handler, off: u32, k: u32| Node {
+    let seq = |run: Handler<N>, off: u32, k: u32| Node {
         run,
         off,
         k,
@@ -914,7 +924,7 @@ fn link_one(ops: &[Op], i: usize) -> Node {
         t: next,
         f: 0,
     };
-    let cond = |run: Handler, off: u32, k: u32, k2: u32, t: Pc, f: Pc| Node {
+    let cond = |run: Handler<N>, off: u32, k: u32, k2: u32, t: Pc, f: Pc| Node {
         run,
         off,
         k,
@@ -1073,20 +1083,42 @@ fn link_one(ops: &[Op], i: usize) -> Node {
         Op::LdWSwitch { off, table } => seq(ld_w_switch, off, u32::from(table)),
         Op::LdHSwitch { off, table } => seq(ld_h_switch, off, u32::from(table)),
         Op::LdBSwitch { off, table } => seq(ld_b_switch, off, u32::from(table)),
-        Op::Invalid => INVALID,
+        Op::Invalid => Node::INVALID,
     }
 }
 
-/// Links the ops into the node array (slots past the program stay `INVALID`).
-fn link(ops: &[Op]) -> Box<Nodes> {
-    let mut nodes = vec![INVALID; OPS];
+/// Links the ops into a node array of N slots (slots past the program stay invalid), or
+/// `None` if the program does not fit.
+fn link<const N: usize>(ops: &[Op]) -> Option<Box<Nodes<N>>> {
+    if ops.len() > N {
+        return None;
+    }
+    let mut nodes = vec![Node::INVALID; N];
     for (i, slot) in nodes.iter_mut().enumerate().take(ops.len()) {
         *slot = link_one(ops, i);
     }
-    match nodes.into_boxed_slice().try_into() {
-        Ok(nodes) => nodes,
-        // Unreachable: the vector has OPS elements.
-        Err(_) => Box::new([INVALID; OPS]),
+    nodes.into_boxed_slice().try_into().ok()
+}
+
+/// The linked program: a node array of 4096 slots, or of 65536 for the programs longer than
+/// 4096 instructions that only libpcap's rules allow.
+#[derive(Clone)]
+enum Engine {
+    Small(Box<Nodes<OPS>>),
+    Large(Box<Nodes<LARGE_OPS>>),
+    /// No program (cannot come out of validation): rejects everything.
+    None,
+}
+
+impl Engine {
+    fn new(ops: &[Op]) -> Engine {
+        if let Some(nodes) = link::<OPS>(ops) {
+            Engine::Small(nodes)
+        } else if let Some(nodes) = link::<LARGE_OPS>(ops) {
+            Engine::Large(nodes)
+        } else {
+            Engine::None
+        }
     }
 }
 
@@ -1110,18 +1142,12 @@ impl Code {
             mem: [0; BPF_MEMWORDS],
             budget: LOOP_BUDGET,
             resume: None,
+            nesting: 0,
         };
-        let nodes: &Nodes = &self.nodes;
-        let (mut node, mut a, mut x) = (at(nodes, 0), 0, 0);
-        loop {
-            let r = (node.run)(nodes, &mut cx, node, a, x);
-            match cx.resume.take() {
-                None => return r,
-                Some((t, a2, x2)) => {
-                    node = at(nodes, t);
-                    (a, x) = (a2, x2);
-                }
-            }
+        match &self.engine {
+            Engine::Small(nodes) => exec(nodes, &mut cx),
+            Engine::Large(nodes) => exec(nodes, &mut cx),
+            Engine::None => 0,
         }
     }
 
@@ -1138,10 +1164,30 @@ impl Code {
     }
 }
 
+/// Runs from node 0; a backward jump returns here to go on at its target.
 #[inline(always)]
-fn at(nodes: &Nodes, t: Pc) -> &Node {
-    // The mask keeps the index inside the array: the compiler drops the check.
-    nodes.get(usize::from(t) & (OPS - 1)).unwrap_or(&INVALID)
+fn exec<const N: usize>(nodes: &Nodes<N>, cx: &mut Cx<'_>) -> u32 {
+    let (mut node, mut a, mut x) = (at(nodes, 0), 0, 0);
+    loop {
+        let r = (node.run)(nodes, cx, node, a, x);
+        match cx.resume.take() {
+            None => return r,
+            Some((t, a2, x2)) => {
+                node = at(nodes, t);
+                (a, x) = (a2, x2);
+                cx.nesting = 0;
+            }
+        }
+    }
+}
+
+#[inline(always)]
+fn at<const N: usize>(nodes: &Nodes<N>, t: Pc) -> &Node<N> {
+    // N is a power of two: the mask keeps the index inside the array and the compiler drops
+    // the check.
+    nodes
+        .get(usize::from(t) & N.wrapping_sub(1))
+        .unwrap_or(&Node::INVALID)
 }
 
 /// A load the packet bytes could not satisfy: with metadata, the Linux special offsets;
@@ -1159,7 +1205,7 @@ fn slow_load(cx: &Cx<'_>, addr: u32, size: usize, absolute: bool, a: u32, x: u32
 macro_rules! handlers {
     ($($name:ident / $twin:ident = |$nodes:ident, $cx:ident, $n:ident, $a:ident, $x:ident| $body:expr;)*) => {$(
         #[allow(unused_variables, unused_macros)]
-        fn $name($nodes: &Nodes, $cx: &mut Cx<'_>, $n: &Node, $a: u32, $x: u32) -> u32 {
+        fn $name<const N: usize>($nodes: &Nodes<N>, $cx: &mut Cx<'_>, $n: &Node<N>, $a: u32, $x: u32) -> u32 {
             let (a_in, x_in) = ($a, $x);
             macro_rules! ld {
                 ($fast:expr, $addr:expr, $size:expr, $abs:expr) => {
@@ -1174,7 +1220,7 @@ macro_rules! handlers {
         #[cold]
         #[inline(never)]
         #[allow(unused_variables, unused_macros)]
-        fn $twin($nodes: &Nodes, $cx: &mut Cx<'_>, $n: &Node, $a: u32, $x: u32) -> u32 {
+        fn $twin<const N: usize>($nodes: &Nodes<N>, $cx: &mut Cx<'_>, $n: &Node<N>, $a: u32, $x: u32) -> u32 {
             macro_rules! ld {
                 ($fast:expr, $addr:expr, $size:expr, $abs:expr) => {
                     match $fast {
@@ -1195,17 +1241,28 @@ macro_rules! handlers {
 macro_rules! plain {
     ($($name:ident = |$nodes:ident, $cx:ident, $n:ident, $a:ident, $x:ident| $body:expr;)*) => {$(
         #[allow(unused_variables)]
-        fn $name($nodes: &Nodes, $cx: &mut Cx<'_>, $n: &Node, $a: u32, $x: u32) -> u32 {
+        fn $name<const N: usize>($nodes: &Nodes<N>, $cx: &mut Cx<'_>, $n: &Node<N>, $a: u32, $x: u32) -> u32 {
             $body
         }
     )*};
 }
 
-/// Continue with node `t`.
+/// Continue with node `t`. Where the nesting of handler calls is not known to be flat
+/// (unoptimized builds, which make no tail calls, and the large engine, whose paths can be
+/// 65535 nodes long), every [`MAX_NESTING`] nodes the handler returns to `exec` instead, which
+/// goes on at `t`: the stack stays bounded whatever the compiler does.
 macro_rules! go {
     ($nodes:ident, $cx:ident, $t:expr, $a:expr, $x:expr) => {{
-        let next = at($nodes, $t);
-        (next.run)($nodes, $cx, next, $a, $x)
+        let (t, a, x) = ($t, $a, $x);
+        if cfg!(debug_assertions) || N > OPS {
+            $cx.nesting = $cx.nesting.wrapping_add(1);
+            if $cx.nesting >= MAX_NESTING {
+                $cx.resume = Some((t, a, x));
+                return 0;
+            }
+        }
+        let next = at($nodes, t);
+        (next.run)($nodes, $cx, next, a, x)
     }};
 }
 
@@ -1273,20 +1330,20 @@ macro_rules! msh_x {
     };
 }
 
-fn invalid(_: &Nodes, _: &mut Cx<'_>, _: &Node, _: u32, _: u32) -> u32 {
+fn invalid<const N: usize>(_: &Nodes<N>, _: &mut Cx<'_>, _: &Node<N>, _: u32, _: u32) -> u32 {
     0
 }
 
-fn ret_k(_: &Nodes, _: &mut Cx<'_>, n: &Node, _: u32, _: u32) -> u32 {
+fn ret_k<const N: usize>(_: &Nodes<N>, _: &mut Cx<'_>, n: &Node<N>, _: u32, _: u32) -> u32 {
     n.k
 }
 
-fn ret_a(_: &Nodes, _: &mut Cx<'_>, _: &Node, a: u32, _: u32) -> u32 {
+fn ret_a<const N: usize>(_: &Nodes<N>, _: &mut Cx<'_>, _: &Node<N>, a: u32, _: u32) -> u32 {
     a
 }
 
 /// A backward jump returns to `Code::run`, which goes on at the target: loops do not nest.
-fn ja_back(_: &Nodes, cx: &mut Cx<'_>, n: &Node, a: u32, x: u32) -> u32 {
+fn ja_back<const N: usize>(_: &Nodes<N>, cx: &mut Cx<'_>, n: &Node<N>, a: u32, x: u32) -> u32 {
     if let Some(b) = cx.budget.checked_sub(n.k) {
         cx.budget = b;
         cx.resume = Some((n.t, a, x));

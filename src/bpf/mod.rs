@@ -54,7 +54,7 @@
 //!
 //! | rule | `Standard` (default) | `Libpcap` | `Linux` | libpcap 1.10.3 `bpf_validate` | Linux `bpf_check_classic` |
 //! |---|---|---|---|---|---|
-//! | 1 to 4096 instructions | yes | yes | yes | only ≥ 1 | yes |
+//! | 1 to 4096 instructions | yes | up to 65535 | yes | only ≥ 1 | yes |
 //! | opcode is one of the 49 defined | yes | yes | yes | class/mode/op known, other bits ignored (its interpreter then aborts on e.g. 0x08, 0x0e) | yes |
 //! | conditional jumps land inside the program | yes | yes | yes | yes | yes |
 //! | `ja` forward and inside | yes | backward allowed, inside | yes | backward allowed (32-bit wrap-around) | yes |
@@ -94,4 +94,4 @@ pub use disasm::{
 };
 pub use insn::*;
 pub use interp::LOOP_BUDGET;
-pub use validate::{validate, Program, Rule, Rules, ValidateError};
+pub use validate::{validate, Program, Rule, Rules, ValidateError, LIBPCAP_MAXINSNS};

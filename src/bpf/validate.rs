@@ -19,8 +19,10 @@ pub enum Rules {
     #[default]
     Standard,
     /// [`Standard`](Rules::Standard), but `ja` may also jump backward (to an instruction inside
-    /// the program), as libpcap's `bpf_validate` allows and its `ip6 protochain` code needs.
-    /// Loops are bounded by [`LOOP_BUDGET`](crate::bpf::LOOP_BUDGET).
+    /// the program), as libpcap's `bpf_validate` allows and its `ip6 protochain` code needs,
+    /// and a program may have up to [`LIBPCAP_MAXINSNS`] instructions (libpcap sets no limit
+    /// of its own: its 60-host lists on 802.11 radiotap compile to 4689). Loops are bounded by
+    /// [`LOOP_BUDGET`](crate::bpf::LOOP_BUDGET).
     Libpcap,
     /// [`Standard`](Rules::Standard) plus what only the Linux kernel's `bpf_check_classic`
     /// checks: constant shifts below 32, every `M[k]` written on every path before it is read,
@@ -35,10 +37,13 @@ pub enum Rules {
 pub enum Rule {
     /// The program has no instructions (index 0).
     Empty,
-    /// More than [`BPF_MAXINSNS`] instructions (the index is the first one too many).
+    /// Too many instructions: more than [`BPF_MAXINSNS`] (libpcap rules:
+    /// [`LIBPCAP_MAXINSNS`]); the index is the first one too many.
     TooLong {
         /// The program's length.
         len: usize,
+        /// The most the rules allow.
+        max: usize,
     },
     /// The opcode is not one classic BPF defines.
     UnknownOpcode {
@@ -88,9 +93,9 @@ impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             Rule::Empty => f.write_str("a program needs at least one instruction"),
-            Rule::TooLong { len } => write!(
+            Rule::TooLong { len, max } => write!(
                 f,
-                "the program has {len} instructions, more than the {BPF_MAXINSNS} allowed"
+                "the program has {len} instructions, more than the {max} allowed"
             ),
             Rule::UnknownOpcode { code } => write!(f, "unknown opcode {code:#x}"),
             Rule::JumpOutOfRange { target, len } => write!(
@@ -152,14 +157,23 @@ impl fmt::Display for ValidateError {
 
 impl std::error::Error for ValidateError {}
 
+/// The most instructions [`Rules::Libpcap`] allows (the interpreter's instruction indices are
+/// 16-bit).
+pub const LIBPCAP_MAXINSNS: usize = 65_535;
+
 /// Checks `insns` against `rules`, reporting the first violation.
 pub fn validate(insns: &[Instruction], rules: Rules) -> Result<(), ValidateError> {
     let len = insns.len();
     if len == 0 {
         return Err(ValidateError::new(0, Rule::Empty));
     }
-    if len > BPF_MAXINSNS {
-        return Err(ValidateError::new(BPF_MAXINSNS, Rule::TooLong { len }));
+    let max = if rules == Rules::Libpcap {
+        LIBPCAP_MAXINSNS
+    } else {
+        BPF_MAXINSNS
+    };
+    if len > max {
+        return Err(ValidateError::new(max, Rule::TooLong { len, max }));
     }
     let err = |i, rule| Err(ValidateError::new(i, rule));
     for (i, insn) in insns.iter().enumerate() {
@@ -342,7 +356,7 @@ impl Program {
         self.insns.into_vec()
     }
 
-    /// Number of instructions (1 to 4096).
+    /// Number of instructions (1 to 4096; up to 65535 under libpcap's rules).
     pub fn len(&self) -> usize {
         self.insns.len()
     }
@@ -430,10 +444,28 @@ mod tests {
         fails(&[], Rules::Standard, 0, Rule::Empty);
         let long = vec![Instruction::stmt(0x06, 0); 4097];
         assert_eq!(
-            validate(&long, Rules::Libpcap),
-            Err(ValidateError::new(4096, Rule::TooLong { len: 4097 }))
+            validate(&long, Rules::Standard),
+            Err(ValidateError::new(
+                4096,
+                Rule::TooLong {
+                    len: 4097,
+                    max: 4096
+                }
+            ))
         );
+        assert!(validate(&long, Rules::Libpcap).is_ok());
         assert!(validate(&long[..4096], Rules::Linux).is_ok());
+        let longer = vec![Instruction::stmt(0x06, 0); 65536];
+        assert_eq!(
+            validate(&longer, Rules::Libpcap),
+            Err(ValidateError::new(
+                65535,
+                Rule::TooLong {
+                    len: 65536,
+                    max: 65535
+                }
+            ))
+        );
     }
 
     #[test]

@@ -60,8 +60,9 @@ fn repair(insn: Instruction, i: usize, n: usize, rules: Rules) -> Instruction {
         0x34 | 0x94 if insn.k == 0 => insn.k = 1,
         0x64 | 0x74 if rules == Rules::Linux => insn.k %= 32,
         0x05 => {
-            if rules == Rules::Libpcap && insn.jt & 1 == 1 {
-                // Backward, to one of instructions 0..=i.
+            if rules == Rules::Libpcap && insn.jt == 0xff {
+                // Backward (rarely: most such programs loop until the budget runs out), to one
+                // of instructions 0..=i.
                 let target = i - insn.k as usize % (i + 1);
                 // i + 1 + k = target, k negative.
                 insn.k = (target as i64 - i as i64 - 1) as i32 as u32;
@@ -110,7 +111,7 @@ pub fn bpf_run(data: &[u8]) {
             u32::from_le_bytes([b[4], b[5], b[6], b[7]]),
         ));
     }
-    if repairing && !insns.is_empty() && insns.len() <= bpf::BPF_MAXINSNS {
+    if repairing && !insns.is_empty() {
         let len = insns.len();
         for (i, insn) in insns.iter_mut().enumerate() {
             *insn = repair(*insn, i, len, rules);
@@ -125,7 +126,7 @@ pub fn bpf_run(data: &[u8]) {
             // The error names an instruction of the program (or the first one too many).
             let ok_index = match e.rule {
                 Rule::Empty => e.index == 0,
-                Rule::TooLong { len } => e.index == bpf::BPF_MAXINSNS && len == insns.len(),
+                Rule::TooLong { len, max } => e.index == max && len == insns.len(),
                 _ => e.index < insns.len(),
             };
             assert!(
