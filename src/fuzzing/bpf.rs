@@ -67,7 +67,7 @@ fn repair(insn: Instruction, i: usize, n: usize, rules: Rules) -> Instruction {
                 // i + 1 + k = target, k negative.
                 insn.k = (target as i64 - i as i64 - 1) as i32 as u32;
             } else {
-                insn.k = insn.k % after.max(1) as u32;
+                insn.k %= after.max(1) as u32;
             }
         }
         c if c & 0x07 == 0x05 => {

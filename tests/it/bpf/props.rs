@@ -225,7 +225,7 @@ proptest! {
                 let k = if c & 0x80 != 0 { k } else { k % 24 };
                 Instruction::new(code, jt % 8, jf % 8, if i == raw.len() - 1 { k & 0xffff } else { k })
             } else {
-                Instruction::new(u16::from(c) | (u16::from(jt & 1) << 8) * u16::from(jf == 0), jt, jf, k)
+                Instruction::new(u16::from(c) | ((u16::from(jt & 1) << 8) * u16::from(jf == 0)), jt, jf, k)
             }
         }).collect();
         let want = reference::validate(&insns, rules);

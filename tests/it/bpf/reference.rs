@@ -253,10 +253,10 @@ pub fn validate(insns: &[Instruction], rules: Rules) -> Option<(usize, &'static 
             if rules != Rules::Libpcap {
                 return Some((i, "backward"));
             }
-        } else if c & 0x07 == 0x05 {
-            if i + 1 + usize::from(insn.jt) >= n || i + 1 + usize::from(insn.jf) >= n {
-                return Some((i, "jump"));
-            }
+        } else if c & 0x07 == 0x05
+            && (i + 1 + usize::from(insn.jt) >= n || i + 1 + usize::from(insn.jf) >= n)
+        {
+            return Some((i, "jump"));
         }
     }
     if !matches!(insns[n - 1].code, 0x06 | 0x16) {
