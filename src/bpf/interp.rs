@@ -21,16 +21,28 @@
 //!   `host a or host b or …` and port lists compile to), possibly after an absolute load:
 //!   one lookup in a collision-free hash table (`Switch`), first match winning as in the chain.
 //!
-//! Conditional jumps are compiled as real branches (not conditional moves), so the next op
-//! can be fetched while the packet byte that decides the branch is still being loaded.
+//! Jumps to `ja` go straight to its target.
+//!
+//! # Execution: direct-threaded code
+//!
+//! The ops are then linked into nodes, each a handler function plus operands, in an array
+//! indexed by op index. A handler does its op's work and then calls its successor's handler in
+//! tail position, which optimized builds compile to an indirect jump: there is no central
+//! dispatch loop, each handler's jump is predicted on its own, and A and X stay in registers.
+//! Conditional jumps are compiled as real branches (not conditional moves), so the next node
+//! can be fetched while the packet byte that decides the branch is still being loaded. When a
+//! packet load fails, the handler tail-calls a cold twin that handles Linux metadata or rejects,
+//! which keeps the common handlers free of stack frames.
 //!
 //! # Safety without `unsafe`
 //!
-//! The ops live in an array of [`BPF_MAXINSNS`] entries indexed by `pc % 4096`, so fetching
-//! one needs no bounds check and cannot fail; slots past the program hold `Invalid` (reject),
-//! and validation guarantees every jump lands inside the program anyway. Packet bytes are read
-//! with `get` on the captured data; scratch memory indices are masked to 0..16 (validation has
-//! already checked them). Nothing here can panic: the lints below are denied.
+//! The node array has 4096 slots (65536 for the longer programs libpcap's rules allow) and is
+//! indexed by `pc` masked to its size, so fetching a node needs no bounds check and cannot
+//! fail; slots past the program reject, and validation guarantees every jump lands inside the
+//! program anyway. Packet bytes are read with `get` on the captured data; scratch memory
+//! indices are masked to 0..16 (validation has already checked them). The stack stays bounded
+//! whether or not the compiler turns the calls into jumps (see `go!`). Nothing here can panic:
+//! the lints below are denied.
 
 #![deny(
     clippy::indexing_slicing,
