@@ -1146,8 +1146,13 @@ impl Code {
         } else {
             u32::MAX as usize
         };
+        let data = if data.len() > limit {
+            data.get(..limit).unwrap_or(data)
+        } else {
+            data
+        };
         let mut cx = Cx {
-            data: data.get(..limit).unwrap_or(data),
+            data,
             wire_len,
             aux,
             tables: &self.tables,
@@ -1182,13 +1187,13 @@ fn exec<const N: usize>(nodes: &Nodes<N>, cx: &mut Cx<'_>) -> u32 {
     let (mut node, mut a, mut x) = (at(nodes, 0), 0, 0);
     loop {
         let r = (node.run)(nodes, cx, node, a, x);
-        match cx.resume.take() {
-            None => return r,
-            Some((t, a2, x2)) => {
-                node = at(nodes, t);
-                (a, x) = (a2, x2);
-                cx.nesting = 0;
-            }
+        if cx.resume.is_none() {
+            return r;
+        }
+        if let Some((t, a2, x2)) = cx.resume.take() {
+            node = at(nodes, t);
+            (a, x) = (a2, x2);
+            cx.nesting = 0;
         }
     }
 }
@@ -1784,8 +1789,8 @@ impl Program {
     clippy::arithmetic_side_effects
 )]
 mod tests {
+    use super::super::Rules;
     use super::*;
-    use crate::bpf::Rules;
 
     fn prog(insns: &[(u16, u8, u8, u32)]) -> Program {
         Program::new(insns.iter().map(|&t| Instruction::from(t)).collect()).unwrap()
@@ -1938,8 +1943,8 @@ mod tests {
 
     #[test]
     fn matches_uses_caplen_and_len() {
+        use crate::linktype::Linktype;
         use crate::packet::Timestamp;
-        use crate::Linktype;
         let p = prog(&[
             (0x80, 0, 0, 0),
             (0x25, 0, 1, 100),

@@ -67,20 +67,26 @@
 //!
 //! Where the two checkers disagree, [`Rules::Standard`] takes the stricter side for the
 //! structure of the program and libpcap's side for what only changes run-time results, so that
-//! every program libpcap 1.10.3 generates passes it — except `ip6 protochain` / `ip
-//! protochain`, whose loop is a backward `ja` (see `filter-language.md` §7): those need
-//! [`Rules::Libpcap`], and the kernel refuses them (libpcap then filters in user space). A run
-//! of a program with a loop is bounded by [`LOOP_BUDGET`]; libpcap's would spin forever on a
-//! loop that never exits (its protochain code has one for crafted AH headers).
-//! [`Program::check`] tells whether a program also passes other rules, e.g. `Rules::Linux`
-//! before attaching it to a socket.
+//! every program libpcap 1.10.3 generates passes it, with two exceptions that need
+//! [`Rules::Libpcap`] (and that the kernel refuses, so libpcap filters them in user space):
+//! `ip6 protochain` / `ip protochain`, whose loop is a backward `ja` (see `filter-language.md`
+//! §7), and the few programs longer than 4096 instructions (a 60-host `or` list on 802.11
+//! radiotap compiles to 4689). A run of a program with a loop is bounded by [`LOOP_BUDGET`];
+//! libpcap's would spin forever on a loop that never exits, and its protochain code has one: an
+//! IPv6 authentication header whose length field points back at itself (`tests/it/bpf.rs` has
+//! such a packet). Some programs libpcap generates for live Linux handles read `M[k]` before any
+//! path writes it (`vlan 100 and pppoes`), which Linux refuses and libpcap's user-space filter
+//! runs on an uninitialised word; here `M` starts at zero. [`Program::check`] tells whether a
+//! program also passes other rules, e.g. `Rules::Linux` before attaching it to a socket.
 //!
 //! # Speed
 //!
 //! The interpreter is safe Rust (no `unsafe`, every access checked); its speed comes from
 //! pre-decoding (see [`Program::new`]): absolute jump targets, one op per instruction form,
-//! fused load-and-branch pairs, and chains of `jeq` turned into one hash-table lookup. The
-//! `bpf_run` benchmark compares it with libpcap's `bpf_filter`.
+//! fused sequences (load and branch, `ldxb` and indirect load and branch, load-`and`-`jeq`,
+//! two-way `jeq`), chains of `jeq` turned into one hash-table lookup, and direct-threaded
+//! execution (each op's handler jumps straight to the next one's). The `bpf_run` benchmark
+//! compares it with libpcap's `bpf_filter`.
 
 mod ancillary;
 mod disasm;

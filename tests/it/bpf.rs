@@ -93,3 +93,47 @@ fn gopacket_shaped_api() {
     );
     assert_eq!(Program::try_from(insns).unwrap().rules(), Rules::Standard);
 }
+
+/// libpcap 1.10.3's `ip6 protochain` code sets X to an authentication header's length instead
+/// of adding it, so an AH at offset 40 whose length field says 40 and whose next header is AH
+/// again loops forever in libpcap. Here the loop budget ends it: the packet is rejected (and
+/// the run ends). An ordinary AH chain still gets through.
+#[test]
+fn protochain_loop_is_bounded() {
+    let Some(shared) = crate::common::shared_dir() else {
+        return;
+    };
+    let records = refdata::records(&shared.join("filters/reference/EN10MB.txt"));
+    let rec = records
+        .iter()
+        .find(|r| r.expr == "ip6 protochain 17")
+        .unwrap();
+    let prog = Program::with_rules(rec.instructions().unwrap(), Rules::Libpcap).unwrap();
+    assert!(prog
+        .instructions()
+        .iter()
+        .any(|i| i.code == 0x05 && (i.k as i32) < 0));
+    // Ethernet, IPv6 with next header 51 (AH), then AH at offset 40 of the IPv6 header.
+    let frame = |ah_next: u8, ah_len: u8| {
+        let mut f = vec![0u8; 14];
+        f[12..14].copy_from_slice(&[0x86, 0xdd]);
+        let mut ip6 = vec![0u8; 40];
+        ip6[0] = 0x60;
+        ip6[6] = 51;
+        f.extend(ip6);
+        f.extend([ah_next, ah_len, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        f.extend([0u8; 64]);
+        f
+    };
+    let looping = frame(51, 8);
+    assert_eq!(prog.run(&looping, looping.len() as u32), 0);
+    assert_eq!(
+        reference::run(prog.instructions(), &looping, looping.len() as u32, None),
+        0
+    );
+    // A hop-by-hop header (8 bytes) then UDP: found after one round of the loop.
+    let mut udp = frame(0, 0);
+    udp[14 + 6] = 0; // IPv6 next header: hop-by-hop
+    udp[54] = 17; // hop-by-hop next header: UDP
+    assert_eq!(prog.run(&udp, udp.len() as u32), 262_144);
+}
