@@ -62,8 +62,9 @@ use crate::packet::PacketHeader;
 /// and a run whose total exceeds this budget rejects the packet. A run therefore executes at
 /// most `LOOP_BUDGET` + program length instructions. libpcap's `ip6 protochain` loop advances
 /// at least 8 bytes per ~15 instructions, so the budget covers packets of well over 4 MiB;
-/// libpcap itself would loop forever on a program that never leaves its loop.
-pub const LOOP_BUDGET: u32 = 1 << 24;
+/// libpcap itself would loop forever on a program that never leaves its loop. (Fuzzing builds,
+/// `--cfg fuzzing`, use 2^12, so that the fuzzer does not spend its time in endless loops.)
+pub const LOOP_BUDGET: u32 = if cfg!(fuzzing) { 1 << 12 } else { 1 << 24 };
 
 /// Chains of `jeq` shorter than this stay as they are (pairs become `Jeq2`).
 const MIN_SWITCH: usize = 4;
