@@ -13,6 +13,9 @@ pub enum Error {
     /// A capture file could not be read or written.
     #[error(transparent)]
     File(#[from] crate::file::Error),
+    /// A BPF program failed validation.
+    #[error(transparent)]
+    Bpf(#[from] crate::bpf::ValidateError),
     /// An I/O error outside file parsing (opening an output, say).
     #[error("I/O error: {0}")]
     Io(#[from] io::Error),

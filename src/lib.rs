@@ -21,7 +21,7 @@
 //! | [`linktype`], [`packet`] | the core types: [`Linktype`], [`Timestamp`], [`PacketHeader`], [`Packet`], [`OwnedPacket`] | — |
 //! | [`source`] | [`PacketSource`], the lending `next()` every source implements | `packet` |
 //! | [`file`] | pcap and pcapng readers ([`file::Reader`] detects which) and writers | `packet`, `linktype` |
-//! | `bpf` | classic BPF: instructions, validator, interpreter, tcpdump listings | `packet` |
+//! | [`bpf`] | classic BPF: instructions, validator, interpreter, tcpdump listings | `packet` |
 //! | [`filter`] | the pcap-filter language compiled to BPF | `bpf`, `linktype` |
 //! | [`live`] | Linux AF_PACKET capture | `packet`, `bpf` |
 //! | [`capture`] | [`Capture`], the `pcap`-crate-shaped front door | all of the above |
@@ -46,6 +46,7 @@
 //!
 //! - `mmap` (default): files opened by path are memory-mapped when that is possible.
 
+pub mod bpf;
 pub mod capture;
 mod error;
 pub mod file;

@@ -2,6 +2,7 @@
 
 mod alloc;
 mod architecture;
+mod bpf;
 mod cli;
 mod common;
 mod corpus;

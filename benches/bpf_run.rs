@@ -1,0 +1,249 @@
+//! Interpreter speed: ns per packet for libpcap's own optimized programs
+//! (`../shared/filters/bench-programs.txt`: `tcp port 80`, a 54-instruction mix, a
+//! 154-instruction host list), next to libpcap's `bpf_filter` on the same packets.
+//!
+//! Packets: the capture named by `FERROCAP_BPF_CAPTURE`, else `/tmp/ferrocap-bench/small.pcap`
+//! (the 6M 60-byte frames of `gen_capture.py small.pcap 6000000 7 60`) when it exists, else a
+//! smaller one (`gen_capture.py … 500000 7 60`) generated on the fly into the temp directory.
+//! Without the shared directory or python the bench says so and measures nothing.
+//!
+//! Two criterion benchmarks per program (time per pass over all packets; ns per packet =
+//! time / packets, or 1000 / the `Melem/s` throughput):
+//! * `matches/<n>` — [`Program::matches`] over every packet held as an [`OwnedPacket`] (a header
+//!   plus its own allocation, the layout `bpf-bench.c` gives libpcap: a header array and one
+//!   `malloc` per packet); this is the figure to compare with `bpf-bench run`.
+//! * `run/<n>` — [`Program::run`] over the same bytes in one contiguous buffer.
+//!
+//! libpcap baseline: set `FERROCAP_BPF_BENCH` to a `bpf-bench` binary
+//! (`cc -O2 -o /tmp/bpf-bench ../shared/tools/bpf-bench.c -lpcap`); the bench then runs
+//! `bpf-bench run CAPTURE EXPR` and its own loop alternately (`FERROCAP_BPF_ROUNDS` times,
+//! default 5) and prints both medians in ns per packet, the ratio, and whether the match
+//! counts agree.
+
+#![allow(missing_docs)] // criterion's macros generate undocumented items
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use ferrocap::bpf::{Program, Rules};
+use ferrocap::file::Reader;
+use ferrocap::OwnedPacket;
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn shared() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared")
+}
+
+/// `(expression, program)` for each record of bench-programs.txt.
+fn programs() -> Vec<(String, Program)> {
+    let path = shared().join("filters/bench-programs.txt");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        eprintln!("notice: {} not found; nothing to measure", path.display());
+        return Vec::new();
+    };
+    let mut records: Vec<(String, String)> = Vec::new();
+    for line in text.lines() {
+        if let Some(expr) = line.strip_prefix("### ") {
+            records.push((expr.to_owned(), String::new()));
+        } else if let Some((_, body)) = records.last_mut().filter(|_| !line.starts_with('#')) {
+            body.push_str(line);
+            body.push('\n');
+        }
+    }
+    let mut out = Vec::new();
+    for (expr, body) in records {
+        let prog = Program::parse(&body, Rules::Libpcap).expect("bench program parses");
+        out.push((expr.clone(), prog.with_source(expr)));
+    }
+    out
+}
+
+fn capture() -> Option<PathBuf> {
+    if let Ok(p) = std::env::var("FERROCAP_BPF_CAPTURE") {
+        return Some(PathBuf::from(p));
+    }
+    let default = Path::new("/tmp/ferrocap-bench/small.pcap");
+    if default.exists() {
+        return Some(default.to_owned());
+    }
+    let small = std::env::temp_dir().join("ferrocap-bpf-bench-500k.pcap");
+    if small.exists() {
+        return Some(small);
+    }
+    let script = shared().join("tools/gen_capture.py");
+    eprintln!("generating {} (500000 60-byte frames)", small.display());
+    let ok = Command::new("python3")
+        .arg(&script)
+        .arg(&small)
+        .args(["500000", "7", "60"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if ok {
+        Some(small)
+    } else {
+        eprintln!(
+            "notice: could not run {}; nothing to measure",
+            script.display()
+        );
+        None
+    }
+}
+
+struct Packets {
+    owned: Vec<OwnedPacket>,
+    bytes: Vec<u8>,
+    index: Vec<(usize, usize, u32)>,
+}
+
+fn load(path: &Path) -> Packets {
+    let mut r = Reader::open(path).expect("open capture");
+    let mut owned = Vec::new();
+    let mut bytes = Vec::new();
+    let mut index = Vec::new();
+    while let Some(p) = r.next().expect("read capture") {
+        owned.push(p.to_owned());
+        index.push((bytes.len(), p.data.len(), p.header.len));
+        bytes.extend_from_slice(p.data);
+    }
+    Packets {
+        owned,
+        bytes,
+        index,
+    }
+}
+
+fn count_matches(prog: &Program, packets: &[OwnedPacket]) -> u64 {
+    let mut n = 0;
+    for p in packets {
+        n += u64::from(prog.matches(&p.header, &p.data));
+    }
+    n
+}
+
+fn count_run(prog: &Program, bytes: &[u8], index: &[(usize, usize, u32)]) -> u64 {
+    let mut n = 0;
+    for &(start, caplen, len) in index {
+        let data = bytes.get(start..start + caplen).unwrap_or_default();
+        n += u64::from(prog.run(data, len) != 0);
+    }
+    n
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// `bpf-bench run` once: (ns per packet, matches).
+fn libpcap_once(bin: &str, capture: &Path, expr: &str) -> Option<(f64, u64)> {
+    let out = Command::new(bin)
+        .args(["run"])
+        .arg(capture)
+        .args([expr, "1"])
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let field = |name: &str| {
+        text.split_whitespace()
+            .find_map(|w| w.strip_prefix(name))
+            .map(str::to_owned)
+    };
+    Some((
+        field("ns_per_packet=")?.parse().ok()?,
+        field("matches=")?.parse().ok()?,
+    ))
+}
+
+fn compare_with_libpcap(capture: &Path, packets: &Packets, programs: &[(String, Program)]) {
+    let Ok(bin) = std::env::var("FERROCAP_BPF_BENCH") else {
+        eprintln!("(set FERROCAP_BPF_BENCH to a bpf-bench binary for libpcap's figures)");
+        return;
+    };
+    let rounds: usize = std::env::var("FERROCAP_BPF_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(5);
+    let n = packets.owned.len() as f64;
+    println!(
+        "\nbpf_run vs libpcap bpf_filter, {} packets, {rounds} rounds each, medians:",
+        packets.owned.len()
+    );
+    println!(
+        "{:>6} {:>14} {:>14} {:>14} {:>8}  expression",
+        "insns", "ours matches", "ours run", "libpcap", "ratio"
+    );
+    for (expr, prog) in programs {
+        let (mut ours, mut ours_run, mut theirs) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut our_count, mut their_count) = (0, 0);
+        for _ in 0..rounds {
+            if let Some((ns, m)) = libpcap_once(&bin, capture, expr) {
+                theirs.push(ns);
+                their_count = m;
+            }
+            let t = Instant::now();
+            our_count = black_box(count_matches(prog, black_box(&packets.owned)));
+            ours.push(t.elapsed().as_nanos() as f64 / n);
+            let t = Instant::now();
+            black_box(count_run(
+                prog,
+                black_box(&packets.bytes),
+                black_box(&packets.index),
+            ));
+            ours_run.push(t.elapsed().as_nanos() as f64 / n);
+        }
+        if theirs.is_empty() {
+            println!("bpf-bench failed for {expr:?}");
+            continue;
+        }
+        let (o, r, l) = (
+            median(&mut ours),
+            median(&mut ours_run),
+            median(&mut theirs),
+        );
+        let agree = if our_count == their_count {
+            ""
+        } else {
+            "  MATCH COUNTS DIFFER"
+        };
+        let short: String = expr.chars().take(60).collect();
+        println!(
+            "{:>6} {:>11.2} ns {:>11.2} ns {:>11.2} ns {:>7.2}x  {short}{agree}",
+            prog.len(),
+            o,
+            r,
+            l,
+            l / o
+        );
+        if !agree.is_empty() {
+            println!("       ours {our_count} matches, libpcap {their_count}");
+        }
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let programs = programs();
+    let Some(path) = capture().filter(|_| !programs.is_empty()) else {
+        return;
+    };
+    let packets = load(&path);
+    eprintln!("{}: {} packets", path.display(), packets.owned.len());
+    let mut g = c.benchmark_group("bpf_run");
+    // One iteration is a pass over every packet (about 0.1 to 0.2 s for the 6M capture).
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(12));
+    g.throughput(Throughput::Elements(packets.owned.len() as u64));
+    for (_, prog) in &programs {
+        g.bench_function(format!("matches/{}", prog.len()), |b| {
+            b.iter(|| count_matches(prog, black_box(&packets.owned)))
+        });
+        g.bench_function(format!("run/{}", prog.len()), |b| {
+            b.iter(|| count_run(prog, black_box(&packets.bytes), black_box(&packets.index)))
+        });
+    }
+    g.finish();
+    compare_with_libpcap(&path, &packets, &programs);
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
