@@ -56,6 +56,7 @@ pub mod linktype;
 pub mod live;
 pub mod packet;
 pub mod source;
+pub mod wire;
 
 pub use capture::{Capture, Offline, Packets};
 pub use error::{Error, Result};
