@@ -52,6 +52,7 @@ mod app;
 mod dns;
 mod ip;
 mod link;
+mod other;
 mod transport;
 
 use super::hexdump::{self, HexMode};
@@ -129,13 +130,19 @@ impl Printer {
             tcp: &mut self.tcp,
             proto: "",
             ll_hdr_len: 0,
+            tcp_opt_printed: false,
         };
         match link::print(&mut ctx, linktype, data, wire_len) {
             Ok(()) => {}
             Err(Stop::Trunc) => {
                 let proto = ctx.proto;
                 write!(ctx.out, " [|{proto}]")?;
+                // tcpdump dumps the whole packet after an aborted dissection.
                 ctx.ll_hdr_len = 0;
+            }
+            Err(Stop::Local) => {
+                let proto = ctx.proto;
+                write!(ctx.out, " [|{proto}]")?;
             }
             Err(Stop::Fmt) => return Err(fmt::Error),
         }
@@ -195,8 +202,12 @@ fn write_invalid_header(out: &mut dyn fmt::Write, caplen: u32, len: u32) -> fmt:
 enum Stop {
     /// The output refused a write.
     Fmt,
-    /// A field lies beyond the captured bytes: print ` [|proto]` and stop, as tcpdump does.
+    /// A field lies beyond the captured bytes: print ` [|proto]` and stop, as tcpdump does
+    /// when a `GET_` macro fails (its hex dump then starts at the link-layer header).
     Trunc,
+    /// A printer found its data cut short and gave up the way tcpdump's `ND_TCHECK` + `goto
+    /// trunc` does: ` [|proto]`, and the hex dump still skips the link-layer header.
+    Local,
 }
 
 impl From<fmt::Error> for Stop {
@@ -217,6 +228,8 @@ struct Ctx<'a> {
     proto: &'static str,
     /// Bytes of link-layer header, skipped by `-x` and `-X`.
     ll_hdr_len: usize,
+    /// Whether a TCP option was printed before the current one (for tcpdump's `[|tcp]>`).
+    tcp_opt_printed: bool,
 }
 
 impl Ctx<'_> {
@@ -241,6 +254,15 @@ impl Ctx<'_> {
         let p = self.proto;
         write!(self.out, " [|{p}]")?;
         Ok(())
+    }
+
+    /// Ends a [`Stop::Local`] truncation the way tcpdump's `goto trunc` does: the mark is
+    /// printed and the caller (a link-layer printer) carries on, so its header length counts.
+    fn absorb(&mut self, r: R) -> R {
+        match r {
+            Err(Stop::Local) => self.trunc_mark(),
+            other => other,
+        }
     }
 
     /// tcpdump's default print of unknown payload: a hex and ASCII dump of what was captured.
@@ -271,11 +293,20 @@ fn get_array<const N: usize>(b: &[u8], at: usize) -> R<[u8; N]> {
         .ok_or(Stop::Trunc)
 }
 
-/// tcpdump's `ND_TCHECK_LEN`: stop unless `len` bytes from `at` were captured.
+/// Stop (as a failed `GET_` macro does) unless `len` bytes from `at` were captured.
 fn need(b: &[u8], at: usize, len: usize) -> R {
     match at.checked_add(len) {
         Some(end) if end <= b.len() => Ok(()),
         _ => Err(Stop::Trunc),
+    }
+}
+
+/// tcpdump's `ND_TCHECK_LEN` followed by `goto trunc`: stop with [`Stop::Local`] unless `len`
+/// bytes from `at` were captured.
+fn check(b: &[u8], at: usize, len: usize) -> R {
+    match at.checked_add(len) {
+        Some(end) if end <= b.len() => Ok(()),
+        _ => Err(Stop::Local),
     }
 }
 

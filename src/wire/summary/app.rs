@@ -254,13 +254,8 @@ pub(super) fn rst_data(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
         c.s("+")?;
     }
     c.s(" ")?;
-    let captured = p.get(..n.min(p.len())).unwrap_or(&[]);
-    for &b in captured {
+    for &b in p.get(..n.min(p.len())).unwrap_or(&[]) {
         print_char(c, b)?;
-    }
-    if captured.len() < n {
-        c.s("]")?;
-        return Err(Stop::Trunc);
     }
     c.s("]")
 }

@@ -729,7 +729,7 @@ pub(super) fn domain(c: &mut Ctx<'_>, bp: &[u8], mut length: u32, over_tcp: bool
         return Ok(());
     }
     if m.len() < 12 {
-        return Err(Stop::Trunc);
+        return Err(Stop::Local);
     }
     let id = get_be16(m, 0)?;
     let flags = get_be16(m, 2)?;
@@ -762,12 +762,12 @@ pub(super) fn domain(c: &mut Ctx<'_>, bp: &[u8], mut length: u32, over_tcp: bool
                 c.s(" q:")?;
                 match qprint(c, m, cp, mdns)? {
                     Some(p) => cp = p,
-                    None => return Err(Stop::Trunc),
+                    None => return Err(Stop::Local),
                 }
             } else {
                 match nskip(m, cp) {
                     Some(p) => cp = p + 4,
-                    None => return Err(Stop::Trunc),
+                    None => return Err(Stop::Local),
                 }
             }
         }
@@ -775,20 +775,20 @@ pub(super) fn domain(c: &mut Ctx<'_>, bp: &[u8], mut length: u32, over_tcp: bool
         if ancount > 0 {
             match rprint(c, m, cp, mdns)? {
                 Some(p) => cp = p,
-                None => return Err(Stop::Trunc),
+                None => return Err(Stop::Local),
             }
             ancount -= 1;
             while cp < m.len() && ancount > 0 {
                 c.s(",")?;
                 match rprint(c, m, cp, mdns)? {
                     Some(p) => cp = p,
-                    None => return Err(Stop::Trunc),
+                    None => return Err(Stop::Local),
                 }
                 ancount -= 1;
             }
         }
         if ancount > 0 {
-            return Err(Stop::Trunc);
+            return Err(Stop::Local);
         }
     } else {
         write!(c, "{id}{op}")?;
@@ -823,19 +823,19 @@ pub(super) fn domain(c: &mut Ctx<'_>, bp: &[u8], mut length: u32, over_tcp: bool
         if left > 0 {
             match qprint(c, m, cp, mdns)? {
                 Some(p) => cp = p,
-                None => return Err(Stop::Trunc),
+                None => return Err(Stop::Local),
             }
             left -= 1;
             while cp < m.len() && left > 0 {
                 match qprint(c, m, cp, mdns)? {
                     Some(p) => cp = p,
-                    None => return Err(Stop::Trunc),
+                    None => return Err(Stop::Local),
                 }
                 left -= 1;
             }
         }
         if left > 0 {
-            return Err(Stop::Trunc);
+            return Err(Stop::Local);
         }
     }
     write!(c, " ({length})")?;

@@ -1,7 +1,9 @@
 //! ARP, IPv4, IPv6 (with extension headers), the IP protocol demultiplexer, ICMP, ICMPv6,
 //! IGMP and GRE.
 
-use super::{get_array, get_be16, get_be32, get_u8, link, need, transport, Ctx, Stop, R};
+use super::{
+    check, get_array, get_be16, get_be32, get_u8, link, need, other, transport, Ctx, Stop, R,
+};
 use crate::wire::arp::{self, Operation};
 use crate::wire::bytes::{head, range, tail};
 use crate::wire::checksum;
@@ -101,7 +103,7 @@ pub(super) fn ipv4(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
     if !c.opts.link_header {
         c.s("IP ")?;
     }
-    need(p, 0, 20)?;
+    check(p, 0, 20)?;
     if length < 20 {
         write!(c, "truncated-ip {length}")?;
         return Ok(());
@@ -344,6 +346,7 @@ fn ip_options(c: &mut Ctx<'_>, mut p: &[u8]) -> R {
 /// An IPv6 packet (tcpdump's `ip6_print`).
 pub(super) fn ipv6(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
     c.proto = "ip6";
+    check(p, 0, 40)?;
     if !c.opts.link_header {
         c.s("IP6 ")?;
     }
@@ -387,7 +390,6 @@ pub(super) fn ipv6(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
             IpProto(nh).name().unwrap_or("unknown"),
         )?;
     }
-    need(p, 0, 40)?;
     let src = range(p, 8, 24);
     let dst = range(p, 24, 40);
     let info = IpInfo {
@@ -401,9 +403,6 @@ pub(super) fn ipv6(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
     let mut fragmented = false;
     let mut first = true;
     loop {
-        if offset >= p.len() {
-            return Ok(());
-        }
         if first && !matches!(nh, 6 | 17 | 132 | 33) {
             write!(c, "{} > {}: ", Addr(src), Addr(dst))?;
         }
@@ -467,7 +466,7 @@ pub(super) fn ipv6(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
         };
         nh = get_u8(cp, 0)?;
         if remaining < advance as u32 {
-            return Err(Stop::Trunc);
+            return Err(Stop::Local);
         }
         remaining -= advance as u32;
         offset += advance;
@@ -476,8 +475,9 @@ pub(super) fn ipv6(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
 }
 
 fn ext_len(cp: &[u8]) -> R<usize> {
+    check(cp, 0, 2)?;
     let l = (usize::from(get_u8(cp, 1)?) + 1) * 8;
-    need(cp, 0, l)?;
+    check(cp, 0, l)?;
     Ok(l)
 }
 
@@ -506,43 +506,56 @@ fn rt6(c: &mut Ctx<'_>, cp: &[u8]) -> R<usize> {
         _ => {}
     }
     c.s(") ")?;
-    need(cp, 0, total)?;
+    check(cp, 0, total)?;
     Ok(total)
 }
 
 /// The protocol after an IP header (tcpdump's `ip_demux_print`).
 pub(super) fn demux(
     c: &mut Ctx<'_>,
-    proto: u8,
-    cp: &[u8],
-    len: u32,
+    mut proto: u8,
+    mut cp: &[u8],
+    mut len: u32,
     info: &IpInfo<'_>,
     fragmented: bool,
 ) -> R {
-    match proto {
-        6 => transport::tcp(c, cp, len, info, fragmented),
-        17 => transport::udp(c, cp, len, info, fragmented),
-        1 if !info.v6 => icmp(c, cp, len, fragmented),
-        58 if info.v6 => icmp6(c, cp, len, info, fragmented),
-        2 if !info.v6 => igmp(c, cp, len),
-        4 => {
-            ipv4(c, cp, len)?;
-            if c.opts.verbose == 0 {
-                c.s(" (ipip-proto-4)")?;
+    loop {
+        return match proto {
+            6 => transport::tcp(c, cp, len, info, fragmented),
+            17 => transport::udp(c, cp, len, info, fragmented),
+            1 if !info.v6 => icmp(c, cp, len, fragmented),
+            58 if info.v6 => icmp6(c, cp, len, info, fragmented),
+            2 if !info.v6 => igmp(c, cp, len),
+            4 => ipv4(c, cp, len),
+            41 => ipv6(c, cp, len),
+            47 => gre(c, cp, len),
+            50 => other::esp(c, cp, len),
+            51 => {
+                let next = get_u8(cp, 0)?;
+                match other::ah(c, cp)? {
+                    Some(n) => {
+                        proto = next;
+                        cp = tail(cp, n);
+                        len = len.saturating_sub(n as u32);
+                        continue;
+                    }
+                    None => Ok(()),
+                }
             }
-            Ok(())
-        }
-        41 => ipv6(c, cp, len),
-        47 => gre(c, cp, len),
-        59 if info.v6 => {
-            c.s("no next header")?;
-            Ok(())
-        }
-        _ => {
-            proto_name(c, proto)?;
-            write!(c, " {len}")?;
-            Ok(())
-        }
+            89 => other::ospf(c, cp, len),
+            103 => other::pim(c, cp, len),
+            112 => other::vrrp(c, cp, len),
+            132 => other::sctp(c, cp, len, info),
+            59 if info.v6 => {
+                c.s("no next header")?;
+                Ok(())
+            }
+            _ => {
+                proto_name(c, proto)?;
+                write!(c, " {len}")?;
+                Ok(())
+            }
+        };
     }
 }
 
@@ -670,6 +683,31 @@ fn icmp(c: &mut Ctx<'_>, p: &[u8], plen: u32, fragmented: bool) -> R {
     let t = get_u8(p, 0)?;
     let code = get_u8(p, 1)?;
     let inner_dst = |p: &[u8]| get_array::<4>(p, 24).map(Ipv4Addr::from);
+    // tcpdump builds the text in a buffer and prints it at the end, so a message cut short
+    // prints nothing of it: check first what each type reads (`need` where tcpdump uses a
+    // `GET_` macro, `check` where it uses `ND_TCHECK`).
+    match t {
+        v4::ECHO | v4::ECHO_REPLY | v4::TIMESTAMP => need(p, 4, 4)?,
+        v4::UNREACH if code == 3 => {
+            check(p, 17, 1)?;
+            let hlen = usize::from(get_u8(p, 8)? & 0x0f) * 4;
+            need(p, 8 + hlen + 2, 2)?;
+            need(p, 24, 4)?;
+        }
+        v4::UNREACH => need(p, 24, 4)?,
+        v4::REDIRECT => need(p, 4, 24)?,
+        v4::ROUTER_ADVERT => {
+            check(p, 4, 4)?;
+            if get_u8(p, 5)? == 2 {
+                check(p, 8, 8 * usize::from(get_u8(p, 4)?))?;
+            }
+        }
+        v4::TIME_EXCEEDED => check(p, 24, 4)?,
+        v4::PARAM_PROBLEM if code == 0 => need(p, 4, 1)?,
+        v4::MASK_REPLY => need(p, 8, 4)?,
+        v4::TIMESTAMP_REPLY => check(p, 8, 12)?,
+        _ => {}
+    }
     c.s("ICMP ")?;
     match t {
         v4::ECHO | v4::ECHO_REPLY => write!(
@@ -744,7 +782,6 @@ fn icmp(c: &mut Ctx<'_>, p: &[u8], plen: u32, fragmented: bool) -> R {
         }
         v4::ROUTER_ADVERT => {
             c.s("router advertisement lifetime ")?;
-            need(p, 4, 4)?;
             let lifetime = get_be16(p, 6)?;
             if lifetime < 60 {
                 write!(c, "{lifetime}")?;
@@ -767,20 +804,16 @@ fn icmp(c: &mut Ctx<'_>, p: &[u8], plen: u32, fragmented: bool) -> R {
             } else {
                 for i in 0..usize::from(num) {
                     let at = 8 + 8 * i;
-                    need(p, at, 8)?;
                     let a = Ipv4Addr::from(get_array::<4>(p, at)?);
                     write!(c, " {{{a} {}}}", get_be32(p, at + 4)?)?;
                 }
             }
         }
-        v4::TIME_EXCEEDED => {
-            need(p, 24, 4)?;
-            match code {
-                0 => c.s("time exceeded in-transit")?,
-                1 => c.s("ip reassembly time exceeded")?,
-                _ => write!(c, "time exceeded-#{code}")?,
-            }
-        }
+        v4::TIME_EXCEEDED => match code {
+            0 => c.s("time exceeded in-transit")?,
+            1 => c.s("ip reassembly time exceeded")?,
+            _ => write!(c, "time exceeded-#{code}")?,
+        },
         v4::PARAM_PROBLEM => {
             if code != 0 {
                 write!(c, "parameter problem - code {code}")?;
@@ -796,7 +829,6 @@ fn icmp(c: &mut Ctx<'_>, p: &[u8], plen: u32, fragmented: bool) -> R {
             get_be16(p, 6)?
         )?,
         v4::TIMESTAMP_REPLY => {
-            need(p, 16, 4)?;
             write!(
                 c,
                 "time stamp reply id {} seq {}: org {}, recv {}, xmit {}",
@@ -988,7 +1020,7 @@ fn icmp6(c: &mut Ctx<'_>, p: &[u8], length: u32, info: &IpInfo<'_>, fragmented: 
                     write!(c, " {d}, source address {s}")?;
                 }
                 4 => {
-                    let (prot, dport) = quoted_upper_layer(quoted).ok_or(Stop::Trunc)?;
+                    let (prot, dport) = quoted_upper_layer(quoted).ok_or(Stop::Local)?;
                     let d = quoted_dst(quoted)?;
                     match prot {
                         6 => write!(c, ", {d} tcp port {}", transport::Port::tcp(c, dport))?,
@@ -1012,7 +1044,7 @@ fn icmp6(c: &mut Ctx<'_>, p: &[u8], length: u32, info: &IpInfo<'_>, fragmented: 
             _ => write!(c, ", unknown code ({code})")?,
         },
         v6::PARAM_PROBLEM => {
-            need(quoted, 24, 16)?;
+            check(quoted, 24, 16)?;
             let ptr = get_be32(p, 4)?;
             match code {
                 0 => write!(c, ", erroneous - octet {ptr}")?,
@@ -1186,10 +1218,22 @@ fn igmp(c: &mut Ctx<'_>, p: &[u8], len: u32) -> R {
     Ok(())
 }
 
+/// A big-endian `u16` read where tcpdump checks with `ND_TCHECK` and `goto trunc`.
+fn lget16(p: &[u8], at: usize) -> R<u16> {
+    check(p, at, 2)?;
+    get_be16(p, at)
+}
+
+/// A big-endian `u32` read where tcpdump checks with `ND_TCHECK` and `goto trunc`.
+fn lget32(p: &[u8], at: usize) -> R<u32> {
+    check(p, at, 4)?;
+    get_be32(p, at)
+}
+
 /// GRE (tcpdump's `gre_print`), versions 0 and 1, non-verbose.
 fn gre(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
     c.proto = "gre";
-    let flags = get_be16(p, 0)?;
+    let flags = lget16(p, 0)?;
     let version = flags & 7;
     match version {
         0 => {
@@ -1207,13 +1251,14 @@ fn gre(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
     }
 }
 
-fn gre0(c: &mut Ctx<'_>, p: &[u8], mut len: u32, flags: u16) -> R {
+fn gre0(c: &mut Ctx<'_>, p: &[u8], length: u32, flags: u16) -> R {
+    let mut len = length;
     const CP: u16 = 0x8000;
     const RP: u16 = 0x4000;
     const KP: u16 = 0x2000;
     const SP: u16 = 0x1000;
     if len < 2 {
-        return Err(Stop::Trunc);
+        return Err(Stop::Local);
     }
     let mut at = 2usize;
     len -= 2;
@@ -1237,39 +1282,39 @@ fn gre0(c: &mut Ctx<'_>, p: &[u8], mut len: u32, flags: u16) -> R {
         c.s("]")?;
     }
     if len < 2 {
-        return Err(Stop::Trunc);
+        return Err(Stop::Local);
     }
-    let prot = get_be16(p, at)?;
+    let prot = lget16(p, at)?;
     at += 2;
     len -= 2;
     if flags & (CP | RP) != 0 {
         if len < 2 {
-            return Err(Stop::Trunc);
+            return Err(Stop::Local);
         }
         if c.opts.verbose > 0 {
-            write!(c, ", sum 0x{:x}", get_be16(p, at)?)?;
+            write!(c, ", sum 0x{:x}", lget16(p, at)?)?;
         }
         at += 2;
         if len < 2 {
-            return Err(Stop::Trunc);
+            return Err(Stop::Local);
         }
-        write!(c, ", off 0x{:x}", get_be16(p, at)?)?;
+        write!(c, ", off 0x{:x}", lget16(p, at)?)?;
         at += 2;
         len -= 4;
     }
     if flags & KP != 0 {
         if len < 4 {
-            return Err(Stop::Trunc);
+            return Err(Stop::Local);
         }
-        write!(c, ", key=0x{:x}", get_be32(p, at)?)?;
+        write!(c, ", key=0x{:x}", lget32(p, at)?)?;
         at += 4;
         len -= 4;
     }
     if flags & SP != 0 {
         if len < 4 {
-            return Err(Stop::Trunc);
+            return Err(Stop::Local);
         }
-        write!(c, ", seq {}", get_be32(p, at)?)?;
+        write!(c, ", seq {}", lget32(p, at)?)?;
         at += 4;
         len -= 4;
     }
@@ -1278,64 +1323,82 @@ fn gre0(c: &mut Ctx<'_>, p: &[u8], mut len: u32, flags: u16) -> R {
         c.s(" [routing not decoded]")?;
         return Ok(());
     }
-    write!(c, ", length {len}: ")?;
+    gre_proto_e(c, prot)?;
+    write!(c, ", length {length}")?;
+    c.s(if c.opts.verbose > 0 { "\n\t" } else { ": " })?;
     gre_payload(c, prot, tail(p, at), len)
 }
 
-fn gre1(c: &mut Ctx<'_>, p: &[u8], mut len: u32, flags: u16) -> R {
+fn gre1(c: &mut Ctx<'_>, p: &[u8], length: u32, flags: u16) -> R {
+    let mut len = length;
     const KP: u16 = 0x2000;
     const SP: u16 = 0x1000;
     const AP: u16 = 0x0080;
     if len < 2 {
-        return Err(Stop::Trunc);
+        return Err(Stop::Local);
     }
     let mut at = 2usize;
     len -= 2;
     if len < 2 {
-        return Err(Stop::Trunc);
+        return Err(Stop::Local);
     }
-    let prot = get_be16(p, at)?;
+    let prot = lget16(p, at)?;
     at += 2;
     len -= 2;
     if flags & KP != 0 {
         if len < 4 {
-            return Err(Stop::Trunc);
+            return Err(Stop::Local);
         }
-        let k = get_be32(p, at)?;
+        let k = lget32(p, at)?;
         write!(c, ", call {}", k & 0xffff)?;
         at += 4;
         len -= 4;
     }
     if flags & SP != 0 {
         if len < 4 {
-            return Err(Stop::Trunc);
+            return Err(Stop::Local);
         }
-        write!(c, ", seq {}", get_be32(p, at)?)?;
+        write!(c, ", seq {}", lget32(p, at)?)?;
         at += 4;
         len -= 4;
     }
     if flags & AP != 0 {
         if len < 4 {
-            return Err(Stop::Trunc);
+            return Err(Stop::Local);
         }
-        write!(c, ", ack {}", get_be32(p, at)?)?;
+        write!(c, ", ack {}", lget32(p, at)?)?;
         at += 4;
         len -= 4;
     }
     if flags & SP == 0 {
         c.s(", no-payload")?;
     }
-    write!(c, ", length {len}: ")?;
+    gre_proto_e(c, prot)?;
+    write!(c, ", length {length}")?;
+    c.s(if c.opts.verbose > 0 { "\n\t" } else { ": " })?;
     if flags & SP == 0 {
         return Ok(());
     }
     gre_payload(c, prot, tail(p, at), len)
 }
 
+/// With `-e`, the GRE protocol type: `, proto TEB (0x6558)`.
+fn gre_proto_e(c: &mut Ctx<'_>, prot: u16) -> R {
+    if c.opts.link_header {
+        write!(
+            c,
+            ", proto {} (0x{prot:04x})",
+            EtherType(prot).name().unwrap_or("unknown")
+        )?;
+    }
+    Ok(())
+}
+
 fn gre_payload(c: &mut Ctx<'_>, prot: u16, p: &[u8], len: u32) -> R {
     match prot {
         0x0800 => ipv4(c, p, len),
         0x86dd => ipv6(c, p, len),
+        0x880b => other::ppp(c, p, len),
         0x6558 => {
             // Transparent Ethernet bridging.
             c.proto = "ether";

@@ -1,7 +1,7 @@
 //! Link layers: Ethernet (VLAN tags, 802.3 + LLC/SNAP), Linux cooked v1/v2, BSD loopback, raw
 //! IP, and tcpdump's `UNSUPPORTED` dump for the rest.
 
-use super::{get_be16, get_u8, ip, need, Ctx, Stop, R};
+use super::{get_be16, get_u8, ip, need, other, Ctx, Stop, R};
 use crate::linktype::Linktype;
 use crate::wire::bytes::{be32, tail};
 use crate::wire::sll::{self, PacketType};
@@ -18,13 +18,15 @@ pub(super) fn print(c: &mut Ctx<'_>, lt: Linktype, data: &[u8], wire_len: u32) -
         Linktype::LINUX_SLL => cooked_v1(c, data, wire_len),
         Linktype::LINUX_SLL2 => cooked_v2(c, data, wire_len),
         Linktype::NULL => bsd_loopback(c, data, wire_len, false),
+        Linktype::NFLOG => nflog(c, data, wire_len),
         Linktype::LOOP => bsd_loopback(c, data, wire_len, true),
         Linktype::RAW | Linktype::IPV4 | Linktype::IPV6 => {
             c.proto = "raw";
             if c.opts.link_header {
                 c.s("ip: ")?;
             }
-            ip::ip_n(c, data, wire_len)
+            let r = ip::ip_n(c, data, wire_len);
+            c.absorb(r)
         }
         _ => {
             c.s("UNSUPPORTED")?;
@@ -118,7 +120,7 @@ pub(super) fn ether(c: &mut Ctx<'_>, p: &[u8], mut length: u32) -> R<usize> {
         }
         let (n, known) = llc(c, rest, length, Some((src, dst)))?;
         if !known {
-            unknown_payload(c, tail(rest, n))?;
+            unknown_payload(c, rest)?;
         }
         return Ok(hdrlen + n);
     }
@@ -143,12 +145,16 @@ pub(super) fn ether(c: &mut Ctx<'_>, p: &[u8], mut length: u32) -> R<usize> {
 
 /// The payload of an Ethernet type; `Ok(false)` when the type is not one we decode.
 pub(super) fn ethertype_print(c: &mut Ctx<'_>, t: EtherType, p: &[u8], length: u32) -> R<bool> {
-    match t {
-        EtherType::IPV4 => ip::ipv4(c, p, length)?,
-        EtherType::IPV6 => ip::ipv6(c, p, length)?,
-        EtherType::ARP | EtherType::RARP => ip::arp(c, p, length)?,
+    let r = match t {
+        EtherType::IPV4 => ip::ipv4(c, p, length),
+        EtherType::IPV6 => ip::ipv6(c, p, length),
+        EtherType::ARP | EtherType::RARP => ip::arp(c, p, length),
+        EtherType::MPLS | EtherType(0x8848) => other::mpls(c, p, length),
+        EtherType::PPPOE_DISCOVERY | EtherType::PPPOE_SESSION => other::pppoe(c, p, length),
+        EtherType::LLDP => other::lldp(c, length),
         _ => return Ok(false),
-    }
+    };
+    c.absorb(r)?;
     Ok(true)
 }
 
@@ -280,8 +286,13 @@ pub(super) fn llc(
         let known = snap(c, payload, plen)?;
         return Ok((hdrlen + 5, known));
     }
+    if ssap == 0x42 && dsap == 0x42 && control == 3 {
+        other::stp(c, payload, plen)?;
+        return Ok((hdrlen, true));
+    }
     if ssap == 0x06 && dsap == 0x06 && control == 3 {
-        ip::ipv4(c, payload, plen)?;
+        let r = ip::ipv4(c, payload, plen);
+        c.absorb(r)?;
         return Ok((hdrlen, true));
     }
     if !c.opts.link_header {
@@ -373,8 +384,14 @@ fn snap(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R<bool> {
     let oui = u32::from_be_bytes([0, get_u8(p, 0)?, get_u8(p, 1)?, get_u8(p, 2)?]);
     let et = EtherType(get_be16(p, 3)?);
     if c.opts.link_header {
-        let pid_name = match oui {
-            0x000000 | 0x0000f8 | 0x080007 => et.name(),
+        let pid_name = match (oui, et.0) {
+            (0x000000 | 0x0000f8 | 0x080007, _) => et.name(),
+            (0x00000c, 0x2000) => Some("CDP"),
+            (0x00000c, 0x2003) => Some("VTP"),
+            (0x00000c, 0x2004) => Some("DTP"),
+            (0x00000c, 0x0111) => Some("UDLD"),
+            (0x00000c, 0x010b) => Some("PVST"),
+            (0x00000c, 0x010c) => Some("VLAN Bridge"),
             _ => None,
         };
         write!(
@@ -391,6 +408,11 @@ fn snap(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R<bool> {
     match oui {
         0x000000 | 0x0000f8 => ethertype_print(c, et, payload, length - 5),
         0x080007 if et.0 == 0x809b => ethertype_print(c, et, payload, length - 5),
+        // Cisco PVST+ and VLAN bridge BPDUs.
+        0x00000c if et.0 == 0x010b || et.0 == 0x010c => {
+            other::stp(c, payload, length - 5)?;
+            Ok(true)
+        }
         _ => Ok(false),
     }
 }
@@ -611,8 +633,14 @@ fn bsd_loopback(c: &mut Ctx<'_>, data: &[u8], wire_len: u32, network_order: bool
     let length = wire_len.saturating_sub(4);
     let p = tail(data, 4);
     match family {
-        2 => ip::ipv4(c, p, length),
-        24 | 28 | 30 => ip::ipv6(c, p, length),
+        2 => {
+            let r = ip::ipv4(c, p, length);
+            c.absorb(r)
+        }
+        24 | 28 | 30 => {
+            let r = ip::ipv6(c, p, length);
+            c.absorb(r)
+        }
         _ => {
             if !c.opts.link_header {
                 null_hdr_print(c, family, wire_len)?;
@@ -620,4 +648,105 @@ fn bsd_loopback(c: &mut Ctx<'_>, data: &[u8], wire_len: u32, network_order: bool
             unknown_payload(c, p)
         }
     }
+}
+
+fn nflog_hdr_print(c: &mut Ctx<'_>, hdr: &[u8], length: u32) -> R {
+    let family = get_u8(hdr, 0)?;
+    write!(
+        c,
+        "version {}, resource ID {}",
+        get_u8(hdr, 1)?,
+        get_be16(hdr, 2)?
+    )?;
+    let name = match family {
+        2 => Some("IPv4"),
+        10 => Some("IPv6"),
+        _ => None,
+    };
+    match (c.opts.quick, name) {
+        (false, n) => write!(c, ", family {} ({family})", n.unwrap_or("Unknown"))?,
+        (true, Some(n)) => write!(c, ", {n}")?,
+        (true, None) => write!(c, ", Unknown NFLOG (0x{family:02x})")?,
+    }
+    write!(c, ", length {length}: ")?;
+    Ok(())
+}
+
+/// Linux netfilter log messages (`NFLOG`): a 4-byte header, then TLVs (lengths and types in
+/// the writer's byte order, little-endian in practice) up to the one holding the packet.
+fn nflog(c: &mut Ctx<'_>, data: &[u8], wire_len: u32) -> R {
+    const HDR: usize = 4;
+    c.proto = "nflog";
+    if data.len() < HDR {
+        c.trunc_mark()?;
+        c.ll_hdr_len += data.len();
+        return Ok(());
+    }
+    c.ll_hdr_len += HDR;
+    let version = get_u8(data, 1)?;
+    if version != 0 {
+        write!(c, "version {version} (unknown)")?;
+        return Ok(());
+    }
+    if c.opts.link_header {
+        nflog_hdr_print(c, data, wire_len)?;
+    }
+    let mut length = wire_len.saturating_sub(HDR as u32);
+    let mut at = HDR;
+    let mut h_size = HDR;
+    while length > 0 {
+        let caplen = data.len().saturating_sub(at);
+        if caplen < 4 {
+            return Err(Stop::Trunc);
+        }
+        if length < 4 {
+            write!(c, "[length {length} < 4] (invalid)")?;
+            return Ok(());
+        }
+        let raw = u16::from_le_bytes(crate::wire::bytes::array(data, at));
+        let typ = u16::from_le_bytes(crate::wire::bytes::array(data, at + 2));
+        let mut size = usize::from(raw);
+        if size % 4 != 0 {
+            size += 4 - size % 4;
+        }
+        if size < 4 {
+            write!(c, "[tlv length {size} < 4] (invalid)")?;
+            return Ok(());
+        }
+        if caplen < size {
+            return Err(Stop::Trunc);
+        }
+        if (length as usize) < size {
+            write!(c, "[length {length} < tlv length {size}] (invalid)")?;
+            return Ok(());
+        }
+        if typ == 9 {
+            at += 4;
+            h_size += 4;
+            length -= 4;
+            break;
+        }
+        at += size;
+        h_size += size;
+        length -= size as u32;
+    }
+    let p = tail(data, at);
+    match get_u8(data, 0)? {
+        2 => {
+            let r = ip::ipv4(c, p, length);
+            c.absorb(r)?;
+        }
+        10 => {
+            let r = ip::ipv6(c, p, length);
+            c.absorb(r)?;
+        }
+        _ => {
+            if !c.opts.link_header {
+                nflog_hdr_print(c, data, length + HDR as u32)?;
+            }
+            unknown_payload(c, p)?;
+        }
+    }
+    c.ll_hdr_len += h_size - HDR;
+    Ok(())
 }

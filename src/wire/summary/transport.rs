@@ -1,7 +1,7 @@
 //! TCP and UDP (tcpdump's `tcp_print` and `udp_print`) and the dispatch to what they carry.
 
 use super::ip::{Addr, IpInfo};
-use super::{app, dns, get_be16, get_be32, get_u8, need, ConvKey, Ctx, Stop, R};
+use super::{app, check, dns, get_be16, get_be32, get_u8, need, other, ConvKey, Ctx, Stop, R};
 use crate::wire::bytes::{head, tail};
 use crate::wire::checksum;
 use crate::wire::names;
@@ -48,6 +48,7 @@ const TCP_PORT_SMTP: u16 = 25;
 const TCP_PORT_WHOIS: u16 = 43;
 const TCP_PORT_DOMAIN: u16 = 53;
 const TCP_PORT_FTP: u16 = 21;
+const TCP_PORT_BGP: u16 = 179;
 const TCP_PORT_SSH: u16 = 22;
 const TCP_PORT_HTTP: u16 = 80;
 const TCP_PORT_HTTP_ALT: u16 = 8080;
@@ -65,13 +66,13 @@ pub(super) fn tcp(
     c.proto = "tcp";
     if p.len() < 4 {
         write!(c, "{} > {}:", Addr(info.src), Addr(info.dst))?;
-        return Err(Stop::Trunc);
+        return Err(Stop::Local);
     }
     let sport = get_be16(p, 0)?;
     let dport = get_be16(p, 2)?;
     let (sp, dp) = (Port::tcp(c, sport), Port::tcp(c, dport));
     addr_ports(c, info, 6, &sp, &dp)?;
-    need(p, 0, 20)?;
+    check(p, 0, 20)?;
     let hlen = u32::from(get_u8(p, 12)? >> 4) * 4;
     if hlen < 20 {
         write!(
@@ -176,14 +177,19 @@ pub(super) fn tcp(
     }
     if hlen > 20 {
         c.s(", options [")?;
-        let r = tcp_options(c, p, hlen as usize, rev, thseq, thack);
-        match r {
-            Ok(true) => c.s("]")?,
-            Ok(false) => {
+        match tcp_options(c, p, hlen as usize, rev, thseq, thack)? {
+            OptionsEnd::Done => c.s("]")?,
+            OptionsEnd::Bad => {
                 c.s("[bad opt]")?;
                 return Ok(());
             }
-            Err(e) => return Err(e),
+            OptionsEnd::Truncated { after_first } => {
+                c.trunc_mark()?;
+                if after_first {
+                    c.s(">")?;
+                }
+                return Ok(());
+            }
         }
     }
     write!(c, ", length {length}")?;
@@ -223,6 +229,10 @@ pub(super) fn tcp(
     } else if is(TCP_PORT_RTSP) || is(TCP_PORT_RTSP_ALT) {
         c.s(": ")?;
         app::txtproto(c, payload, length, "rtsp", "RTSP", Some(app::RTSP_CMDS))
+    } else if is(TCP_PORT_BGP) {
+        c.proto = "bgp";
+        c.s(": BGP")?;
+        Ok(())
     } else if is(TCP_PORT_DOMAIN) {
         dns::domain(c, payload, length, true, false)
     } else {
@@ -230,8 +240,40 @@ pub(super) fn tcp(
     }
 }
 
-/// The TCP options; `Ok(false)` for a malformed option (tcpdump prints `[bad opt]`).
+/// How the TCP options ended.
+enum OptionsEnd {
+    /// All printed.
+    Done,
+    /// A length that does not fit: tcpdump prints `[bad opt]`.
+    Bad,
+    /// Option data not captured: tcpdump prints ` [|tcp]`, and `>` if an option came before.
+    Truncated {
+        /// Whether an option was printed before the truncated one.
+        after_first: bool,
+    },
+}
+
+/// The TCP options.
 fn tcp_options(
+    c: &mut Ctx<'_>,
+    p: &[u8],
+    hlen: usize,
+    rev: bool,
+    thseq: u32,
+    thack: u32,
+) -> R<OptionsEnd> {
+    match tcp_options_inner(c, p, hlen, rev, thseq, thack) {
+        Ok(true) => Ok(OptionsEnd::Done),
+        Ok(false) => Ok(OptionsEnd::Bad),
+        Err(Stop::Local) => Ok(OptionsEnd::Truncated {
+            after_first: c.tcp_opt_printed,
+        }),
+        Err(e) => Err(e),
+    }
+}
+
+/// The TCP options; `Ok(false)` for a malformed option (tcpdump prints `[bad opt]`).
+fn tcp_options_inner(
     c: &mut Ctx<'_>,
     p: &[u8],
     hlen: usize,
@@ -242,10 +284,12 @@ fn tcp_options(
     let mut at = 20usize;
     let mut left = hlen - 20;
     let mut first = true;
+    c.tcp_opt_printed = false;
     while left > 0 {
         if !first {
             c.s(",")?;
         }
+        c.tcp_opt_printed = !first;
         first = false;
         let opt = get_u8(p, at)?;
         at += 1;
@@ -293,7 +337,7 @@ fn tcp_options(
             if l > left {
                 return Ok(false);
             }
-            need(p, at, l)?;
+            check(p, at, l)?;
             Ok(true)
         };
         let mut datalen = 0usize;
@@ -355,7 +399,7 @@ fn tcp_options(
                 if !lencheck(16)? {
                     return Ok(false);
                 }
-                c.s(" ")?;
+                c.s(" shared secret not supplied with -M, can't check - ")?;
                 for i in 0..16 {
                     write!(c, "{:02x}", get_u8(p, at + i)?)?;
                 }
@@ -493,6 +537,9 @@ const UDP_PORT_BOOTPC: u16 = 68;
 const UDP_PORT_NTP: u16 = 123;
 const UDP_PORT_MDNS: u16 = 5353;
 const UDP_PORT_SIP: u16 = 5060;
+const UDP_PORT_OTV: u16 = 8472;
+const UDP_PORT_VXLAN: u16 = 4789;
+const UDP_PORT_GENEVE: u16 = 6081;
 
 /// UDP (tcpdump's `udp_print`).
 pub(super) fn udp(
@@ -507,7 +554,7 @@ pub(super) fn udp(
         if info.hdr_proto == 17 {
             write!(c, "{} > {}: ", Addr(info.src), Addr(info.dst))?;
         }
-        return Err(Stop::Trunc);
+        return Err(Stop::Local);
     }
     let sport = get_be16(p, 0)?;
     let dport = get_be16(p, 2)?;
@@ -519,7 +566,7 @@ pub(super) fn udp(
     }
     if p.len() < 6 {
         addr_ports(c, info, 17, &sp, &dp)?;
-        return Err(Stop::Trunc);
+        return Err(Stop::Local);
     }
     let mut ulen = u32::from(get_be16(p, 4)?);
     if ulen == 0 && length > 65535 {
@@ -537,7 +584,7 @@ pub(super) fn udp(
     }
     if p.len() < 8 {
         addr_ports(c, info, 17, &sp, &dp)?;
-        return Err(Stop::Trunc);
+        return Err(Stop::Local);
     }
     addr_ports(c, info, 17, &sp, &dp)?;
     let payload = tail(p, 8);
@@ -569,6 +616,12 @@ pub(super) fn udp(
             return dns::domain(c, payload, length, false, true);
         } else if is(UDP_PORT_SIP) {
             return app::txtproto(c, payload, length, "sip", "SIP", Some(app::SIP_CMDS));
+        } else if is(UDP_PORT_OTV) {
+            return other::vxlan(c, payload, length, true);
+        } else if is(UDP_PORT_VXLAN) {
+            return other::vxlan(c, payload, length, false);
+        } else if dport == UDP_PORT_GENEVE {
+            return other::geneve(c, payload, length);
         }
     }
     if ulen > length && !fragmented {
