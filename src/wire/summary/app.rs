@@ -2,7 +2,7 @@
 //! protocols (`txtproto_print`), the SSH banner, BOOTP/DHCP and NTP summaries, TCP reset data,
 //! and the Multipath TCP option.
 
-use super::{get_array, get_be16, get_be32, get_u8, Ctx, Stop, R};
+use super::{get_array, get_be16, get_be32, get_u8, Ctx, R};
 use crate::wire::ipv6::Display6;
 use crate::wire::MacAddr;
 use std::net::Ipv4Addr;

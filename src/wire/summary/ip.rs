@@ -312,7 +312,7 @@ fn ip_options(c: &mut Ctx<'_>, mut p: &[u8]) -> R {
                         write!(c, " [bad length {optlen}]")?;
                     }
                     let ptr = u32::from(get_u8(p, 2)?).wrapping_sub(1);
-                    if ptr < 3 || (ptr + 1) & 3 != 0 || ptr > optlen as u32 + 1 {
+                    if ptr < 3 || ptr.wrapping_add(1) & 3 != 0 || ptr > optlen as u32 + 1 {
                         write!(c, " [bad ptr {}]", get_u8(p, 2)?)?;
                     }
                     let mut i = 3;

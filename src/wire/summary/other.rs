@@ -719,7 +719,7 @@ pub(super) fn vxlan(c: &mut Ctx<'_>, p: &[u8], length: u32, otv: bool) -> R {
             if flags & 0x08 != 0 { "I" } else { "." }
         )?;
         let overlay = u32::from_be_bytes([0, get_u8(p, 4)?, get_u8(p, 5)?, get_u8(p, 6)?]);
-        write!(c, "overlay {overlay}, instance {}\n", get_u8(p, 7)?)?;
+        writeln!(c, "overlay {overlay}, instance {}", get_u8(p, 7)?)?;
     } else {
         write!(
             c,
@@ -727,7 +727,7 @@ pub(super) fn vxlan(c: &mut Ctx<'_>, p: &[u8], length: u32, otv: bool) -> R {
             if flags & 0x08 != 0 { "I" } else { "." }
         )?;
         let vni = u32::from_be_bytes([0, get_u8(p, 4)?, get_u8(p, 5)?, get_u8(p, 6)?]);
-        write!(c, "vni {vni}\n")?;
+        writeln!(c, "vni {vni}")?;
     }
     c.proto = "ether";
     link::ether(c, tail(p, 8), length - 8).map(|_| ())

@@ -1,7 +1,7 @@
 //! TCP and UDP (tcpdump's `tcp_print` and `udp_print`) and the dispatch to what they carry.
 
 use super::ip::{Addr, IpInfo};
-use super::{app, check, dns, get_be16, get_be32, get_u8, need, other, ConvKey, Ctx, Stop, R};
+use super::{app, check, dns, get_be16, get_be32, get_u8, other, ConvKey, Ctx, Stop, R};
 use crate::wire::bytes::{head, tail};
 use crate::wire::checksum;
 use crate::wire::names;
