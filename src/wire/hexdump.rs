@@ -43,8 +43,13 @@ const BYTES_PER_LINE: usize = 16;
 /// Writes `data` as tcpdump's `-x` does: lines of eight 16-bit groups, each line
 /// `\n\t0xOOOO: ` followed by ` hhhh` per group (a lone last byte as ` hh`).
 pub fn write_hex(out: &mut (impl Write + ?Sized), data: &[u8]) -> fmt::Result {
+    write_hex_with(out, "\n\t", data)
+}
+
+/// [`write_hex`] with another line prefix than `\n\t` (tcpdump indents some dumps further).
+pub fn write_hex_with(out: &mut (impl Write + ?Sized), prefix: &str, data: &[u8]) -> fmt::Result {
     for (n, line) in data.chunks(BYTES_PER_LINE).enumerate() {
-        write!(out, "\n\t0x{:04x}: ", n * BYTES_PER_LINE)?;
+        write!(out, "{prefix}0x{:04x}: ", n * BYTES_PER_LINE)?;
         write_groups(out, line)?;
     }
     Ok(())

@@ -82,8 +82,6 @@ pub(crate) fn ipproto(v: u8) -> Option<&'static str> {
         51 => "AH",
         55 => "Mobile IP",
         58 => "ICMPv6",
-        59 => "NONE",
-        60 => "Destination Options",
         62 => "Mobile IP (old)",
         88 => "EIGRP",
         89 => "OSPF",

@@ -10,8 +10,10 @@
 //!     0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55,
 //!     10, 0, 0, 1, 0, 0, 0, 0, 0, 0, 10, 0, 0, 2,
 //! ];
-//! let mut printer = Printer::new(Options { numeric: true, ..Options::default() });
-//! let mut line = String::new();
+//! let mut opts = Options::default();
+//! opts.numeric = true; // -n
+//! let mut printer = Printer::new(opts);
+//! let mut line = String::new(); // reused for every packet
 //! printer.write_packet(&mut line, Linktype::EN10MB, &frame, 60)?;
 //! assert_eq!(line, "ARP, Request who-has 10.0.0.2 tell 10.0.0.1, length 46");
 //! # Ok::<(), std::fmt::Error>(())
@@ -50,6 +52,7 @@
 
 mod app;
 mod dns;
+mod icmp;
 mod ip;
 mod link;
 mod other;

@@ -540,3 +540,277 @@ pub(super) fn mptcp(c: &mut Ctx<'_>, opt: &[u8], tcp_flags: u8) -> R<bool> {
     }
     Ok(true)
 }
+
+/// Syslog (UDP 514) without `-v`: facility, severity and length.
+pub(super) fn syslog(c: &mut Ctx<'_>, p: &[u8], len: u32) -> R {
+    const FACILITIES: [&str; 24] = [
+        "kernel", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron",
+        "authpriv", "ftp", "ntp", "security", "console", "cron", "local0", "local1", "local2",
+        "local3", "local4", "local5", "local6", "local7",
+    ];
+    const SEVERITIES: [&str; 8] = [
+        "emerg", "alert", "crit", "err", "warning", "notice", "info", "debug",
+    ];
+    c.proto = "syslog";
+    if get_u8(p, 0)? != b'<' {
+        return c.trunc_mark();
+    }
+    let mut off = 1usize;
+    let mut pri = 0u32;
+    while off <= 3 {
+        let d = get_u8(p, off)?;
+        if !d.is_ascii_digit() {
+            break;
+        }
+        pri = pri * 10 + u32::from(d - b'0');
+        off += 1;
+    }
+    if get_u8(p, off)? != b'>' {
+        return c.trunc_mark();
+    }
+    let (facility, severity) = (pri >> 3, pri & 7);
+    c.s("SYSLOG ")?;
+    match FACILITIES.get(facility as usize) {
+        Some(f) => c.s(f)?,
+        None => write!(c, "unknown ({facility})")?,
+    }
+    c.s(".")?;
+    match SEVERITIES.get(severity as usize) {
+        Some(s) => c.s(s)?,
+        None => write!(c, "unknown ({severity})")?,
+    }
+    write!(c, ", length: {len}")?;
+    Ok(())
+}
+
+/// tcpdump's `nd_printztn`: the NUL-terminated string at `at` within `n` bytes, escaped; the
+/// bytes it took (NUL included), or 0 when it runs out first.
+fn printztn(c: &mut Ctx<'_>, p: &[u8], at: usize, n: usize) -> R<usize> {
+    let mut used = 0usize;
+    loop {
+        if used == n || at + used >= p.len() {
+            return Ok(0);
+        }
+        let b = get_u8(p, at + used)?;
+        used += 1;
+        if b == 0 {
+            return Ok(used);
+        }
+        print_char(c, b)?;
+    }
+}
+
+/// TFTP (UDP 69).
+pub(super) fn tftp(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
+    c.proto = "tftp";
+    write!(c, "TFTP, length {length}")?;
+    let mut length = length as usize;
+    if length < 2 {
+        return c.trunc_mark();
+    }
+    let opcode = get_be16(p, 0)?;
+    let name = match opcode {
+        1 => "RRQ",
+        2 => "WRQ",
+        3 => "DATA",
+        4 => "ACK",
+        5 => "ERROR",
+        6 => "OACK",
+        _ => {
+            write!(c, ", tftp-#{opcode}")?;
+            return Ok(());
+        }
+    };
+    write!(c, ", {name}")?;
+    let mut at = 2usize;
+    length -= 2;
+    match opcode {
+        1 | 2 => {
+            if length == 0 {
+                return c.trunc_mark();
+            }
+            c.s(" \"")?;
+            let n = printztn(c, p, at, length)?;
+            c.s("\"")?;
+            if n == 0 {
+                return c.trunc_mark();
+            }
+            at += n;
+            length -= n;
+            if length == 0 {
+                return c.trunc_mark();
+            }
+            c.s(" ")?;
+            let n = printztn(c, p, at, length)?;
+            if n == 0 {
+                return c.trunc_mark();
+            }
+            at += n;
+            length -= n;
+            tftp_options(c, p, at, length)?;
+        }
+        6 => tftp_options(c, p, at, length)?,
+        3 | 4 => {
+            if length < 2 {
+                return c.trunc_mark();
+            }
+            write!(c, " block {}", get_be16(p, at)?)?;
+        }
+        _ => {
+            if length < 2 {
+                return c.trunc_mark();
+            }
+            let code = get_be16(p, at)?;
+            let err = match code {
+                0 => Some("EUNDEF"),
+                1 => Some("ENOTFOUND"),
+                2 => Some("EACCESS"),
+                3 => Some("ENOSPACE"),
+                4 => Some("EBADOP"),
+                5 => Some("EBADID"),
+                6 => Some("EEXISTS"),
+                7 => Some("ENOUSER"),
+                _ => None,
+            };
+            match err {
+                Some(e) => write!(c, " {e}")?,
+                None => write!(c, " tftp-err-#{code} \"")?,
+            }
+            at += 2;
+            length -= 2;
+            if length == 0 {
+                return c.trunc_mark();
+            }
+            c.s(" \"")?;
+            let n = printztn(c, p, at, length)?;
+            c.s("\"")?;
+            if n == 0 {
+                return c.trunc_mark();
+            }
+        }
+    }
+    Ok(())
+}
+
+fn tftp_options(c: &mut Ctx<'_>, p: &[u8], mut at: usize, mut length: usize) -> R {
+    while length != 0 {
+        if get_u8(p, at)? != 0 {
+            c.s(" ")?;
+        }
+        let n = printztn(c, p, at, length)?;
+        if n == 0 {
+            return c.trunc_mark();
+        }
+        at += n;
+        length -= n;
+    }
+    Ok(())
+}
+
+/// DHCPv6 (UDP 546, 547) without `-v`: the message type.
+pub(super) fn dhcp6(c: &mut Ctx<'_>, p: &[u8]) -> R {
+    c.proto = "dhcp6";
+    if p.len() < 4 {
+        return c.trunc_mark();
+    }
+    let t = get_u8(p, 0)?;
+    let name = match t {
+        1 => "solicit",
+        2 => "advertise",
+        3 => "request",
+        4 => "confirm",
+        5 => "renew",
+        6 => "rebind",
+        7 => "reply",
+        8 => "release",
+        9 => "decline",
+        10 => "reconfigure",
+        11 => "inf-req",
+        12 => "relay-fwd",
+        13 => "relay-reply",
+        14 => "leasequery",
+        15 => "leasequery-reply",
+        _ => {
+            write!(c, "dhcp6 msgtype-{t}")?;
+            return Ok(());
+        }
+    };
+    write!(c, "dhcp6 {name}")?;
+    Ok(())
+}
+
+/// RADIUS without `-v`: the command, identifier and length.
+pub(super) fn radius(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
+    c.proto = "radius";
+    if p.len() < 20 {
+        return c.trunc_mark();
+    }
+    let mut len = u32::from(get_be16(p, 2)?);
+    if len < 20 {
+        return c.trunc_mark();
+    }
+    if len > length {
+        len = length;
+    }
+    let code = get_u8(p, 0)?;
+    let name = match code {
+        1 => "Access-Request",
+        2 => "Access-Accept",
+        3 => "Access-Reject",
+        4 => "Accounting-Request",
+        5 => "Accounting-Response",
+        11 => "Access-Challenge",
+        12 => "Status-Server",
+        13 => "Status-Client",
+        40 => "Disconnect-Request",
+        41 => "Disconnect-ACK",
+        42 => "Disconnect-NAK",
+        43 => "CoA-Request",
+        44 => "CoA-ACK",
+        45 => "CoA-NAK",
+        255 => "Reserved",
+        _ => "Unknown Command",
+    };
+    write!(
+        c,
+        "RADIUS, {name} ({code}), id: 0x{:02x} length: {len}",
+        get_u8(p, 1)?
+    )?;
+    Ok(())
+}
+
+/// Cisco HSRP version 0 (UDP 1985) without `-v`.
+pub(super) fn hsrp(c: &mut Ctx<'_>, p: &[u8], len: u32) -> R {
+    c.proto = "hsrp";
+    let version = get_u8(p, 0)?;
+    write!(c, "HSRPv{version}")?;
+    if version != 0 {
+        return Ok(());
+    }
+    c.s("-")?;
+    let op = get_u8(p, 1)?;
+    match op {
+        0 => c.s("hello ")?,
+        1 => c.s("coup ")?,
+        2 => c.s("resign ")?,
+        _ => write!(c, "unknown ({op}) ")?,
+    }
+    write!(c, "{len}: ")?;
+    let state = get_u8(p, 2)?;
+    match state {
+        0 => c.s("state=initial ")?,
+        1 => c.s("state=learn ")?,
+        2 => c.s("state=listen ")?,
+        4 => c.s("state=speak ")?,
+        8 => c.s("state=standby ")?,
+        16 => c.s("state=active ")?,
+        _ => write!(c, "state=Unknown ({state}) ")?,
+    }
+    write!(c, "group={} ", get_u8(p, 6)?)?;
+    let reserved = get_u8(p, 7)?;
+    if reserved != 0 {
+        write!(c, "[reserved={reserved}!] ")?;
+    }
+    write!(c, "addr={}", Ipv4Addr::from(get_array::<4>(p, 16)?))?;
+    Ok(())
+}

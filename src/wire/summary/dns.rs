@@ -260,7 +260,7 @@ fn blabel(c: &mut Ctx<'_>, m: &[u8], cp: usize) -> R<Option<usize>> {
 
 /// tcpdump's `fqdn_print`: prints the name at `cp` (following compression pointers, which must
 /// point backwards) and returns the position after it in the record, or `None`.
-fn fqdn(c: &mut Ctx<'_>, m: &[u8], mut cp: usize) -> R<Option<usize>> {
+pub(super) fn fqdn(c: &mut Ctx<'_>, m: &[u8], mut cp: usize) -> R<Option<usize>> {
     let Some(mut l) = labellen(c, m, cp)? else {
         return Ok(None);
     };

@@ -1,13 +1,11 @@
-//! ARP, IPv4, IPv6 (with extension headers), the IP protocol demultiplexer, ICMP, ICMPv6,
-//! IGMP and GRE.
+//! ARP, IPv4, IPv6 (with extension headers), the IP protocol demultiplexer, IGMP and GRE.
 
 use super::{
-    check, get_array, get_be16, get_be32, get_u8, link, need, other, transport, Ctx, Stop, R,
+    check, get_array, get_be16, get_be32, get_u8, icmp, link, need, other, transport, Ctx, Stop, R,
 };
 use crate::wire::arp::{self, Operation};
 use crate::wire::bytes::{head, range, tail};
 use crate::wire::checksum;
-use crate::wire::hexdump;
 use crate::wire::ipv6::Display6;
 use crate::wire::{EtherType, IpProto, MacAddr};
 use std::fmt;
@@ -139,7 +137,7 @@ pub(super) fn ipv4(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
     };
     if off & 0x1fff == 0 {
         let cp = tail(p, hlen as usize);
-        if !matches!(proto, 6 | 17 | 132 | 33) {
+        if !matches!(proto, 6 | 17 | 132) {
             write!(c, "{} > {}: ", Addr(src), Addr(dst))?;
         }
         demux(c, proto, cp, len, &info, off & 0x3fff != 0)
@@ -402,8 +400,10 @@ pub(super) fn ipv6(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
     let mut remaining = len - 40;
     let mut fragmented = false;
     let mut first = true;
+    // The payload length, replaced by a Jumbo Payload option's when there is a valid one.
+    let mut jumbo: Option<u32> = None;
     loop {
-        if first && !matches!(nh, 6 | 17 | 132 | 33) {
+        if first && !matches!(nh, 6 | 17 | 132) {
             write!(c, "{} > {}: ", Addr(src), Addr(dst))?;
         }
         first = false;
@@ -411,14 +411,24 @@ pub(super) fn ipv6(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
         let advance = match nh {
             0 => {
                 c.proto = "hbhopt";
+                if offset != 40 {
+                    c.s("[The Hop-by-Hop Options header don't follow the IPv6 header] (invalid)")?;
+                    return Ok(());
+                }
                 let l = ext_len(cp)?;
                 c.s("HBH ")?;
+                ext_options(c, tail(head(cp, l), 2), Some((payload_len, &mut jumbo)))?;
+                if payload_len == 0 && jumbo.is_none() {
+                    c.s("[No valid Jumbo Payload Hop-by-Hop option found] (invalid)")?;
+                    return Ok(());
+                }
                 l
             }
             60 => {
                 c.proto = "dstopt";
                 let l = ext_len(cp)?;
                 c.s("DSTOPT ")?;
+                ext_options(c, tail(head(cp, l), 2), None)?;
                 l
             }
             43 => {
@@ -452,15 +462,15 @@ pub(super) fn ipv6(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
                 return Ok(());
             }
             _ => {
-                let l = (payload_len + 40).saturating_sub(offset as u32);
-                if length < payload_len + 40 {
-                    write!(
-                        c,
-                        "truncated-ip6 - {} bytes missing!",
-                        payload_len + 40 - length
-                    )?;
+                let total = jumbo.unwrap_or(payload_len).saturating_add(40);
+                if (total as usize) < offset {
+                    return Err(Stop::Local);
                 }
-                let q = head(p, (payload_len + 40) as usize);
+                if length < total {
+                    write!(c, "truncated-ip6 - {} bytes missing!", total - length)?;
+                }
+                let q = head(p, total as usize);
+                let l = total - offset as u32;
                 return demux(c, nh, tail(q, offset), l, &info, fragmented);
             }
         };
@@ -472,6 +482,133 @@ pub(super) fn ipv6(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
         offset += advance;
         c.proto = "ip6";
     }
+}
+
+/// The options of a hop-by-hop or destination options header (tcpdump's `ip6_opt_process`):
+/// named with `-v`, complained about when malformed. `jumbo` is the IPv6 payload length and
+/// where to record a valid Jumbo Payload option, for a hop-by-hop header.
+fn ext_options(c: &mut Ctx<'_>, b: &[u8], mut jumbo: Option<(u32, &mut Option<u32>)>) -> R {
+    let len = b.len();
+    if len == 0 {
+        return Ok(());
+    }
+    let v = c.opts.verbose > 0;
+    let mut i = 0usize;
+    let mut seen_jumbo = false;
+    while i < len {
+        let t = get_u8(b, i)?;
+        let optlen = if t == 0 {
+            1
+        } else if i + 1 < len {
+            usize::from(get_u8(b, i + 1)?) + 2
+        } else {
+            return Err(Stop::Local);
+        };
+        if i + optlen > len {
+            return Err(Stop::Local);
+        }
+        match t {
+            0 => {
+                if v {
+                    c.s("(pad1)")?;
+                }
+            }
+            1 => {
+                if len - i < 2 {
+                    c.s("(padn: trunc)")?;
+                    return Err(Stop::Local);
+                }
+                if v {
+                    c.s("(padn)")?;
+                }
+            }
+            0x05 => {
+                if len - i < 4 {
+                    c.s("(rtalert: trunc)")?;
+                    return Err(Stop::Local);
+                }
+                let l = get_u8(b, i + 1)?;
+                if l != 2 {
+                    write!(c, "(rtalert: invalid len {l})")?;
+                    return Err(Stop::Local);
+                }
+                if v {
+                    write!(c, "(rtalert: 0x{:04x}) ", get_be16(b, i + 2)?)?;
+                }
+            }
+            0xc2 => {
+                if len - i < 6 {
+                    c.s("(jumbo: trunc)")?;
+                    return Err(Stop::Local);
+                }
+                let l = get_u8(b, i + 1)?;
+                if l != 4 {
+                    write!(c, "(jumbo: invalid len {l})")?;
+                    return Err(Stop::Local);
+                }
+                let jlen = get_be32(b, i + 2)?;
+                if seen_jumbo {
+                    if v {
+                        write!(c, "(jumbo: {jlen} - already seen) ")?;
+                    }
+                } else {
+                    seen_jumbo = true;
+                    match jumbo.as_mut() {
+                        None => {
+                            if v {
+                                write!(c, "(jumbo: {jlen} - not a hop-by-hop option) ")?;
+                            }
+                        }
+                        Some((plen, _)) if *plen != 0 => {
+                            if v {
+                                write!(c, "(jumbo: {jlen} - payload len != 0) ")?;
+                            }
+                        }
+                        Some((_, found)) => {
+                            if jlen < 65536 {
+                                if v {
+                                    write!(c, "(jumbo: {jlen} - < 65536) ")?;
+                                }
+                            } else {
+                                **found = Some(jlen);
+                                if v {
+                                    write!(c, "(jumbo: {jlen}) ")?;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            0xc9 => {
+                if len - i < 18 {
+                    c.s("(homeaddr: trunc)")?;
+                    return Err(Stop::Local);
+                }
+                let l = get_u8(b, i + 1)?;
+                if l < 16 {
+                    write!(c, "(homeaddr: invalid len {l})")?;
+                    return Err(Stop::Local);
+                }
+                if v {
+                    write!(c, "(homeaddr: {})", Display6(get_array::<16>(b, i + 2)?))?;
+                }
+            }
+            _ => {
+                if len - i < 2 {
+                    write!(c, "(type {t}: trunc)")?;
+                    return Err(Stop::Local);
+                }
+                if v {
+                    write!(c, "(opt_type 0x{t:02x}: len={})", get_u8(b, i + 1)?)?;
+                }
+            }
+        }
+        i += optlen;
+    }
+    if v {
+        c.s(" ")?;
+    }
+    Ok(())
 }
 
 fn ext_len(cp: &[u8]) -> R<usize> {
@@ -523,8 +660,8 @@ pub(super) fn demux(
         return match proto {
             6 => transport::tcp(c, cp, len, info, fragmented),
             17 => transport::udp(c, cp, len, info, fragmented),
-            1 if !info.v6 => icmp(c, cp, len, fragmented),
-            58 if info.v6 => icmp6(c, cp, len, info, fragmented),
+            1 if !info.v6 => icmp::icmp(c, cp, len, fragmented),
+            58 if info.v6 => icmp::icmp6(c, cp, len, info, fragmented),
             2 if !info.v6 => igmp(c, cp, len),
             4 => ipv4(c, cp, len),
             41 => ipv6(c, cp, len),
@@ -674,464 +811,6 @@ impl fmt::Display for LinkAddr<'_> {
         }
         Ok(())
     }
-}
-
-/// ICMP (tcpdump's `icmp_print`).
-fn icmp(c: &mut Ctx<'_>, p: &[u8], plen: u32, fragmented: bool) -> R {
-    use crate::wire::icmp::v4;
-    c.proto = "icmp";
-    let t = get_u8(p, 0)?;
-    let code = get_u8(p, 1)?;
-    let inner_dst = |p: &[u8]| get_array::<4>(p, 24).map(Ipv4Addr::from);
-    // tcpdump builds the text in a buffer and prints it at the end, so a message cut short
-    // prints nothing of it: check first what each type reads (`need` where tcpdump uses a
-    // `GET_` macro, `check` where it uses `ND_TCHECK`).
-    match t {
-        v4::ECHO | v4::ECHO_REPLY | v4::TIMESTAMP => need(p, 4, 4)?,
-        v4::UNREACH if code == 3 => {
-            check(p, 17, 1)?;
-            let hlen = usize::from(get_u8(p, 8)? & 0x0f) * 4;
-            need(p, 8 + hlen + 2, 2)?;
-            need(p, 24, 4)?;
-        }
-        v4::UNREACH => need(p, 24, 4)?,
-        v4::REDIRECT => need(p, 4, 24)?,
-        v4::ROUTER_ADVERT => {
-            check(p, 4, 4)?;
-            if get_u8(p, 5)? == 2 {
-                check(p, 8, 8 * usize::from(get_u8(p, 4)?))?;
-            }
-        }
-        v4::TIME_EXCEEDED => check(p, 24, 4)?,
-        v4::PARAM_PROBLEM if code == 0 => need(p, 4, 1)?,
-        v4::MASK_REPLY => need(p, 8, 4)?,
-        v4::TIMESTAMP_REPLY => check(p, 8, 12)?,
-        _ => {}
-    }
-    c.s("ICMP ")?;
-    match t {
-        v4::ECHO | v4::ECHO_REPLY => write!(
-            c,
-            "echo {}, id {}, seq {}",
-            if t == v4::ECHO { "request" } else { "reply" },
-            get_be16(p, 4)?,
-            get_be16(p, 6)?
-        )?,
-        v4::UNREACH => {
-            let d = inner_dst(p);
-            match code {
-                0 => write!(c, "net {} unreachable", d?)?,
-                1 => write!(c, "host {} unreachable", d?)?,
-                2 => {
-                    let d = d?;
-                    write!(c, "{d} protocol {} unreachable", get_u8(p, 17)?)?
-                }
-                3 => {
-                    get_u8(p, 17)?;
-                    let hlen = usize::from(get_u8(p, 8)? & 0x0f) * 4;
-                    let dport = get_be16(p, 8 + hlen + 2)?;
-                    let ip_proto = get_u8(p, 17)?;
-                    let d = d?;
-                    match ip_proto {
-                        6 => write!(
-                            c,
-                            "{d} tcp port {} unreachable",
-                            transport::Port::tcp(c, dport)
-                        )?,
-                        17 => write!(
-                            c,
-                            "{d} udp port {} unreachable",
-                            transport::Port::udp(c, dport)
-                        )?,
-                        _ => write!(c, "{d} protocol {ip_proto} port {dport} unreachable")?,
-                    }
-                }
-                4 => {
-                    let mtu = get_be16(p, 6)?;
-                    let d = d?;
-                    if mtu != 0 {
-                        write!(c, "{d} unreachable - need to frag (mtu {mtu})")?
-                    } else {
-                        write!(c, "{d} unreachable - need to frag")?
-                    }
-                }
-                5 => write!(c, "{} unreachable - source route failed", d?)?,
-                6 => write!(c, "net {} unreachable - unknown", d?)?,
-                7 => write!(c, "host {} unreachable - unknown", d?)?,
-                8 => write!(c, "{} unreachable - source host isolated", d?)?,
-                9 => write!(c, "net {} unreachable - admin prohibited", d?)?,
-                10 => write!(c, "host {} unreachable - admin prohibited", d?)?,
-                11 => write!(c, "net {} unreachable - tos prohibited", d?)?,
-                12 => write!(c, "host {} unreachable - tos prohibited", d?)?,
-                13 => write!(c, "host {} unreachable - admin prohibited filter", d?)?,
-                14 => write!(c, "host {} unreachable - host precedence violation", d?)?,
-                15 => write!(c, "host {} unreachable - precedence cutoff", d?)?,
-                _ => write!(c, "{} unreachable - #{code}", d?)?,
-            }
-        }
-        v4::REDIRECT => {
-            let d = inner_dst(p)?;
-            let gw = Ipv4Addr::from(get_array::<4>(p, 4)?);
-            match code {
-                0 => write!(c, "redirect {d} to net {gw}")?,
-                1 => write!(c, "redirect {d} to host {gw}")?,
-                2 => write!(c, "redirect-tos {d} to net {gw}")?,
-                3 => write!(c, "redirect-tos {d} to host {gw}")?,
-                _ => write!(c, "redirect-#{code} {d} to {gw}")?,
-            }
-        }
-        v4::ROUTER_ADVERT => {
-            c.s("router advertisement lifetime ")?;
-            let lifetime = get_be16(p, 6)?;
-            if lifetime < 60 {
-                write!(c, "{lifetime}")?;
-            } else if lifetime < 3600 {
-                write!(c, "{}:{:02}", lifetime / 60, lifetime % 60)?;
-            } else {
-                write!(
-                    c,
-                    "{}:{:02}:{:02}",
-                    lifetime / 3600,
-                    (lifetime % 3600) / 60,
-                    lifetime % 60
-                )?;
-            }
-            let num = get_u8(p, 4)?;
-            write!(c, " {num}:")?;
-            let size = get_u8(p, 5)?;
-            if size != 2 {
-                write!(c, " [size {size}]")?;
-            } else {
-                for i in 0..usize::from(num) {
-                    let at = 8 + 8 * i;
-                    let a = Ipv4Addr::from(get_array::<4>(p, at)?);
-                    write!(c, " {{{a} {}}}", get_be32(p, at + 4)?)?;
-                }
-            }
-        }
-        v4::TIME_EXCEEDED => match code {
-            0 => c.s("time exceeded in-transit")?,
-            1 => c.s("ip reassembly time exceeded")?,
-            _ => write!(c, "time exceeded-#{code}")?,
-        },
-        v4::PARAM_PROBLEM => {
-            if code != 0 {
-                write!(c, "parameter problem - code {code}")?;
-            } else {
-                write!(c, "parameter problem - octet {}", get_u8(p, 4)?)?;
-            }
-        }
-        v4::MASK_REPLY => write!(c, "address mask is 0x{:08x}", get_be32(p, 8)?)?,
-        v4::TIMESTAMP => write!(
-            c,
-            "time stamp query id {} seq {}",
-            get_be16(p, 4)?,
-            get_be16(p, 6)?
-        )?,
-        v4::TIMESTAMP_REPLY => {
-            write!(
-                c,
-                "time stamp reply id {} seq {}: org {}, recv {}, xmit {}",
-                get_be16(p, 4)?,
-                get_be16(p, 6)?,
-                Msecs(get_be32(p, 8)?),
-                Msecs(get_be32(p, 12)?),
-                Msecs(get_be32(p, 16)?)
-            )?;
-        }
-        v4::SOURCE_QUENCH => c.s("source quench")?,
-        v4::ROUTER_SOLICIT => c.s("router solicitation")?,
-        v4::INFO_REQUEST => c.s("information request")?,
-        v4::INFO_REPLY => c.s("information reply")?,
-        v4::MASK_REQUEST => c.s("address mask request")?,
-        _ => write!(c, "type-#{t}")?,
-    }
-    write!(c, ", length {plen}")?;
-    if c.opts.verbose > 0 && !fragmented && p.len() >= plen as usize {
-        let sum = checksum::sum(head(p, plen as usize));
-        if sum != 0 {
-            let field = get_be16(p, 2)?;
-            write!(
-                c,
-                " (wrong icmp cksum {field:x} (->{:x})!)",
-                checksum::should_be(field, sum)
-            )?;
-        }
-    }
-    if c.opts.verbose > 0
-        && matches!(
-            t,
-            v4::UNREACH | v4::SOURCE_QUENCH | v4::REDIRECT | v4::TIME_EXCEEDED | v4::PARAM_PROBLEM
-        )
-    {
-        c.s("\n\t")?;
-        let inner = tail(p, 8);
-        let ilen = get_be16(inner, 2)?;
-        ipv4(c, head(inner, usize::from(ilen)), u32::from(ilen))?;
-        c.proto = "icmp";
-    }
-    Ok(())
-}
-
-/// Milliseconds since midnight as `hh:mm:ss.mmm`.
-struct Msecs(u32);
-
-impl fmt::Display for Msecs {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let ms = self.0 % 1000;
-        let s = self.0 / 1000;
-        write!(
-            f,
-            "{:02}:{:02}:{:02}.{ms:03}",
-            s / 3600,
-            (s / 60) % 60,
-            s % 60
-        )
-    }
-}
-
-fn icmp6_type_name(t: u8) -> Option<&'static str> {
-    Some(match t {
-        1 => "destination unreachable",
-        2 => "packet too big",
-        3 => "time exceeded in-transit",
-        4 => "parameter problem",
-        128 => "echo request",
-        129 => "echo reply",
-        130 => "multicast listener query",
-        131 => "multicast listener report",
-        132 => "multicast listener done",
-        133 => "router solicitation",
-        134 => "router advertisement",
-        135 => "neighbor solicitation",
-        136 => "neighbor advertisement",
-        137 => "redirect",
-        138 => "router renumbering",
-        141 => "inverse neighbor solicitation",
-        142 => "inverse neighbor advertisement",
-        143 => "multicast listener report v2",
-        144 => "ha discovery request",
-        145 => "ha discovery reply",
-        146 => "mobile router solicitation",
-        147 => "mobile router advertisement",
-        139 => "who-are-you request",
-        140 => "who-are-you reply",
-        200 => "mtrace response",
-        201 => "mtrace message",
-        155 => "RPL",
-        _ => return None,
-    })
-}
-
-/// The transport header of the packet quoted in an ICMPv6 error (tcpdump's `get_upperlayer`):
-/// its protocol and destination port, or `None`.
-fn quoted_upper_layer(p: &[u8]) -> Option<(u8, u16)> {
-    let mut nh = *p.get(6)?;
-    let mut at = 40usize;
-    loop {
-        let h = p.get(at..)?;
-        match nh {
-            6 | 17 => {
-                let port = h.get(2..4)?.first_chunk::<2>()?;
-                return Some((nh, u16::from_be_bytes(*port)));
-            }
-            0 | 60 | 43 => {
-                nh = *h.first()?;
-                at += (usize::from(*h.get(1)?) + 1) * 8;
-            }
-            44 => {
-                let off = u16::from_be_bytes(*h.get(2..4)?.first_chunk::<2>()?);
-                if off & 0xfff8 != 0 {
-                    return None;
-                }
-                nh = *h.first()?;
-                at += 8;
-            }
-            51 => {
-                nh = *h.first()?;
-                at += (usize::from(*h.get(1)?) + 2) * 4;
-            }
-            _ => return None,
-        }
-    }
-}
-
-/// ICMPv6 (tcpdump's `icmp6_print`, without the `-v` option details).
-fn icmp6(c: &mut Ctx<'_>, p: &[u8], length: u32, info: &IpInfo<'_>, fragmented: bool) -> R {
-    use crate::wire::icmp::v6;
-    c.proto = "icmp6";
-    if length == 0 {
-        c.s("ICMP6, length 0 (invalid)")?;
-        return Ok(());
-    }
-    if c.opts.verbose > 0 && !fragmented && p.len() >= length as usize {
-        let data = head(p, length as usize);
-        let (ph, n) = info.pseudo_header(58, length);
-        let sum = checksum::sum_parts(&[head(&ph, n), data]);
-        let field = get_be16(p, 2)?;
-        if sum != 0 {
-            write!(
-                c,
-                "[bad icmp6 cksum 0x{field:04x} -> 0x{:04x}!] ",
-                checksum::should_be(field, sum)
-            )?;
-        } else {
-            c.s("[icmp6 sum ok] ")?;
-        }
-    }
-    let t = get_u8(p, 0)?;
-    c.s("ICMP6, ")?;
-    match icmp6_type_name(t) {
-        Some(n) => c.s(n)?,
-        None => write!(c, "unknown icmp6 type ({t})")?,
-    }
-    if c.opts.verbose > 0
-        && matches!(
-            t,
-            v6::ROUTER_SOLICIT
-                | v6::ROUTER_ADVERT
-                | v6::NEIGHBOR_ADVERT
-                | v6::NEIGHBOR_SOLICIT
-                | v6::REDIRECT
-                | 145
-                | 147
-        )
-    {
-        write!(c, ", length {length}")?;
-    }
-    let code = get_u8(p, 1)?;
-    let quoted = tail(p, 8);
-    let quoted_dst = |q: &[u8]| get_array::<16>(q, 24).map(Display6);
-    match t {
-        v6::UNREACH => {
-            match code {
-                0 => c.s(", unreachable route")?,
-                1 => c.s(",  unreachable prohibited")?,
-                2 => c.s(", beyond scope")?,
-                3 => c.s(", unreachable address")?,
-                4 => c.s(", unreachable port")?,
-                _ => write!(c, ", unknown unreach code ({code})")?,
-            }
-            match code {
-                0 | 1 | 3 => write!(c, " {}", quoted_dst(quoted)?)?,
-                2 => {
-                    let d = quoted_dst(quoted)?;
-                    let s = Display6(get_array::<16>(quoted, 8)?);
-                    write!(c, " {d}, source address {s}")?;
-                }
-                4 => {
-                    let (prot, dport) = quoted_upper_layer(quoted).ok_or(Stop::Local)?;
-                    let d = quoted_dst(quoted)?;
-                    match prot {
-                        6 => write!(c, ", {d} tcp port {}", transport::Port::tcp(c, dport))?,
-                        17 => write!(c, ", {d} udp port {}", transport::Port::udp(c, dport))?,
-                        _ => write!(c, ", {d} protocol {prot} port {dport} unreachable")?,
-                    }
-                }
-                _ => {
-                    if c.opts.verbose <= 1 {
-                        let n = (length as usize).min(p.len());
-                        hexdump::write_hex(c.out, head(p, n))?;
-                        return Ok(());
-                    }
-                }
-            }
-        }
-        v6::PACKET_TOO_BIG => write!(c, ", mtu {}", get_be32(p, 4)?)?,
-        v6::TIME_EXCEEDED => match code {
-            0 => write!(c, " for {}", quoted_dst(quoted)?)?,
-            1 => c.s(" (reassembly)")?,
-            _ => write!(c, ", unknown code ({code})")?,
-        },
-        v6::PARAM_PROBLEM => {
-            check(quoted, 24, 16)?;
-            let ptr = get_be32(p, 4)?;
-            match code {
-                0 => write!(c, ", erroneous - octet {ptr}")?,
-                1 => write!(c, ", next header - octet {ptr}")?,
-                2 => write!(c, ", option - octet {ptr}")?,
-                3 => write!(c, ", incomplete header chain - octet {ptr}")?,
-                _ => write!(c, ", code-#{code}")?,
-            }
-        }
-        v6::ECHO_REQUEST | v6::ECHO_REPLY => {
-            write!(c, ", id {}, seq {}", get_be16(p, 4)?, get_be16(p, 6)?)?
-        }
-        v6::MLD_QUERY => {
-            if length == 24 {
-                mld6(c, p)?;
-            } else if length >= 28 {
-                c.s(" v2")?;
-                mld2_query(c, p, length)?;
-            } else {
-                write!(c, " unknown-version (len {length}) ")?;
-            }
-        }
-        v6::MLD_REPORT | v6::MLD_DONE => mld6(c, p)?,
-        v6::NEIGHBOR_SOLICIT => write!(c, ", who has {}", Display6(get_array::<16>(p, 8)?))?,
-        v6::NEIGHBOR_ADVERT => write!(c, ", tgt is {}", Display6(get_array::<16>(p, 8)?))?,
-        v6::REDIRECT => {
-            let dst = Display6(get_array::<16>(p, 24)?);
-            let target = Display6(get_array::<16>(p, 8)?);
-            write!(c, ", {dst} to {target}")?;
-        }
-        v6::MLD2_REPORT => {
-            if length < 8 {
-                write!(c, " [invalid len {length}]")?;
-            } else {
-                write!(c, ", {} group record(s)", get_be16(p, 6)?)?;
-            }
-        }
-        144 | 146 => write!(c, ", id 0x{:04x}", get_be16(p, 4)?)?,
-        v6::ROUTER_SOLICIT | v6::ROUTER_ADVERT | 141 | 142 | 145 | 147 => {}
-        _ => {
-            write!(c, ", length {length}")?;
-            if c.opts.verbose <= 1 {
-                let n = (length as usize).min(p.len());
-                hexdump::write_hex(c.out, head(p, n))?;
-            }
-            return Ok(());
-        }
-    }
-    if c.opts.verbose == 0 {
-        write!(c, ", length {length}")?;
-    }
-    Ok(())
-}
-
-fn mld6(c: &mut Ctx<'_>, p: &[u8]) -> R {
-    if p.len() < 24 {
-        return Ok(());
-    }
-    write!(
-        c,
-        "max resp delay: {} addr: {}",
-        get_be16(p, 4)?,
-        Display6(get_array::<16>(p, 8)?)
-    )?;
-    Ok(())
-}
-
-fn mld2_query(c: &mut Ctx<'_>, p: &[u8], len: u32) -> R {
-    let mrc = get_be16(p, 4)?;
-    if c.opts.verbose > 0 {
-        let mrt = if mrc < 32768 {
-            u32::from(mrc)
-        } else {
-            (u32::from(mrc & 0x0fff) | 0x1000) << (((mrc & 0x7000) >> 12) + 3)
-        };
-        write!(c, " [max resp delay={mrt}]")?;
-    }
-    write!(c, " [gaddr {}", Display6(get_array::<16>(p, 8)?))?;
-    let nsrcs = u32::from(get_be16(p, 26)?);
-    if nsrcs > 0 {
-        if len < 28 + nsrcs * 16 {
-            c.s(" [invalid number of sources]")?;
-        } else {
-            write!(c, ", {nsrcs} source(s)")?;
-        }
-    }
-    c.s("]")
 }
 
 /// IGMP (tcpdump's `igmp_print`, non-verbose).

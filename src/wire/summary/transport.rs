@@ -535,6 +535,11 @@ const UDP_PORT_DOMAIN: u16 = 53;
 const UDP_PORT_BOOTPS: u16 = 67;
 const UDP_PORT_BOOTPC: u16 = 68;
 const UDP_PORT_NTP: u16 = 123;
+const UDP_PORT_TFTP: u16 = 69;
+const UDP_PORT_SYSLOG: u16 = 514;
+const UDP_PORT_DHCP6_SERVER: u16 = 547;
+const UDP_PORT_DHCP6_CLIENT: u16 = 546;
+const UDP_PORT_HSRP: u16 = 1985;
 const UDP_PORT_MDNS: u16 = 5353;
 const UDP_PORT_SIP: u16 = 5060;
 const UDP_PORT_OTV: u16 = 8472;
@@ -610,10 +615,20 @@ pub(super) fn udp(
             return dns::domain(c, payload, length, false, false);
         } else if is(UDP_PORT_BOOTPC) || is(UDP_PORT_BOOTPS) {
             return app::bootp(c, payload, length);
+        } else if is(UDP_PORT_TFTP) {
+            return app::tftp(c, payload, length);
         } else if is(UDP_PORT_NTP) {
             return app::ntp(c, payload, length);
+        } else if is(UDP_PORT_SYSLOG) {
+            return app::syslog(c, payload, length);
+        } else if is(UDP_PORT_DHCP6_SERVER) || is(UDP_PORT_DHCP6_CLIENT) {
+            return app::dhcp6(c, payload);
         } else if is(UDP_PORT_MDNS) {
             return dns::domain(c, payload, length, false, true);
+        } else if [1645, 1812, 1646, 1813, 1700, 3799].iter().any(|&p| is(p)) {
+            return app::radius(c, payload, length);
+        } else if dport == UDP_PORT_HSRP {
+            return app::hsrp(c, payload, length);
         } else if is(UDP_PORT_SIP) {
             return app::txtproto(c, payload, length, "sip", "SIP", Some(app::SIP_CMDS));
         } else if is(UDP_PORT_OTV) {
