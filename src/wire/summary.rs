@@ -21,19 +21,31 @@
 //!
 //! # What is decoded
 //!
-//! Link layers: Ethernet (with 802.1Q/802.1ad tags and 802.3/LLC frames), Linux cooked v1 and
-//! v2, raw IP (`RAW`, `IPV4`, `IPV6`), BSD loopback (`NULL`, `LOOP`). Network and transport:
-//! ARP/RARP, IPv4 (options skipped, fragments), IPv6 (hop-by-hop, destination options, routing
-//! and fragment headers), IP-in-IP, GRE, TCP (flags, relative sequence numbers, all options
-//! tcpdump names), UDP, ICMP, ICMPv6, IGMP. Above TCP and UDP: the first line of text
-//! protocols (HTTP, FTP, SMTP, RTSP, SIP, WHOIS), the SSH banner, and DNS (questions and
-//! answers as tcpdump prints them without `-v`), BOOTP/DHCP, NTP.
+//! - **Link layers:** Ethernet (802.1Q, 802.1ad and 0x9100/0x9200 tags; 802.3 frames with
+//!   LLC and SNAP), Linux cooked v1 and v2, raw IP (`RAW`, `IPV4`, `IPV6`), BSD loopback
+//!   (`NULL`, `LOOP`) and `NFLOG`.
+//! - **Above Ethernet:** IPv4, IPv6, ARP and RARP, MPLS, PPPoE (discovery and sessions), STP,
+//!   and LLDP (its length, as tcpdump prints it without `-v`).
+//! - **IP:** IPv4 (fragments; options with `-v`), IPv6 (hop-by-hop, destination options,
+//!   routing and fragment headers, jumbograms), IP-in-IP, GRE (with PPP), ESP, AH, ICMP,
+//!   ICMPv6 (neighbor discovery and MLD included), IGMP, SCTP, and the one-line headers of
+//!   OSPF, PIM and VRRP.
+//! - **TCP:** flags, relative sequence numbers, every option tcpdump names (SACK, timestamps,
+//!   MPTCP, Fast Open, MD5, …); above it the first line of HTTP, FTP, SMTP, RTSP and WHOIS
+//!   (all lines with `-v`), the SSH banner, DNS, and BGP's marker.
+//! - **UDP:** DNS and mDNS (questions and answers as tcpdump prints them up to `-v`), BOOTP
+//!   and DHCP, DHCPv6, NTP, TFTP, syslog, RADIUS, HSRP, SIP, VXLAN, OTV and Geneve.
+//! - **`-v`:** the IPv4 and IPv6 header fields, TCP, UDP, ICMP and ICMPv6 checksums, the
+//!   packet quoted by an ICMP error, IPv6 extension header options, neighbor discovery
+//!   options, MLDv2 records, AH and GRE details.
 //!
-//! Everything else tcpdump dissects (routing protocols, NFS, SNMP, 802.11, …) is reduced to
-//! the line tcpdump prints for a protocol it does not know: `UDP, length 40` for an unknown
-//! UDP payload, nothing after `length N` for TCP, `ethertype LLDP (0x88cc), length 60: ` and
-//! a hex dump for an Ethernet type we do not decode, and tcpdump's own `UNSUPPORTED` dump for
-//! a link type outside the list above.
+//! Everything else tcpdump dissects is reduced to the line tcpdump prints for a protocol it
+//! does not know: `UDP, length 40` for an unknown UDP payload (NFS, SNMP, NetBIOS, ISAKMP,
+//! Kerberos, BFD, …), nothing after `length N` for TCP (telnet options, OpenFlow, NFS, …),
+//! ` ip-proto-88 40` for an IP protocol (EIGRP, …), the Ethernet header and a hex dump for an
+//! Ethernet type (`ethertype PTP (0x88f7), length 60: `), and tcpdump's own `UNSUPPORTED` dump
+//! for a link type outside the list above (802.11, radiotap, USB, …). With `-v`, the verbose
+//! detail of DNS (`-vv` sections), BOOTP, NTP and the application protocols is not printed.
 //!
 //! # Departures from tcpdump, on purpose
 //!
@@ -249,6 +261,25 @@ impl Ctx<'_> {
 
     fn s(&mut self, s: &str) -> R {
         self.out.write_str(s)?;
+        Ok(())
+    }
+
+    /// tcpdump's `bittok2str`: the names of the bits of `v` set in `table`, joined by `, `, or
+    /// `none`.
+    fn bits(&mut self, table: &[(u32, &str)], v: u32) -> R {
+        let mut first = true;
+        for &(bit, name) in table {
+            if v & bit != 0 {
+                if !first {
+                    self.s(", ")?;
+                }
+                self.s(name)?;
+                first = false;
+            }
+        }
+        if first {
+            self.s("none")?;
+        }
         Ok(())
     }
 

@@ -414,7 +414,7 @@ pub(super) fn icmp6(
                     (0x2000_0000, "override"),
                 ];
                 c.s(", Flags [")?;
-                bit_names(c, &NA_FLAGS, get_be32(p, 4)?)?;
+                c.bits(&NA_FLAGS, get_be32(p, 4)?)?;
                 c.s("]")?;
                 nd_options(c, p, 24, length)?;
             }
@@ -437,7 +437,7 @@ pub(super) fn icmp6(
                 ];
                 let flags = get_u8(p, 5)?;
                 write!(c, "\n\thop limit {}, Flags [", get_u8(p, 4)?)?;
-                bit_names(c, &RA_FLAGS, u32::from(flags))?;
+                c.bits(&RA_FLAGS, u32::from(flags))?;
                 write!(
                     c,
                     "], pref {}, router lifetime {}s, reachable time {}ms, retrans timer {}ms",
@@ -526,24 +526,6 @@ fn mld2_query(c: &mut Ctx<'_>, p: &[u8], len: u32) -> R {
     c.s("]")
 }
 
-/// The names of the bits of `v` set in `table`, joined by `, `, or `none`.
-fn bit_names(c: &mut Ctx<'_>, table: &[(u32, &str)], v: u32) -> R {
-    let mut first = true;
-    for &(bit, name) in table {
-        if v & bit != 0 {
-            if !first {
-                c.s(", ")?;
-            }
-            c.s(name)?;
-            first = false;
-        }
-    }
-    if first {
-        c.s("none")?;
-    }
-    Ok(())
-}
-
 /// A router preference (RFC 4191) from the two bits in a flags byte.
 fn rtpref(flags: u8) -> &'static str {
     match (flags & 0x18) >> 3 {
@@ -619,7 +601,7 @@ fn nd_options(c: &mut Ctx<'_>, p: &[u8], start: usize, length: u32) -> R {
                 )?;
                 const PI_FLAGS: [(u32, &str); 3] =
                     [(0x80, "onlink"), (0x40, "auto"), (0x20, "router")];
-                bit_names(c, &PI_FLAGS, u32::from(get_u8(opts, o + 3)?))?;
+                c.bits(&PI_FLAGS, u32::from(get_u8(opts, o + 3)?))?;
                 write!(
                     c,
                     "], valid time {}, pref. time {}",

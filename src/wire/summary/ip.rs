@@ -221,16 +221,10 @@ fn ipv4_verbose(c: &mut Ctx<'_>, p: &[u8], hlen: u32, off: u16, proto: u8) -> R 
         get_be16(p, 4)?,
         u32::from(off & 0x1fff) * 8
     )?;
-    let mut sep = "";
-    for (bit, name) in [(0x2000u16, "+"), (0x4000, "DF"), (0x8000, "rsvd")] {
-        if off & bit != 0 {
-            write!(c, "{sep}{name}")?;
-            sep = ", ";
-        }
-    }
-    if sep.is_empty() {
-        c.s("none")?;
-    }
+    c.bits(
+        &[(0x2000, "+"), (0x4000, "DF"), (0x8000, "rsvd")],
+        u32::from(off),
+    )?;
     write!(
         c,
         "], proto {} ({proto}), length {}",
@@ -943,21 +937,15 @@ fn gre0(c: &mut Ctx<'_>, p: &[u8], length: u32, flags: u16) -> R {
     len -= 2;
     if c.opts.verbose > 0 {
         c.s(", Flags [")?;
-        let mut sep = "";
-        for (bit, name) in [
-            (CP, "checksum present"),
-            (RP, "routing present"),
-            (KP, "key present"),
-            (SP, "sequence# present"),
-        ] {
-            if flags & bit != 0 {
-                write!(c, "{sep}{name}")?;
-                sep = ", ";
-            }
-        }
-        if sep.is_empty() {
-            c.s("none")?;
-        }
+        c.bits(
+            &[
+                (CP.into(), "checksum present"),
+                (RP.into(), "routing present"),
+                (KP.into(), "key present"),
+                (SP.into(), "sequence# present"),
+            ],
+            u32::from(flags),
+        )?;
         c.s("]")?;
     }
     if len < 2 {

@@ -7,24 +7,6 @@ use super::{get_array, get_be16, get_be32, get_u8, link, need, Ctx, Stop, R};
 use crate::wire::bytes::{head, tail};
 use crate::wire::{EtherType, MacAddr};
 
-/// Prints the names of the bits set in `v` from `table`, joined by `sep`, or `none`.
-fn bit_names(c: &mut Ctx<'_>, table: &[(u32, &str)], v: u32, sep: &str) -> R {
-    let mut first = true;
-    for &(bit, name) in table {
-        if v & bit != 0 {
-            if !first {
-                c.s(sep)?;
-            }
-            c.s(name)?;
-            first = false;
-        }
-    }
-    if first {
-        c.s("none")?;
-    }
-    Ok(())
-}
-
 /// IPsec ESP: the SPI and sequence number; the payload is encrypted.
 pub(super) fn esp(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
     c.proto = "esp";
@@ -401,7 +383,7 @@ pub(super) fn stp(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
     }
     let config = |c: &mut Ctx<'_>| -> R {
         c.s(", Flags [")?;
-        bit_names(c, &FLAGS, u32::from(get_u8(p, 4)?), ", ")?;
+        c.bits(&FLAGS, u32::from(get_u8(p, 4)?))?;
         let id = get_array::<8>(p, 17)?;
         write!(
             c,
@@ -435,7 +417,7 @@ pub(super) fn stp(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
                 return c.s(" (invalid)");
             }
             c.s(", CIST Flags [")?;
-            bit_names(c, &FLAGS, u32::from(get_u8(p, 4)?), ", ")?;
+            c.bits(&FLAGS, u32::from(get_u8(p, 4)?))?;
             write!(c, "], length {length}")?;
             if version == 4 {
                 let spb_len = u32::from(get_be16(p, 36 + mstp_len as usize)?) + 2;
