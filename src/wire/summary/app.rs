@@ -2,7 +2,7 @@
 //! protocols (`txtproto_print`), the SSH banner, BOOTP/DHCP and NTP summaries, TCP reset data,
 //! and the Multipath TCP option.
 
-use super::{get_array, get_be16, get_be32, get_u8, Ctx, R};
+use super::{get_array, get_be16, get_be32, get_u8, Ctx, Stop, R};
 use crate::wire::ipv6::Display6;
 use crate::wire::MacAddr;
 use std::net::Ipv4Addr;
@@ -812,5 +812,43 @@ pub(super) fn hsrp(c: &mut Ctx<'_>, p: &[u8], len: u32) -> R {
         write!(c, "[reserved={reserved}!] ")?;
     }
     write!(c, "addr={}", Ipv4Addr::from(get_array::<4>(p, 16)?))?;
+    Ok(())
+}
+
+/// Broadcom LI shim (tcpdump decodes every UDP datagram from port 49152 this way).
+pub(super) fn bcm_li(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
+    c.proto = "bcm_li";
+    if length < 4 {
+        write!(c, " (length {length} < 4) (invalid)")?;
+        return Ok(());
+    }
+    let shim = get_be32(p, 0)?;
+    let direction = match (shim >> 29) & 7 {
+        1 => "unused",
+        2 => "egress",
+        3 => "ingress",
+        _ => "unknown",
+    };
+    let pkt_type = match (shim >> 25) & 0xf {
+        4 => "undecided",
+        5 => "ipv4",
+        6 => "ipv6",
+        7 => "ethernet",
+        _ => "unknown",
+    };
+    let subtype = match (shim >> 22) & 7 {
+        1 => "single VLAN tag",
+        2 => "double VLAN tag",
+        3 => "untagged",
+        _ => "unknown",
+    };
+    write!(
+        c,
+        "BCM-LI-SHIM: direction {direction}, pkt-type {pkt_type}, pkt-subtype {subtype}, li-id {}",
+        shim & 0x3f_ffff
+    )?;
+    if p.len() < length as usize {
+        return Err(Stop::Trunc);
+    }
     Ok(())
 }

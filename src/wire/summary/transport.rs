@@ -540,6 +540,8 @@ const UDP_PORT_SYSLOG: u16 = 514;
 const UDP_PORT_DHCP6_SERVER: u16 = 547;
 const UDP_PORT_DHCP6_CLIENT: u16 = 546;
 const UDP_PORT_HSRP: u16 = 1985;
+const UDP_PORT_IPSEC_NAT_T: u16 = 4500;
+const UDP_PORT_BCM_LI: u16 = 49152;
 const UDP_PORT_MDNS: u16 = 5353;
 const UDP_PORT_SIP: u16 = 5060;
 const UDP_PORT_OTV: u16 = 8472;
@@ -637,6 +639,12 @@ pub(super) fn udp(
             return other::vxlan(c, payload, length, false);
         } else if dport == UDP_PORT_GENEVE {
             return other::geneve(c, payload, length);
+        } else if is(UDP_PORT_IPSEC_NAT_T) && get_be32(payload, 0).is_ok_and(|spi| spi != 0) {
+            // RFC 3948 UDP encapsulation of ESP (a zero SPI would mean IKE, not decoded).
+            c.s("UDP-encap: ")?;
+            return other::esp(c, payload, length);
+        } else if sport == UDP_PORT_BCM_LI {
+            return app::bcm_li(c, payload, length);
         }
     }
     if ulen > length && !fragmented {
