@@ -751,7 +751,8 @@ pub(super) fn arp(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
         Operation::REVERSE_REPLY => write!(c, "{} at {}", LinkAddr(tha), proto_addr(tpa))?,
         Operation::INVERSE_REPLY => write!(c, "{} at {}", LinkAddr(sha), proto_addr(spa))?,
         _ => {
-            return link::unknown_payload(c, p);
+            // tcpdump dumps this one even with -x, -X or -q.
+            return c.default_print(p);
         }
     }
     write!(c, ", length {length}")?;
