@@ -49,11 +49,14 @@
 //!
 //! # Departures from tcpdump, on purpose
 //!
-//! - **No name resolution.** Addresses are always printed as numbers. Without
-//!   [`Options::numeric`], well-known ports are named from a small built-in table (`http`,
-//!   `domain`, …, the IANA names as Debian's `/etc/services` spells them); tcpdump reads the
-//!   host's services database and resolves addresses through DNS, which makes its output depend
-//!   on the machine. `-n` output does not differ.
+//! - **No name resolution.** Addresses are always printed as numbers; tcpdump without `-n`
+//!   looks them up (`/etc/hosts`, DNS), so it prints `localhost` for 127.0.0.1 and, with a
+//!   network, whatever the reverse DNS says. Without [`Options::numeric`], the names that do not
+//!   need a lookup are printed as tcpdump prints them: port names from a built-in copy of the
+//!   TCP and UDP entries of Debian's services list (what tcpdump reads from `/etc/services`
+//!   there), protocol keywords, `Broadcast` and ` (oui NAME)` after MAC addresses; the host's
+//!   `/etc/services` and `/etc/ethers` are never read, so the output is the same everywhere.
+//!   `-n` output does not differ from tcpdump's at all on this account.
 //! - **Linux cooked v2 interface names.** tcpdump prints the name the *reading* host gives the
 //!   interface index stored in the packet (`if_indextoname`); we print `?` as tcpdump does
 //!   when the index does not exist there, so the output does not depend on the host.
@@ -79,7 +82,8 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Options {
-    /// `-n`: print port numbers, not names. (Addresses are never resolved either way.)
+    /// `-n`: numbers instead of names (ports, IP protocols, MAC address organisations).
+    /// Addresses are never looked up either way.
     pub numeric: bool,
     /// `-e`: print the link-level header (MAC addresses, Ethernet type, length).
     pub link_header: bool,
@@ -247,7 +251,40 @@ struct Ctx<'a> {
     tcp_opt_printed: bool,
 }
 
+/// A MAC address as tcpdump's `etheraddr_string` prints it: without `-n`, `Broadcast` for
+/// all-ones and otherwise followed by the organisation its first three bytes name
+/// (` (oui Cisco)`, ` (oui Unknown)`).
+#[derive(Clone, Copy)]
+struct Ether {
+    mac: super::MacAddr,
+    oui: bool,
+}
+
+impl fmt::Display for Ether {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.oui && self.mac.0 == [0xff; 6] {
+            // The one name tcpdump knows without /etc/ethers (which we do not read).
+            return f.write_str("Broadcast");
+        }
+        self.mac.fmt(f)?;
+        if self.oui {
+            let [a, b, c, ..] = self.mac.0;
+            let oui = u32::from_be_bytes([0, a, b, c]);
+            write!(f, " (oui {})", link::oui_name(oui).unwrap_or("Unknown"))?;
+        }
+        Ok(())
+    }
+}
+
 impl Ctx<'_> {
+    /// A MAC address to print, with its organisation unless `-n`.
+    fn ether(&self, mac: super::MacAddr) -> Ether {
+        Ether {
+            mac,
+            oui: !self.opts.numeric,
+        }
+    }
+
     /// `write!` into the output, with [`Stop`] as the error.
     fn write_fmt(&mut self, args: fmt::Arguments<'_>) -> R {
         self.out.write_fmt(args)?;

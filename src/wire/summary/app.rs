@@ -286,7 +286,7 @@ pub(super) fn bootp(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
     }
     let (htype, hlen) = (get_u8(p, 1)?, get_u8(p, 2)?);
     if htype == 1 && hlen == 6 && op == 1 {
-        write!(c, " from {}", MacAddr(get_array::<6>(p, 28)?))?;
+        write!(c, " from {}", c.ether(MacAddr(get_array::<6>(p, 28)?)))?;
     }
     write!(c, ", length {length}")?;
     Ok(())

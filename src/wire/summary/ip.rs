@@ -1,7 +1,8 @@
 //! ARP, IPv4, IPv6 (with extension headers), the IP protocol demultiplexer, IGMP and GRE.
 
 use super::{
-    check, get_array, get_be16, get_be32, get_u8, icmp, link, need, other, transport, Ctx, Stop, R,
+    check, get_array, get_be16, get_be32, get_u8, icmp, link, need, other, transport, Ctx, Ether,
+    Stop, R,
 };
 use crate::wire::arp::{self, Operation};
 use crate::wire::bytes::{head, range, tail};
@@ -24,6 +25,8 @@ pub(super) struct IpInfo<'a> {
     pub dst: &'a [u8],
     /// The IPv4 protocol field or the IPv6 (first) next-header field.
     pub hdr_proto: u8,
+    /// The IPv4 time to live or the IPv6 hop limit.
+    pub ttl: u8,
 }
 
 /// An address from an [`IpInfo`], displayed as tcpdump does.
@@ -134,6 +137,7 @@ pub(super) fn ipv4(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
         src,
         dst,
         hdr_proto: proto,
+        ttl: get_u8(p, 8)?,
     };
     if off & 0x1fff == 0 {
         let cp = tail(p, hlen as usize);
@@ -170,34 +174,137 @@ fn netdb_protoname(p: u8) -> Option<&'static str> {
         7 => "cbt",
         8 => "egp",
         9 => "igp",
+        10 => "bbn-rcc-mon",
+        11 => "nvp-ii",
+        12 => "pup",
+        13 => "argus",
+        14 => "emcon",
+        15 => "xnet",
+        16 => "chaos",
         17 => "udp",
+        18 => "mux",
+        19 => "dcn-meas",
+        20 => "hmp",
+        21 => "prm",
+        22 => "xns-idp",
+        23 => "trunk-1",
+        24 => "trunk-2",
+        25 => "leaf-1",
+        26 => "leaf-2",
         27 => "rdp",
+        28 => "irtp",
         29 => "iso-tp4",
+        30 => "netblt",
+        31 => "mfe-nsp",
+        32 => "merit-inp",
         33 => "dccp",
+        34 => "3pc",
+        35 => "idpr",
         36 => "xtp",
+        37 => "ddp",
+        38 => "idpr-cmtp",
+        39 => "tp++",
+        40 => "il",
         41 => "ipv6",
+        42 => "sdrp",
         43 => "ipv6-route",
         44 => "ipv6-frag",
+        45 => "idrp",
         46 => "rsvp",
         47 => "gre",
+        48 => "dsr",
+        49 => "bna",
         50 => "esp",
         51 => "ah",
+        52 => "i-nlsp",
+        53 => "swipe",
+        54 => "narp",
+        55 => "mobile",
+        56 => "tlsp",
+        57 => "skip",
         58 => "ipv6-icmp",
         59 => "ipv6-nonxt",
         60 => "ipv6-opts",
+        62 => "cftp",
+        64 => "sat-expak",
+        65 => "kryptolan",
+        66 => "rvd",
+        67 => "ippc",
+        69 => "sat-mon",
+        70 => "visa",
+        71 => "ipcv",
+        72 => "cpnx",
+        73 => "rspf",
+        74 => "wsn",
+        75 => "pvp",
+        76 => "br-sat-mon",
+        77 => "nd",
+        78 => "wb-mon",
+        79 => "wb-expak",
+        80 => "iso-ip",
+        81 => "vmtp",
+        82 => "secure-vmtp",
+        83 => "vines",
+        84 => "ttp",
+        85 => "nsfnet-igp",
+        86 => "dgp",
+        87 => "tcf",
         88 => "eigrp",
         89 => "ospf",
+        90 => "sprite-rpc",
+        91 => "larp",
+        92 => "mtp",
+        93 => "ax.25",
         94 => "ipip",
+        95 => "micp",
+        96 => "scc-sp",
         97 => "etherip",
         98 => "encap",
+        100 => "gmtp",
+        101 => "ifmp",
+        102 => "pnni",
         103 => "pim",
+        104 => "aris",
+        105 => "scps",
+        106 => "qnx",
+        107 => "a/n",
         108 => "ipcomp",
+        109 => "snp",
+        110 => "compaq-peer",
+        111 => "ipx-in-ip",
         112 => "vrrp",
+        113 => "pgm",
         115 => "l2tp",
+        116 => "ddx",
+        117 => "iatp",
+        118 => "stp",
+        119 => "srp",
+        120 => "uti",
+        121 => "smp",
+        122 => "sm",
+        123 => "ptp",
+        124 => "isis",
+        125 => "fire",
+        126 => "crtp",
+        127 => "crudp",
+        128 => "sscopmce",
+        129 => "iplt",
+        130 => "sps",
+        131 => "pipe",
         132 => "sctp",
+        133 => "fc",
+        134 => "rsvp-e2e-ignore",
         135 => "mobility-header",
         136 => "udplite",
         137 => "mpls-in-ip",
+        138 => "manet",
+        139 => "hip",
+        140 => "shim6",
+        141 => "wesp",
+        142 => "rohc",
+        253 => "exptest-253",
+        254 => "exptest-254",
+        255 => "reserved",
         _ => return None,
     })
 }
@@ -389,6 +496,7 @@ pub(super) fn ipv6(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
         src,
         dst,
         hdr_proto: nh,
+        ttl: get_u8(p, 7)?,
     };
     let mut offset = 40usize;
     let mut remaining = len - 40;
@@ -663,22 +771,37 @@ pub(super) fn demux(
             50 => other::esp(c, cp, len),
             51 => {
                 let next = get_u8(cp, 0)?;
-                match other::ah(c, cp)? {
-                    Some(n) => {
-                        proto = next;
-                        cp = tail(cp, n);
-                        len = len.saturating_sub(n as u32);
-                        continue;
-                    }
-                    None => Ok(()),
-                }
+                let n = other::ah(c, cp)?;
+                proto = next;
+                cp = tail(cp, n);
+                // tcpdump's unsigned length wraps when the header claims more than there is.
+                len = len.wrapping_sub(n as u32);
+                continue;
             }
-            89 => other::ospf(c, cp, len),
+            89 => other::ospf(c, cp, len, info.v6),
             103 => other::pim(c, cp, len),
-            112 => other::vrrp(c, cp, len),
+            108 => other::ipcomp(c, cp),
+            112 => other::vrrp(c, cp, len, info.ttl),
             132 => other::sctp(c, cp, len, info),
-            59 if info.v6 => {
+            59 => {
                 c.s("no next header")?;
+                Ok(())
+            }
+            143 if info.v6 => {
+                // Ethernet in IPv6 (RFC 8986 segment routing); -x still skips only the outer
+                // link-layer header.
+                c.proto = "ether";
+                link::ether(c, cp, len).map(|_| ())
+            }
+            1 | 2 | 58 | 143 => {
+                // tcpdump's check that the protocol fits the IP version.
+                let (name, version) = match proto {
+                    1 => ("ICMP", 4),
+                    2 => ("IGMP", 4),
+                    58 => ("ICMPv6", 6),
+                    _ => ("Ethernet", 6),
+                };
+                write!(c, "[{name} requires IPv{version}] (invalid)")?;
                 Ok(())
             }
             _ => {
@@ -730,6 +853,7 @@ pub(super) fn arp(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
         None => write!(c, "{sep}Unknown ({}) ", op.0)?,
     }
     let proto_addr = |which| ProtoAddr::new(which, ip_like, pln);
+    let oui = !c.opts.numeric;
     let (sha, spa, tha, tpa) = (
         a.sender_hw(),
         a.sender_proto(),
@@ -740,16 +864,19 @@ pub(super) fn arp(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
         Operation::REQUEST => {
             write!(c, "who-has {}", proto_addr(tpa))?;
             if tha.iter().any(|&b| b != 0) {
-                write!(c, " ({})", LinkAddr(tha))?;
+                write!(c, " ({})", LinkAddr(tha, oui))?;
             }
             write!(c, " tell {}", proto_addr(spa))?;
         }
-        Operation::REPLY => write!(c, "{} is-at {}", proto_addr(spa), LinkAddr(sha))?,
-        Operation::REVERSE_REQUEST | Operation::INVERSE_REQUEST => {
-            write!(c, "who-is {} tell {}", LinkAddr(tha), LinkAddr(sha))?
-        }
-        Operation::REVERSE_REPLY => write!(c, "{} at {}", LinkAddr(tha), proto_addr(tpa))?,
-        Operation::INVERSE_REPLY => write!(c, "{} at {}", LinkAddr(sha), proto_addr(spa))?,
+        Operation::REPLY => write!(c, "{} is-at {}", proto_addr(spa), LinkAddr(sha, oui))?,
+        Operation::REVERSE_REQUEST | Operation::INVERSE_REQUEST => write!(
+            c,
+            "who-is {} tell {}",
+            LinkAddr(tha, oui),
+            LinkAddr(sha, oui)
+        )?,
+        Operation::REVERSE_REPLY => write!(c, "{} at {}", LinkAddr(tha, oui), proto_addr(tpa))?,
+        Operation::INVERSE_REPLY => write!(c, "{} at {}", LinkAddr(sha, oui), proto_addr(spa))?,
         _ => {
             // tcpdump dumps this one even with -x, -X or -q.
             return c.default_print(p);
@@ -787,8 +914,9 @@ impl fmt::Display for ProtoAddr<'_> {
     }
 }
 
-/// A hardware address as tcpdump's `linkaddr_string` prints it.
-pub(super) struct LinkAddr<'a>(pub &'a [u8]);
+/// A hardware address as tcpdump's `linkaddr_string` prints it; a MAC address gets its
+/// organisation when the flag (not `-n`) is set.
+pub(super) struct LinkAddr<'a>(pub &'a [u8], pub bool);
 
 impl fmt::Display for LinkAddr<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -796,7 +924,11 @@ impl fmt::Display for LinkAddr<'_> {
             return f.write_str("<empty>");
         }
         if let Some(m) = self.0.first_chunk::<6>().filter(|_| self.0.len() == 6) {
-            return MacAddr(*m).fmt(f);
+            return Ether {
+                mac: MacAddr(*m),
+                oui: self.1,
+            }
+            .fmt(f);
         }
         for (i, b) in self.0.iter().enumerate() {
             if i > 0 {
@@ -889,6 +1021,13 @@ fn igmp(c: &mut Ctx<'_>, p: &[u8], len: u32) -> R {
         0x1f => c.s("igmp mtrace")?,
         _ => write!(c, "igmp-{t}")?,
     }
+    if c.opts.verbose > 0 && len >= 4 {
+        if let Some(all) = p.get(..len as usize) {
+            if checksum::sum(all) != 0 {
+                write!(c, " bad igmp cksum {:x}!", get_be16(p, 2)?)?;
+            }
+        }
+    }
     Ok(())
 }
 
@@ -919,7 +1058,7 @@ fn gre(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
             gre1(c, p, length, flags)
         }
         v => {
-            write!(c, "GRE (unknown version {v})")?;
+            write!(c, "GREv{v} ERROR: unknown-version")?;
             Ok(())
         }
     }

@@ -1,7 +1,7 @@
 //! Link layers: Ethernet (VLAN tags, 802.3 + LLC/SNAP), Linux cooked v1/v2, BSD loopback, raw
 //! IP, and tcpdump's `UNSUPPORTED` dump for the rest.
 
-use super::{get_be16, get_u8, ip, need, other, Ctx, Stop, R};
+use super::{get_be16, get_u8, ip, need, other, Ctx, Ether, Stop, R};
 use crate::linktype::Linktype;
 use crate::wire::bytes::{be32, tail};
 use crate::wire::sll::{self, PacketType};
@@ -71,7 +71,7 @@ pub(super) fn ether(c: &mut Ctx<'_>, p: &[u8], mut length: u32) -> R<usize> {
         return Ok(caplen);
     }
     let frame = ethernet::Frame::new_unchecked(p);
-    let (src, dst) = (frame.src_addr(), frame.dst_addr());
+    let (src, dst) = (c.ether(frame.src_addr()), c.ether(frame.dst_addr()));
     let orig_length = length;
     if c.opts.link_header {
         write!(c, "{src} > {dst}, ")?;
@@ -201,7 +201,8 @@ fn llc_flag_name(v: u16) -> &'static str {
     }
 }
 
-fn oui_name(oui: u32) -> Option<&'static str> {
+/// The organisations tcpdump names (its `oui_values`), for SNAP headers and MAC addresses.
+pub(super) fn oui_name(oui: u32) -> Option<&'static str> {
     Some(match oui {
         0x000000 => "Ethernet",
         0x00000c => "Cisco",
@@ -216,6 +217,19 @@ fn oui_name(oui: u32) -> Option<&'static str> {
         0x080009 => "Hewlett-Packard",
         0x00120f => "IEEE 802.3 Private",
         0x0012bb => "ANSI/TIA",
+        0x001b21 => "DCBX",
+        0x002320 => "Nicira Networks",
+        0x5c16c7 => "Big Switch Networks",
+        0xb0d2f5 => "Vello Systems",
+        0x002481 => "HP",
+        0x0004ea => "HP-Labs",
+        0x748771 => "Infoblox Inc",
+        0xa42305 => "Open Networking Lab",
+        0x00049f => "Freescale",
+        0x0015ad => "Netronome",
+        0x001018 => "Broadcom",
+        0x00e004 => "PMC-Sierra",
+        0xd0f0db => "Ericsson",
         _ => return None,
     })
 }
@@ -226,7 +240,7 @@ pub(super) fn llc(
     c: &mut Ctx<'_>,
     p: &[u8],
     length: u32,
-    addrs: Option<(MacAddr, MacAddr)>,
+    addrs: Option<(Ether, Ether)>,
 ) -> R<(usize, bool)> {
     c.proto = "llc";
     if p.len() < 3 || length < 3 {
@@ -427,7 +441,7 @@ fn cooked_addr_etc(
     if halen == 6 {
         let mut mac = [0u8; 6];
         mac.copy_from_slice(sll::used_addr(addr, 6));
-        write!(c, "{} ", MacAddr(mac))?;
+        write!(c, "{} ", c.ether(MacAddr(mac)))?;
     }
     if !c.opts.quick {
         if protocol.is_length() {

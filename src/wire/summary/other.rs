@@ -16,29 +16,34 @@ pub(super) fn esp(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
     Ok(())
 }
 
-/// IPsec AH: prints the header and returns its length, or `None` when the ICV was not
-/// captured.
-pub(super) fn ah(c: &mut Ctx<'_>, p: &[u8]) -> R<Option<usize>> {
+/// IPsec AH: prints the header and its ICV, and returns the header length.
+pub(super) fn ah(c: &mut Ctx<'_>, p: &[u8]) -> R<usize> {
     c.proto = "ah";
     let raw_len = get_u8(p, 1)?;
     let hdr_len = (usize::from(raw_len) + 2) * 4;
-    let sumlen = hdr_len.saturating_sub(12);
     c.s("AH(")?;
     if c.opts.verbose > 0 {
         write!(c, "length={raw_len}({hdr_len}-bytes),")?;
     }
+    let reserved = get_be16(p, 2)?;
+    if reserved != 0 {
+        write!(c, "reserved=0x{reserved:x}[MustBeZero],")?;
+    }
     write!(c, "spi=0x{:08x},", get_be32(p, 4)?)?;
     write!(c, "seq=0x{:x},", get_be32(p, 8)?)?;
-    if p.len() < 12 + sumlen {
-        c.s("[truncated]):")?;
-        return Ok(None);
-    }
     c.s("icv=0x")?;
-    for b in p.get(12..12 + sumlen).unwrap_or(&[]) {
-        write!(c, "{b:02x}")?;
+    for i in 12..hdr_len {
+        write!(c, "{:02x}", get_u8(p, i)?)?;
     }
     c.s("): ")?;
-    Ok(Some(hdr_len))
+    Ok(hdr_len)
+}
+
+/// IPComp (RFC 3173): only the compression parameter index, as nothing after it is readable.
+pub(super) fn ipcomp(c: &mut Ctx<'_>, p: &[u8]) -> R {
+    c.proto = "ipcomp";
+    write!(c, "IPComp(cpi=0x{:04x})", get_be16(p, 2)?)?;
+    Ok(())
 }
 
 /// PIM version 2 (version 1 travels in IGMP).
@@ -70,10 +75,22 @@ pub(super) fn pim(c: &mut Ctx<'_>, p: &[u8], len: u32) -> R {
 }
 
 /// OSPF (v2 over IPv4, v3 over IPv6): version, packet type and length.
-pub(super) fn ospf(c: &mut Ctx<'_>, p: &[u8], len: u32) -> R {
-    c.proto = "ospf";
-    let version = get_u8(p, 0)?;
+pub(super) fn ospf(c: &mut Ctx<'_>, p: &[u8], len: u32, v6: bool) -> R {
+    let (p, len) = if v6 {
+        c.proto = "ospf3";
+        (p, len)
+    } else {
+        c.proto = "ospf2";
+        // tcpdump strips a keyed-MD5 trailer off both lengths before anything else.
+        if get_be16(p, 14)? == 2 {
+            let cap = p.len().saturating_sub(16);
+            (crate::wire::bytes::head(p, cap), len.wrapping_sub(16))
+        } else {
+            (p, len)
+        }
+    };
     let t = get_u8(p, 1)?;
+    let version = get_u8(p, 0)?;
     write!(c, "OSPFv{version}, ")?;
     match t {
         1 => c.s("Hello")?,
@@ -81,14 +98,15 @@ pub(super) fn ospf(c: &mut Ctx<'_>, p: &[u8], len: u32) -> R {
         3 => c.s("LS-Request")?,
         4 => c.s("LS-Update")?,
         5 => c.s("LS-Ack")?,
-        _ => write!(c, "unknown packet type ({t})")?,
+        _ if v6 => write!(c, "unknown packet type ({t})")?,
+        _ => write!(c, "unknown LS-type {t}")?,
     }
     write!(c, ", length {len}")?;
     Ok(())
 }
 
 /// VRRP versions 2 and 3.
-pub(super) fn vrrp(c: &mut Ctx<'_>, p: &[u8], len: u32) -> R {
+pub(super) fn vrrp(c: &mut Ctx<'_>, p: &[u8], len: u32, ttl: u8) -> R {
     c.proto = "vrrp";
     let vt = get_u8(p, 0)?;
     let (version, t) = (vt >> 4, vt & 0x0f);
@@ -97,6 +115,10 @@ pub(super) fn vrrp(c: &mut Ctx<'_>, p: &[u8], len: u32) -> R {
         c.s("Advertisement")?;
     } else {
         write!(c, "unknown type ({t})")?;
+    }
+    // RFC 5798 requires 255; tcpdump points out anything else.
+    if ttl != 255 {
+        write!(c, ", (ttl {ttl})")?;
     }
     if !(2..=3).contains(&version) || t != 1 {
         return Ok(());

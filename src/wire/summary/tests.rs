@@ -32,3 +32,89 @@ fn invalid_headers() {
 fn short_ethernet() {
     assert_eq!(line(n(), Linktype::EN10MB, &[0; 10]), " [|ether]");
 }
+
+/// Bytes from hex digits (whitespace ignored).
+fn hex(s: &str) -> Vec<u8> {
+    let digits: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    digits
+        .chunks(2)
+        .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).unwrap(), 16).unwrap())
+        .collect()
+}
+
+#[test]
+fn mac_names_without_numeric() {
+    let mut e = Options {
+        link_header: true,
+        ..Options::default()
+    };
+    let mut frame = hex("ffffffffffff 00000c010203 88b5");
+    frame.resize(60, 0);
+    assert_eq!(
+        line(e, Linktype::EN10MB, &frame),
+        "00:00:0c:01:02:03 (oui Cisco) > Broadcast, ethertype Unknown (0x88b5), length 60: \n\
+         \t0x0000:  0000 0000 0000 0000 0000 0000 0000 0000  ................\n\
+         \t0x0010:  0000 0000 0000 0000 0000 0000 0000 0000  ................\n\
+         \t0x0020:  0000 0000 0000 0000 0000 0000 0000       .............."
+    );
+    let mut arp = hex(
+        "0080c2000000 001b21aabbcc 0806 0001 0800 0604 0002 001b21aabbcc c0000201 \
+         00000c010203 c0000202",
+    );
+    arp.resize(60, 0);
+    assert_eq!(
+        line(e, Linktype::EN10MB, &arp),
+        "00:1b:21:aa:bb:cc (oui DCBX) > 00:80:c2:00:00:00 (oui Ethernet bridged), ethertype ARP \
+         (0x0806), length 60: Reply 192.0.2.1 is-at 00:1b:21:aa:bb:cc (oui DCBX), length 46"
+    );
+    e.numeric = true;
+    assert!(line(e, Linktype::EN10MB, &frame)
+        .starts_with("00:00:0c:01:02:03 > ff:ff:ff:ff:ff:ff, ethertype Unknown (0x88b5)"));
+}
+
+#[test]
+fn protocol_keywords_without_numeric() {
+    let pkt = hex("450000180001000040fdf5e4c0000201c0000202deadbeef");
+    assert_eq!(
+        line(Options::default(), Linktype::RAW, &pkt),
+        "IP 192.0.2.1 > 192.0.2.2:  exptest-253 4"
+    );
+    assert_eq!(
+        line(n(), Linktype::RAW, &pkt),
+        "IP 192.0.2.1 > 192.0.2.2:  ip-proto-253 4"
+    );
+}
+
+#[test]
+fn ip_protocol_oddities() {
+    let cases = [
+        (
+            "4500001800010000406cf675c0000201c00002020400beef",
+            "IP 192.0.2.1 > 192.0.2.2: IPComp(cpi=0xbeef)",
+        ),
+        (
+            "45000020000100004070f669c0000201c00002022101640001010000c0000201",
+            "IP 192.0.2.1 > 192.0.2.2: VRRPv2, Advertisement, (ttl 64), vrid 1, prio 100, \
+             authtype simple, intvl 1s, length 12",
+        ),
+        (
+            "45000020000100004033f6a6c0000201c00002023b01beef0000000100000002",
+            "IP 192.0.2.1 > 192.0.2.2: AH(reserved=0xbeef[MustBeZero],spi=0x00000001,seq=0x2,\
+             icv=0x): no next header",
+        ),
+        (
+            "600000000004014020010db8000000000000000000000001ff020000000000000000000000000005\
+             deadbeef",
+            "IP6 2001:db8::1 > ff02::5: [ICMP requires IPv4] (invalid)",
+        ),
+        (
+            // Keyed MD5: tcpdump takes the 16-byte trailer off the length it prints.
+            "45000034000100004059f66cc0000201c00002020201002c000000000000000000000002\
+             00000000000000000000000000000000",
+            "IP 192.0.2.1 > 192.0.2.2: OSPFv2, Hello, length 16",
+        ),
+    ];
+    for (pkt, want) in cases {
+        assert_eq!(line(n(), Linktype::RAW, &hex(pkt)), want);
+    }
+}

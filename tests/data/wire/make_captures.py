@@ -160,7 +160,7 @@ def arp(op, sha, spa, tha, tpa):
 # ---------------------------------------------------------------------------------------------
 # the captures
 
-C, S_ = "192.168.1.10", "93.184.216.34"
+C, S_ = "192.168.1.10", "198.51.100.34"
 C6, S6 = "2001:db8::10", "2001:db8::1"
 
 
@@ -200,7 +200,7 @@ def ethernet_packets():
     # UDP: DNS query and answers, an unknown port, DHCP, NTP, a UDP length larger than IP's
     p.append(eth(udp4(C, "192.168.1.1", 53000, 53, dns_query(0x1234, "example.com", 1))))
     p.append(eth(udp4("192.168.1.1", C, 53, 53000, dns_response(
-        0x1234, "www.example.com", 1, [(5, dns_name("example.com")), (1, ip4("93.184.216.34"))])), 0x0800, B, A))
+        0x1234, "www.example.com", 1, [(5, dns_name("example.com")), (1, ip4("198.51.100.34"))])), 0x0800, B, A))
     p.append(eth(udp4("192.168.1.1", C, 53, 53001, dns_response(
         0x4321, "example.com", 28, [(28, ip6("2606:2800:220:1::248"))])), 0x0800, B, A))
     p.append(eth(udp4("192.168.1.1", C, 53, 53002, dns_response(
@@ -212,8 +212,8 @@ def ethernet_packets():
     bad = udp4(C, "10.9.9.9", 40001, 9999, b"short")
     p.append(eth(bad[:24] + struct.pack("!H", 100) + bad[26:]))
     # ICMP: echo, port unreachable (quoting a UDP packet), time exceeded, need-frag
-    p.append(eth(ipv4(C, "8.8.8.8", 1, icmp(8, 0, struct.pack("!HH", 7, 1), b"abcdefgh" * 7))))
-    p.append(eth(ipv4("8.8.8.8", C, 1, icmp(0, 0, struct.pack("!HH", 7, 1), b"abcdefgh" * 7)), 0x0800, B, A))
+    p.append(eth(ipv4(C, "198.51.100.53", 1, icmp(8, 0, struct.pack("!HH", 7, 1), b"abcdefgh" * 7))))
+    p.append(eth(ipv4("198.51.100.53", C, 1, icmp(0, 0, struct.pack("!HH", 7, 1), b"abcdefgh" * 7)), 0x0800, B, A))
     quoted = udp4(C, "10.9.9.9", 40000, 33434, b"")[:28]
     p.append(eth(ipv4("10.9.9.9", C, 1, icmp(3, 3, b"\0" * 4, quoted)), 0x0800, B, A))
     p.append(eth(ipv4("10.0.0.254", C, 1, icmp(11, 0, b"\0" * 4, quoted)), 0x0800, B, A))
