@@ -18,6 +18,9 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Linktype(pub u32);
 
+/// The largest captured length libpcap accepts for most link types (`MAXIMUM_SNAPLEN`).
+pub const MAXIMUM_SNAPLEN: u32 = 262_144;
+
 /// The lowest and highest `LINKTYPE_` values whose `DLT_` value is the same on every platform.
 const MATCHING: std::ops::RangeInclusive<u32> = 104..=289;
 
@@ -425,7 +428,7 @@ impl Linktype {
             231 => 128 * 1024 * 1024,
             279 => 8 * 1024 * 1024,
             249 => 1024 * 1024,
-            _ => crate::file::limits::MAX_SNAPLEN,
+            _ => MAXIMUM_SNAPLEN,
         }
     }
 }

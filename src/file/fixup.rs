@@ -112,8 +112,9 @@ fn swap_can_id(data: &mut [u8], wire: usize, proto_at: usize, hdr_len: usize) {
         return;
     }
     let proto = data
-        .get(proto_at..proto_at + 2)
-        .map_or(0, |b| u16::from_be_bytes([b[0], b[1]]));
+        .get(proto_at..)
+        .and_then(|b| b.first_chunk::<2>())
+        .map_or(0, |b| u16::from_be_bytes(*b));
     if proto != SLL_P_CAN && proto != SLL_P_CANFD {
         return;
     }

@@ -10,13 +10,15 @@
 //! | per-link-type captured length | [`crate::Linktype::max_snaplen`] (≤ 128 MiB, D-Bus) | `max_snaplen_for_dlt` |
 //! | [`MAX_BLOCK_LEN`] | 16 MiB, or a link type's maximum + 128 KiB when larger | `INITIAL_MAX_BLOCKSIZE`, `MAX_BLOCKSIZE_FOR_SNAPLEN` |
 //! | [`MAX_INTERFACES`] | 65536 per section | none |
-//! | [`READ_CHUNK`] | 1 MiB read from a stream at a time | `BUFSIZ` stdio |
+//! | [`MAX_RETAINED`] | 64 MiB of pcapng section, interface and statistics options kept per section | none |
+//! | [`MAX_LOOKAHEAD`] | 16 MiB read ahead at open to find a pcapng file's first interface | none (reads the blocks) |
+//! | [`READ_CHUNK`] | 256 KiB read from a stream at a time | `BUFSIZ` stdio |
 //!
 //! Memory held by a reader is therefore at most one read chunk or the largest single record
 //! or block it has read, whichever is larger, plus per-interface state.
 
 /// The largest captured length accepted for most link types (libpcap's `MAXIMUM_SNAPLEN`).
-pub const MAX_SNAPLEN: u32 = 262_144;
+pub const MAX_SNAPLEN: u32 = crate::linktype::MAXIMUM_SNAPLEN;
 
 /// The largest pcapng block accepted when no interface needs more (libpcap's
 /// `INITIAL_MAX_BLOCKSIZE`).
@@ -29,5 +31,17 @@ pub const BLOCK_OVERHEAD: u32 = 131_072;
 /// The most interfaces one pcapng section may describe.
 pub const MAX_INTERFACES: usize = 65_536;
 
+/// The most bytes of pcapng metadata (option lists of the section header, the interface
+/// descriptions and the latest statistics) a reader keeps for one section.
+pub const MAX_RETAINED: usize = 64 * 1024 * 1024;
+
+/// How far a pcapng reader looks ahead at open for the first interface description (whose
+/// link type and snapshot length libpcap reports from the start). Blocks are only peeked, not
+/// consumed; beyond this the link type is known once the interface is read.
+pub const MAX_LOOKAHEAD: usize = 16 * 1024 * 1024;
+
 /// Bytes read from a stream per `read()` call, and the initial buffer size.
-pub const READ_CHUNK: usize = 1024 * 1024;
+pub const READ_CHUNK: usize = 256 * 1024;
+
+/// How far ahead of the reading position a memory-mapped file is prefetched.
+pub(crate) const PREFETCH_AHEAD: usize = 4096;

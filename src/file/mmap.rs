@@ -21,3 +21,20 @@ pub(crate) fn map(file: &File) -> Option<memmap2::Mmap> {
     let _ = map.advise(memmap2::Advice::Sequential);
     Some(map)
 }
+
+/// Hints the CPU to fetch the cache line holding `bytes[at]` (nothing if `at` is out of range).
+#[inline]
+pub(crate) fn prefetch(bytes: &[u8], at: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(b) = bytes.get(at) {
+        // SAFETY: `_mm_prefetch` needs SSE, which every x86_64 CPU has; it only hints the cache
+        // and never reads memory architecturally, and the pointer is to a live byte of `bytes`.
+        unsafe {
+            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+                std::ptr::from_ref(b).cast(),
+            )
+        };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (bytes, at);
+}

@@ -22,6 +22,16 @@
 //! was wrong and the byte offset where its record or block starts; every packet before it has
 //! been delivered, and later calls return `Ok(None)`.
 
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
+
 mod error;
 mod fixup;
 pub(crate) mod input;
@@ -221,6 +231,25 @@ impl<R: Read> Reader<R> {
         match &mut self.inner {
             Inner::Pcap(r) => r.next(),
             Inner::Pcapng(r) => r.next(),
+        }
+    }
+
+    /// Byte offset in the input of the next record or block to read.
+    pub fn offset(&self) -> u64 {
+        match &self.inner {
+            Inner::Pcap(r) => r.offset(),
+            Inner::Pcapng(r) => r.offset(),
+        }
+    }
+
+    /// The next packet and, for pcapng files, its context: options, interface and section
+    /// (see [`pcapng::Reader::next_in_context`]); `None` for pcap files.
+    pub fn next_in_context(
+        &mut self,
+    ) -> Result<Option<(Packet<'_>, Option<pcapng::Context<'_>>)>, Error> {
+        match &mut self.inner {
+            Inner::Pcap(r) => Ok(r.next()?.map(|p| (p, None))),
+            Inner::Pcapng(r) => Ok(r.next_in_context()?.map(|(p, c)| (p, Some(c)))),
         }
     }
 

@@ -1,4 +1,5 @@
 //! Bodies of the fuzz targets in `fuzz/`, shared with the regression tests so that both run the
 //! same code. Not part of the public API.
 
+pub mod file;
 pub mod wire;

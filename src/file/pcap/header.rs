@@ -77,7 +77,10 @@ impl FileHeader {
             MAGIC_MODIFIED => (Precision::Micro, true),
             _ => return Err(ErrorKind::UnknownFormat(*first4(bytes, 0))),
         };
-        let u16_at = |at: usize| endianness.u16([bytes[at], bytes[at + 1]]);
+        let u16_at = |at: usize| {
+            let b = bytes.get(at..).and_then(|b| b.first_chunk::<2>());
+            endianness.u16(b.copied().unwrap_or_default())
+        };
         let u32_at = |at: usize| endianness.u32(*first4(bytes, at));
         let version_major = u16_at(4);
         let version_minor = u16_at(6);
@@ -106,7 +109,7 @@ impl FileHeader {
     }
 
     /// The header's bytes.
-    pub(crate) fn to_bytes(&self) -> [u8; LEN] {
+    pub(crate) fn to_bytes(self) -> [u8; LEN] {
         let magic = match (self.precision, self.modified) {
             (_, true) => MAGIC_MODIFIED,
             (Precision::Micro, false) => MAGIC_MICRO,

@@ -34,7 +34,6 @@ pub struct Reader<R> {
     record_len: usize,
     lengths: LengthOrder,
     nano: bool,
-    big: bool,
     fixup: bool,
     swapped: bool,
     truncate_to: Option<Precision>,
@@ -113,7 +112,6 @@ impl<R: Read> Reader<R> {
             record_len: if header.modified { 24 } else { 16 },
             lengths,
             nano: header.precision == Precision::Nano,
-            big: header.endianness == Endianness::Big,
             fixup: fixup::needed(linktype, swapped),
             swapped,
             truncate_to: None,
@@ -173,8 +171,11 @@ impl<R: Read> Reader<R> {
             return Ok(None);
         }
         let at = self.input.offset();
-        let raw = match self.input.take(self.record_len) {
-            Ok(b) => b,
+        let h: [u8; 16] = match self.input.peek(self.record_len) {
+            Ok(b) => match b.first_chunk::<16>() {
+                Some(h) => *h,
+                None => return self.finish(None),
+            },
             Err(Short::Eof { got: 0 }) => return self.finish(None),
             Err(Short::Eof { got }) => {
                 let needed = self.record_len as u64;
@@ -183,19 +184,10 @@ impl<R: Read> Reader<R> {
             }
             Err(Short::Io(e)) => return self.finish(Some(ErrorKind::Io(e))),
         };
-        let Some(h) = raw.first_chunk::<16>() else {
-            return self.finish(None);
-        };
-        let big = self.big;
-        let word = |i: usize| {
-            let b = [h[i], h[i + 1], h[i + 2], h[i + 3]];
-            if big {
-                u32::from_be_bytes(b)
-            } else {
-                u32::from_le_bytes(b)
-            }
-        };
-        let (secs, frac, mut caplen, mut len) = (word(0), word(4), word(8), word(12));
+        let [s0, s1, s2, s3, f0, f1, f2, f3, c0, c1, c2, c3, l0, l1, l2, l3] = h;
+        let e = self.header.endianness;
+        let (secs, frac) = (e.u32([s0, s1, s2, s3]), e.u32([f0, f1, f2, f3]));
+        let (mut caplen, mut len) = (e.u32([c0, c1, c2, c3]), e.u32([l0, l1, l2, l3]));
         match self.lengths {
             LengthOrder::Normal => {}
             LengthOrder::Maybe if caplen <= len => {}
@@ -222,12 +214,13 @@ impl<R: Read> Reader<R> {
         if let Some(p) = self.truncate_to {
             ts = ts.truncate(p);
         }
-        let data = match self.input.take(caplen as usize) {
+        // Header and data in one step (caplen is bounded by max_caplen above).
+        let record = match self.input.take(self.record_len + caplen as usize) {
             Ok(d) => d,
             Err(Short::Eof { got }) => {
                 self.done = true;
                 let needed = caplen as u64;
-                let got = got as u64;
+                let got = got.saturating_sub(self.record_len) as u64;
                 let kind = ErrorKind::TruncatedRecord { needed, got };
                 return Err(Error::new(kind, at));
             }
@@ -236,6 +229,7 @@ impl<R: Read> Reader<R> {
                 return Err(Error::new(ErrorKind::Io(e), at));
             }
         };
+        let data = record.get(self.record_len..).unwrap_or_default();
         // libpcap hands over at most snaplen bytes of a longer record and skips the rest.
         let keep = caplen.min(self.snaplen);
         let mut data = data.get(..keep as usize).unwrap_or(data);

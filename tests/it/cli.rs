@@ -1,0 +1,379 @@
+//! The `ferrocap` command: options, output, errors, and `-w` reproducing libpcap's view.
+
+use crate::common::{ferrocap_bin, fnv1a64, shared_dir};
+use ferrocap::file;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+fn ferrocap(args: &[&str]) -> Output {
+    Command::new(ferrocap_bin())
+        .args(args)
+        .env("TZ", "UTC")
+        .output()
+        .unwrap()
+}
+
+fn ferrocap_stdin(args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(ferrocap_bin())
+        .args(args)
+        .env("TZ", "UTC")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let feeder = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    out
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn temp(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("ferrocap-cli-{}-{name}", std::process::id()))
+}
+
+#[test]
+fn count() {
+    let sample = data("sample.pcap");
+    let out = ferrocap(&["-r", sample.to_str().unwrap(), "--count"]);
+    assert!(out.status.success());
+    assert_eq!(text(&out.stdout), "13 packets\n");
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "reading from file {}, link-type EN10MB (Ethernet), snapshot length 65535\n",
+            sample.display()
+        )
+    );
+    let out = ferrocap(&["-c", "1", "--count", "-r", sample.to_str().unwrap()]);
+    assert_eq!(text(&out.stdout), "1 packet\n");
+}
+
+#[test]
+fn truncated_file_reports_where_and_keeps_earlier_packets() {
+    let out = ferrocap(&["-r", data("truncated.pcap").to_str().unwrap(), "--count"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stdout), "12 packets\n");
+    let err = text(&out.stderr);
+    let last = err.lines().last().unwrap();
+    assert_eq!(
+        last,
+        "ferrocap: truncated record: needed 63 bytes of packet data, got 43 at byte 1020 after 12 packets"
+    );
+    // Written output keeps every packet before the damage.
+    let dest = temp("trunc.pcap");
+    let out = ferrocap(&[
+        "-r",
+        data("truncated.pcap").to_str().unwrap(),
+        "-w",
+        dest.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let mut r = file::Reader::open(&dest).unwrap();
+    let mut n = 0;
+    while r.next().unwrap().is_some() {
+        n += 1;
+    }
+    assert_eq!(n, 12);
+    let _ = std::fs::remove_file(dest);
+}
+
+#[test]
+fn stdin_to_stdout_copies_a_pcap_exactly() {
+    let bytes = std::fs::read(data("sample.pcap")).unwrap();
+    let out = ferrocap_stdin(&["-r", "-", "-w", "-"], &bytes);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(out.stdout, bytes);
+    assert!(text(&out.stderr).starts_with("reading from file -, link-type EN10MB"));
+}
+
+#[test]
+fn count_limit_and_time_styles() {
+    let sample = data("sample.pcap");
+    let s = sample.to_str().unwrap();
+    let out = ferrocap(&["-r", s, "-c", "2", "-tt"]);
+    let lines: Vec<String> = text(&out.stdout).lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines[0].starts_with("1700000000.000000 "), "{}", lines[0]);
+    assert!(lines[1].starts_with("1700000000.123456 "), "{}", lines[1]);
+    let out = ferrocap(&["-r", s, "-c", "2", "-tt", "--nano"]);
+    assert!(text(&out.stdout)
+        .lines()
+        .nth(1)
+        .unwrap()
+        .starts_with("1700000000.123456000 "));
+    let nano = data("sample-be-nano.pcap");
+    let out = ferrocap(&["-r", nano.to_str().unwrap(), "-c", "2", "-tt", "--nano"]);
+    assert!(text(&out.stdout)
+        .lines()
+        .nth(1)
+        .unwrap()
+        .starts_with("1700000000.123456789 "));
+    let out = ferrocap(&["-r", nano.to_str().unwrap(), "-c", "2", "-tt"]);
+    assert!(text(&out.stdout)
+        .lines()
+        .nth(1)
+        .unwrap()
+        .starts_with("1700000000.123456 "));
+    let out = ferrocap(&["-r", s, "-c", "1", "-tttt"]);
+    assert!(text(&out.stdout).starts_with("2023-11-14 22:13:20.000000 "));
+    let out = ferrocap(&["-r", s, "-c", "1"]);
+    assert!(text(&out.stdout).starts_with("22:13:20.000000 "));
+    let out = ferrocap(&["-r", s, "-c", "2", "-ttt"]);
+    assert!(text(&out.stdout)
+        .lines()
+        .nth(1)
+        .unwrap()
+        .starts_with(" 00:00:00.123456 "));
+    let out = ferrocap(&["-r", s, "-c", "1", "-t", "-#"]);
+    assert!(
+        text(&out.stdout).starts_with("    1  "),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
+fn usage_errors() {
+    for args in [
+        &["-r"][..],
+        &["--bogus"],
+        &["-c", "0", "-r", "x"],
+        &["--time-stamp-precision=pico", "-r", "x"],
+    ] {
+        let out = ferrocap(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(text(&out.stderr).starts_with("ferrocap: "), "{args:?}");
+    }
+    let out = ferrocap(&["-r", "/nonexistent/x.pcap"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        "ferrocap: /nonexistent/x.pcap: No such file or directory (os error 2)\n"
+    );
+    let out = ferrocap(&["-r", data("make-captures.py").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("unknown file format"));
+    let out = ferrocap(&["--help"]);
+    assert!(out.status.success() && text(&out.stdout).starts_with("Usage: ferrocap"));
+}
+
+#[test]
+fn filter_expressions_are_refused_until_the_compiler_exists() {
+    let out = ferrocap(&[
+        "-r",
+        data("sample.pcap").to_str().unwrap(),
+        "tcp",
+        "port",
+        "80",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("filter expressions are not supported yet"));
+    assert!(out.stdout.is_empty());
+}
+
+/// `ferrocap -r IN -w OUT --time-stamp-precision=nano`, as pcap and as pcapng, read back,
+/// equals libpcap's view of IN (`golden/`) for every corpus file libpcap reads to the end; for
+/// files where libpcap stops, OUT holds at least libpcap's packets and they are equal.
+///
+/// One deliberate difference: a time that pcap's unsigned 32-bit seconds cannot hold (the
+/// corpus has packets from the year 2345) ends a pcap output with an error at that packet,
+/// naming `--pcapng`, where tcpdump would silently write a wrapped time; the pcapng output
+/// holds it.
+#[test]
+fn write_reproduces_libpcaps_view_of_the_corpus() {
+    let Some(shared) = shared_dir() else { return };
+    let (mut files, mut packets, mut unwritable) = (0, 0, 0);
+    let mut names: Vec<_> = std::fs::read_dir(shared.join("corpus/files"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    for name in names {
+        let golden =
+            std::fs::read_to_string(shared.join(format!("corpus/golden/{name}.tsv"))).unwrap();
+        if golden.starts_with("# open error") {
+            continue;
+        }
+        let input = shared.join("corpus/files").join(&name);
+        let stopped = !golden.contains("\n# end ok");
+        let header: Vec<&str> = golden.lines().next().unwrap().split(' ').collect();
+        let want_lt = header
+            .iter()
+            .find_map(|kv| kv.strip_prefix("linktype="))
+            .unwrap();
+        let nano_file = golden.contains("precision=nano");
+        for pcapng in [false, true] {
+            let dest = temp(if pcapng {
+                "corpus-out.pcapng"
+            } else {
+                "corpus-out.pcap"
+            });
+            let _ = std::fs::remove_file(&dest);
+            let mut args = vec!["-r", input.to_str().unwrap(), "-w", dest.to_str().unwrap()];
+            args.push("--time-stamp-precision=nano");
+            if pcapng {
+                args.push("--pcapng");
+            }
+            let out = ferrocap(&args);
+            let mut r = file::Reader::open(&dest)
+                .unwrap_or_else(|e| panic!("{name}: output unreadable: {e}"));
+            let mut ended_early = false;
+            for line in golden.lines().filter(|l| !l.starts_with('#')) {
+                let f: Vec<&str> = line.split('\t').collect();
+                let (mut sec, mut nsec): (i64, i64) =
+                    (f[1].parse().unwrap(), f[2].parse().unwrap());
+                // Deliberate difference: pcap time fields are unsigned (see corpus.rs).
+                if sec < 0 {
+                    sec += 1 << 32;
+                }
+                if nsec < 0 {
+                    nsec += if nano_file { 1 << 32 } else { 1_000 << 32 };
+                }
+                let want_ns = sec as i128 * 1_000_000_000 + nsec as i128;
+                let Some(p) = r.next().unwrap() else {
+                    // Only a time the output format cannot hold may end it early.
+                    let limit = if pcapng {
+                        u64::MAX as i128
+                    } else {
+                        (1i128 << 32) * 1_000_000_000
+                    };
+                    assert!(
+                        want_ns < 0 || want_ns >= limit,
+                        "{name}: missing packet {}",
+                        f[0]
+                    );
+                    assert_eq!(out.status.code(), Some(1), "{name}");
+                    let err = text(&out.stderr);
+                    assert!(err.contains(&format!("packet {}", f[0])), "{name}: {err}");
+                    ended_early = true;
+                    unwritable += 1;
+                    break;
+                };
+                assert_eq!(p.header.ts.as_nanos(), want_ns, "{name} packet {}", f[0]);
+                assert_eq!(p.header.caplen.to_string(), f[3], "{name} packet {}", f[0]);
+                assert_eq!(p.header.len.to_string(), f[4], "{name} packet {}", f[0]);
+                assert_eq!(
+                    p.header.linktype().0.to_string(),
+                    want_lt,
+                    "{name} packet {}",
+                    f[0]
+                );
+                let hash = format!("{:016x}", fnv1a64(p.data));
+                assert_eq!(hash, f[5], "{name} packet {}", f[0]);
+                packets += 1;
+            }
+            if !stopped && !ended_early {
+                assert!(out.status.success(), "{name}: {}", text(&out.stderr));
+                assert!(
+                    r.next().unwrap().is_none(),
+                    "{name}: more packets than libpcap"
+                );
+            }
+            let _ = std::fs::remove_file(dest);
+        }
+        files += 1;
+    }
+    eprintln!(
+        "ferrocap -w (pcap and pcapng) reproduced libpcap's view of {files} corpus files, {packets} packets; {unwritable} outputs ended at a time their format cannot hold"
+    );
+}
+
+/// `ferrocap -r IN --pcapng -w OUT` of every corpus pcapng file with several interfaces or
+/// sections reads back in Wireshark (tshark) with the same per-frame encapsulation, times and
+/// lengths as Wireshark reads IN (`golden-ng`). Needs tshark; without it this prints a notice.
+#[test]
+fn pcapng_output_reads_back_in_tshark() {
+    let Some(shared) = shared_dir() else { return };
+    if Command::new("tshark").arg("-v").output().is_err() {
+        eprintln!("notice: tshark not installed, skipping the Wireshark read-back check");
+        return;
+    }
+    let inventory = std::fs::read_to_string(shared.join("corpus/meta/inventory.tsv")).unwrap();
+    let (mut files, mut frames) = (0, 0);
+    for row in inventory.lines().skip(1) {
+        let f: Vec<&str> = row.split('\t').collect();
+        let (name, kind, sections, interfaces) = (f[0], f[2], f[9], f[10]);
+        let several = |v: &str| v.parse::<u32>().is_ok_and(|n| n > 1);
+        if kind != "pcapng" || !(several(sections) || several(interfaces)) {
+            continue;
+        }
+        let ng =
+            std::fs::read_to_string(shared.join(format!("corpus/golden-ng/{name}.txt"))).unwrap();
+        if !ng.contains("# tshark: records=") || !ng.contains(" rc=0") {
+            continue; // Wireshark itself does not read IN to the end
+        }
+        let want: Vec<Vec<String>> = ng
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| l.split('\t').map(str::to_owned).collect::<Vec<_>>())
+            .filter(|r| r[10] == "-") // custom blocks are not packets
+            .collect();
+        let dest = temp(&format!("tshark-{name}"));
+        let input = shared.join("corpus/files").join(name);
+        let out = ferrocap(&[
+            "-r",
+            input.to_str().unwrap(),
+            "--pcapng",
+            "--nano",
+            "-w",
+            dest.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{name}: {}", text(&out.stderr));
+        let shark = Command::new("tshark")
+            .args([
+                "-r",
+                dest.to_str().unwrap(),
+                "-T",
+                "fields",
+                "-e",
+                "frame.encap_type",
+            ])
+            .args([
+                "-e",
+                "frame.time_epoch",
+                "-e",
+                "frame.cap_len",
+                "-e",
+                "frame.len",
+            ])
+            .output()
+            .unwrap();
+        let got: Vec<Vec<String>> = text(&shark.stdout)
+            .lines()
+            .map(|l| l.split('\t').map(str::to_owned).collect())
+            .collect();
+        assert_eq!(got.len(), want.len(), "{name}: frames");
+        for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+            assert_eq!(g[0], w[3], "{name} frame {}: encapsulation", i + 1);
+            if w[4] != "-" {
+                assert_eq!(g[1], w[4], "{name} frame {}: time", i + 1);
+            }
+            assert_eq!(
+                (&g[2], &g[3]),
+                (&w[5], &w[6]),
+                "{name} frame {}: lengths",
+                i + 1
+            );
+            frames += 1;
+        }
+        let _ = std::fs::remove_file(dest);
+        files += 1;
+    }
+    eprintln!("tshark reads back --pcapng output of {files} multi-interface/section files: {frames} frames equal");
+}
