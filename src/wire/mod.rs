@@ -13,8 +13,9 @@
 //! - **No accessor panics, ever.** After `new_checked` every accessor returns the field's value;
 //!   even on a view made with `new_unchecked` over a short buffer, accessors read missing bytes
 //!   as zero and payload accessors return a shorter (possibly empty) slice. No code in this
-//!   module indexes a slice in a way that can panic, and no input makes it loop without
-//!   consuming bytes.
+//!   module indexes a slice in a way that can panic (clippy's `indexing_slicing`, `unwrap_used`,
+//!   `expect_used` and `panic` are denied here outside tests), and no input makes it loop
+//!   without consuming bytes.
 //! - Views never allocate and never copy the buffer.
 //!
 //! Open number spaces are newtypes with named constants that keep unknown values:
@@ -25,6 +26,19 @@
 //! [`summary::Printer`] writes one line per packet the way `tcpdump -n` (4.99) does, and
 //! [`hexdump`] writes tcpdump's `-x`/`-X` dumps. See [`summary`] for what is decoded and where
 //! the output departs from tcpdump's.
+
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
 
 pub mod arp;
 pub mod ethernet;
