@@ -28,16 +28,18 @@
 //!   and LLDP (its length, as tcpdump prints it without `-v`).
 //! - **IP:** IPv4 (fragments; options with `-v`), IPv6 (hop-by-hop, destination options,
 //!   routing and fragment headers, jumbograms), IP-in-IP, GRE (with PPP), ESP, AH, ICMP,
-//!   ICMPv6 (neighbor discovery and MLD included), IGMP, SCTP, and the one-line headers of
-//!   OSPF, PIM and VRRP.
+//!   ICMPv6 (neighbor discovery and MLD included), IGMP, SCTP, IPComp, and the one-line
+//!   headers of OSPF, PIM and VRRP.
 //! - **TCP:** flags, relative sequence numbers, every option tcpdump names (SACK, timestamps,
 //!   MPTCP, Fast Open, MD5, …); above it the first line of HTTP, FTP, SMTP, RTSP and WHOIS
 //!   (all lines with `-v`), the SSH banner, DNS, and BGP's marker.
 //! - **UDP:** DNS and mDNS (questions and answers as tcpdump prints them up to `-v`), BOOTP
 //!   and DHCP, DHCPv6, NTP, TFTP, syslog, RADIUS, HSRP, SIP, VXLAN, OTV and Geneve.
-//! - **`-v`:** the IPv4 and IPv6 header fields, TCP, UDP, ICMP and ICMPv6 checksums, the
-//!   packet quoted by an ICMP error, IPv6 extension header options, neighbor discovery
-//!   options, MLDv2 records, AH and GRE details.
+//! - **`-v`:** the IPv4 and IPv6 header fields and IPv4 options (source routes, timestamps),
+//!   TCP, UDP, ICMP, ICMPv6, IGMP and VRRP checksums (over a source route's final
+//!   destination, as tcpdump does), the packet quoted by an ICMP error, IPv6 extension header
+//!   options, neighbor discovery options, MLDv2 and IGMPv3 records, VRRP addresses, AH and GRE
+//!   details.
 //!
 //! Everything else tcpdump dissects is reduced to the line tcpdump prints for a protocol it
 //! does not know: `UDP, length 40` for an unknown UDP payload (NFS, SNMP, NetBIOS, ISAKMP,

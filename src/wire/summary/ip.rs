@@ -23,6 +23,8 @@ pub(super) struct IpInfo<'a> {
     pub src: &'a [u8],
     /// Destination address bytes (4 or 16).
     pub dst: &'a [u8],
+    /// The destination for checksums: the final one of a source route, else `dst`.
+    pub final_dst: &'a [u8],
     /// The IPv4 protocol field or the IPv6 (first) next-header field.
     pub hdr_proto: u8,
     /// The IPv4 time to live or the IPv6 hop limit.
@@ -56,13 +58,13 @@ impl IpInfo<'_> {
         let mut ph = [0u8; 40];
         if self.v6 {
             put(&mut ph, 0, head(self.src, 16));
-            put(&mut ph, 16, head(self.dst, 16));
+            put(&mut ph, 16, head(self.final_dst, 16));
             put(&mut ph, 32, &len.to_be_bytes());
             put(&mut ph, 39, &[proto]);
             (ph, 40)
         } else {
             put(&mut ph, 0, head(self.src, 4));
-            put(&mut ph, 4, head(self.dst, 4));
+            put(&mut ph, 4, head(self.final_dst, 4));
             put(&mut ph, 9, &[proto]);
             put(&mut ph, 10, &(len as u16).to_be_bytes());
             (ph, 12)
@@ -136,6 +138,7 @@ pub(super) fn ipv4(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
         v6: false,
         src,
         dst,
+        final_dst: route_final_dst(range(p, 20, hlen as usize)).unwrap_or(dst),
         hdr_proto: proto,
         ttl: get_u8(p, 8)?,
     };
@@ -338,19 +341,16 @@ fn ipv4_verbose(c: &mut Ctx<'_>, p: &[u8], hlen: u32, off: u16, proto: u8) -> R 
         IpProto(proto).name().unwrap_or("unknown"),
         get_be16(p, 2)?
     )?;
+    let mut truncated = false;
     if hlen > 20 {
         c.s(", options (")?;
-        let opts = range(p, 20, hlen as usize);
-        if ip_options(c, opts).is_err() {
-            c.s(" [truncated-option]")?;
-            c.s(")")?;
-            write!(
-                c,
-                ")\n    {} > {}: ",
-                Addr(range(p, 12, 16)),
-                Addr(range(p, 16, 20))
-            )?;
-            return Err(Stop::Trunc);
+        match ip_options(c, tail(p, 20), hlen as usize - 20) {
+            Ok(()) => {}
+            Err(Stop::Fmt) => return Err(Stop::Fmt),
+            Err(_) => {
+                c.s(" [truncated-option]")?;
+                truncated = true;
+            }
         }
         c.s(")")?;
     }
@@ -365,13 +365,46 @@ fn ipv4_verbose(c: &mut Ctx<'_>, p: &[u8], hlen: u32, off: u16, proto: u8) -> R 
             )?;
         }
     }
-    c.s(")\n    ")
+    c.s(")\n    ")?;
+    if truncated {
+        write!(
+            c,
+            "{} > {}: ",
+            Addr(range(p, 12, 16)),
+            Addr(range(p, 16, 20))
+        )?;
+        return Err(Stop::Trunc);
+    }
+    Ok(())
 }
 
-/// IPv4 options with `-v` (names, and the values tcpdump prints for a few).
-fn ip_options(c: &mut Ctx<'_>, mut p: &[u8]) -> R {
+/// The last address of a loose or strict source route among IPv4 options (tcpdump's
+/// `ip_finddst`), which TCP and UDP checksums use in place of the header's destination.
+fn route_final_dst(mut opts: &[u8]) -> Option<&[u8]> {
+    while let Some(&code) = opts.first() {
+        let len = match code {
+            0 => return None,
+            1 => 1,
+            _ => match opts.get(1) {
+                Some(&l) if l >= 2 => usize::from(l),
+                _ => return None,
+            },
+        };
+        let opt = opts.get(..len)?;
+        if (code == 131 || code == 137) && len >= 7 {
+            return opt.get(len - 4..);
+        }
+        opts = tail(opts, len);
+    }
+    None
+}
+
+/// IPv4 options with `-v` (names, and the values tcpdump prints for a few): `length` bytes of
+/// them as the header says, read from the captured bytes `p` (which may end sooner, or go on
+/// into the payload).
+fn ip_options(c: &mut Ctx<'_>, mut p: &[u8], mut length: usize) -> R {
     let mut sep = "";
-    while !p.is_empty() {
+    while length > 0 {
         c.s(sep)?;
         sep = ",";
         let code = get_u8(p, 0)?;
@@ -397,10 +430,11 @@ fn ip_options(c: &mut Ctx<'_>, mut p: &[u8]) -> R {
             }
             l
         };
-        if optlen > p.len() {
+        if optlen > length {
             write!(c, " [bad length {optlen}]")?;
             return Ok(());
         }
+        need(p, 0, optlen)?;
         match code {
             0 => return Ok(()),
             7 | 131 | 137 => {
@@ -425,6 +459,7 @@ fn ip_options(c: &mut Ctx<'_>, mut p: &[u8]) -> R {
                     }
                 }
             }
+            68 => ip_timestamp(c, p, optlen)?,
             148 => {
                 if optlen < 4 {
                     write!(c, " [bad length {optlen}]")?;
@@ -438,6 +473,62 @@ fn ip_options(c: &mut Ctx<'_>, mut p: &[u8]) -> R {
             _ => {}
         }
         p = tail(p, optlen);
+        length -= optlen;
+    }
+    Ok(())
+}
+
+/// The body of an IPv4 timestamp option (tcpdump's `ip_printts`): ` TS{TSONLY 123@ ^ 0@}`,
+/// `^` marking where the pointer points.
+fn ip_timestamp(c: &mut Ctx<'_>, opt: &[u8], optlen: usize) -> R {
+    let length = optlen as u32;
+    if length < 4 {
+        write!(c, "[bad length {length}]")?;
+        return Ok(());
+    }
+    c.s(" TS{")?;
+    let flags = get_u8(opt, 3)?;
+    let hoplen: u32 = if flags & 0x0f != 0 { 8 } else { 4 };
+    if (length - 4) & (hoplen - 1) != 0 {
+        write!(c, "[bad length {length}]")?;
+    }
+    let raw_ptr = get_u8(opt, 2)?;
+    let ptr = u32::from(raw_ptr).wrapping_sub(1);
+    if ptr < 4 || (ptr - 4) & (hoplen - 1) != 0 || ptr > length + 1 {
+        write!(c, "[bad ptr {raw_ptr}]")?;
+    }
+    let mut len = 0u32;
+    let known = match flags & 0x0f {
+        0 => Some("TSONLY"),
+        1 => Some("TS+ADDR"),
+        3 => Some("PRESPEC"),
+        _ => None,
+    };
+    match known {
+        Some(name) => {
+            c.s(name)?;
+            len = 4;
+            while len < length {
+                // The whole entry must have been captured, even past the option's end.
+                let at = len as usize;
+                let ts = get_be32(opt, at + hoplen as usize - 4)?;
+                c.s(if ptr == len { " ^ " } else { " " })?;
+                write!(c, "{ts}@")?;
+                if hoplen == 8 {
+                    write!(c, "{}", Ipv4Addr::from(get_array::<4>(opt, at)?))?;
+                }
+                len += hoplen;
+            }
+        }
+        None => write!(c, "[bad ts type {}]", flags & 0x0f)?,
+    }
+    if ptr == len {
+        c.s(" ^ ")?;
+    }
+    if flags >> 4 != 0 {
+        write!(c, " [{} hops not recorded]}} ", flags >> 4)?;
+    } else {
+        c.s("}")?;
     }
     Ok(())
 }
@@ -495,6 +586,7 @@ pub(super) fn ipv6(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
         v6: true,
         src,
         dst,
+        final_dst: dst,
         hdr_proto: nh,
         ttl: get_u8(p, 7)?,
     };
@@ -781,7 +873,7 @@ pub(super) fn demux(
             89 => other::ospf(c, cp, len, info.v6),
             103 => other::pim(c, cp, len),
             108 => other::ipcomp(c, cp),
-            112 => other::vrrp(c, cp, len, info.ttl),
+            112 => other::vrrp(c, cp, len, info),
             132 => other::sctp(c, cp, len, info),
             59 => {
                 c.s("no next header")?;
@@ -940,7 +1032,68 @@ impl fmt::Display for LinkAddr<'_> {
     }
 }
 
-/// IGMP (tcpdump's `igmp_print`, non-verbose).
+/// The group records of an IGMPv3 report (`-v`; the sources too with `-vv`).
+fn igmp_v3_records(c: &mut Ctx<'_>, p: &[u8], len: u32, n: u16) -> R {
+    let mut at = 8usize;
+    for _ in 0..n {
+        write!(c, " [gaddr {}", Ipv4Addr::from(get_array::<4>(p, at + 4)?))?;
+        match get_u8(p, at)? {
+            1 => c.s(" is_in")?,
+            2 => c.s(" is_ex")?,
+            3 => c.s(" to_in")?,
+            4 => c.s(" to_ex")?,
+            5 => c.s(" allow")?,
+            6 => c.s(" block")?,
+            t => write!(c, "  [v3-report-#{t}]")?,
+        }
+        let nsrcs = usize::from(get_be16(p, at + 2)?);
+        if (len as usize) < at + 8 + (nsrcs << 2) {
+            write!(c, " [invalid number of sources {nsrcs}]")?;
+            return Ok(());
+        }
+        if c.opts.verbose == 1 {
+            write!(c, ", {nsrcs} source(s)")?;
+        } else {
+            c.s(" {")?;
+            for j in 0..nsrcs {
+                write!(c, " {}", Ipv4Addr::from(get_array::<4>(p, at + 8 + 4 * j)?))?;
+            }
+            c.s(" }")?;
+        }
+        at += 8 + (nsrcs << 2);
+        c.s("]")?;
+    }
+    Ok(())
+}
+
+/// A duration in seconds as tcpdump's `unsigned_relts_print` writes it: `51m12s`, `1d2h`, `0s`.
+pub(super) struct RelTime(pub u32);
+
+impl fmt::Display for RelTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const UNITS: [(u32, &str); 6] = [
+            (31_536_000, "y"),
+            (604_800, "w"),
+            (86_400, "d"),
+            (3_600, "h"),
+            (60, "m"),
+            (1, "s"),
+        ];
+        let mut secs = self.0;
+        if secs == 0 {
+            return f.write_str("0s");
+        }
+        for (unit, name) in UNITS {
+            if secs >= unit {
+                write!(f, "{}{name}", secs / unit)?;
+                secs %= unit;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// IGMP (tcpdump's `igmp_print`).
 fn igmp(c: &mut Ctx<'_>, p: &[u8], len: u32) -> R {
     c.proto = "igmp";
     if c.opts.quick {
@@ -956,12 +1109,16 @@ fn igmp(c: &mut Ctx<'_>, p: &[u8], len: u32) -> R {
                 c.s(" v3")?;
                 let mrc = get_u8(p, 1)?;
                 if mrc != 100 {
-                    c.s(" [max resp time ")?;
-                    if mrc < 128 {
-                        write!(c, "{}.{}s]", mrc / 10, mrc % 10)?;
+                    let mrt = if mrc < 128 {
+                        u32::from(mrc)
                     } else {
-                        let mrt = (u32::from(mrc & 0x0f) | 0x10) << (((mrc & 0x70) >> 4) + 3);
+                        (u32::from(mrc & 0x0f) | 0x10) << (((mrc & 0x70) >> 4) + 3)
+                    };
+                    c.s(" [max resp time ")?;
+                    if mrt < 600 {
                         write!(c, "{}.{}s]", mrt / 10, mrt % 10)?;
+                    } else {
+                        write!(c, "{}]", RelTime(mrt / 10))?;
                     }
                 }
                 let g = group(p)?;
@@ -969,7 +1126,17 @@ fn igmp(c: &mut Ctx<'_>, p: &[u8], len: u32) -> R {
                     write!(c, " [gaddr {g}")?;
                     let n = get_be16(p, 10)?;
                     if n > 0 {
-                        write!(c, ", {n} source(s)")?;
+                        if len < 12 + (u32::from(n) << 2) {
+                            write!(c, " [invalid number of sources {n}]")?;
+                        } else if c.opts.verbose > 1 {
+                            c.s(" {")?;
+                            for i in 0..usize::from(n) {
+                                write!(c, " {}", Ipv4Addr::from(get_array::<4>(p, 12 + 4 * i)?))?;
+                            }
+                            c.s(" }")?;
+                        } else {
+                            write!(c, ", {n} source(s)")?;
+                        }
                     }
                     c.s("]")?;
                 }
@@ -1008,6 +1175,9 @@ fn igmp(c: &mut Ctx<'_>, p: &[u8], len: u32) -> R {
         0x22 => {
             let n = get_be16(p, 6)?;
             write!(c, "igmp v3 report, {n} group record(s)")?;
+            if c.opts.verbose > 0 {
+                igmp_v3_records(c, p, len, n)?;
+            }
         }
         0x17 => {
             write!(c, "igmp leave {}", group(p)?)?;

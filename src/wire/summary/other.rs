@@ -5,7 +5,9 @@
 use super::ip::{self, Addr, IpInfo};
 use super::{get_array, get_be16, get_be32, get_u8, link, need, Ctx, Stop, R};
 use crate::wire::bytes::{head, tail};
-use crate::wire::{EtherType, MacAddr};
+use crate::wire::ipv6::Display6;
+use crate::wire::{checksum, EtherType, MacAddr};
+use std::net::Ipv4Addr;
 
 /// IPsec ESP: the SPI and sequence number; the payload is encrypted.
 pub(super) fn esp(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
@@ -106,7 +108,8 @@ pub(super) fn ospf(c: &mut Ctx<'_>, p: &[u8], len: u32, v6: bool) -> R {
 }
 
 /// VRRP versions 2 and 3.
-pub(super) fn vrrp(c: &mut Ctx<'_>, p: &[u8], len: u32, ttl: u8) -> R {
+pub(super) fn vrrp(c: &mut Ctx<'_>, p: &[u8], len: u32, info: &IpInfo<'_>) -> R {
+    let ttl = info.ttl;
     c.proto = "vrrp";
     let vt = get_u8(p, 0)?;
     let (version, t) = (vt >> 4, vt & 0x0f);
@@ -136,6 +139,50 @@ pub(super) fn vrrp(c: &mut Ctx<'_>, p: &[u8], len: u32, ttl: u8) -> R {
     } else {
         let intvl = (u16::from(get_u8(p, 4)? & 0x0f) << 8) | u16::from(get_u8(p, 5)?);
         write!(c, ", intvl {intvl}cs, length {len}")?;
+    }
+    if c.opts.verbose == 0 {
+        return Ok(());
+    }
+    let naddrs = get_u8(p, 3)?;
+    if let Some(all) = p.get(..len as usize) {
+        // Version 3 sums an IP pseudo-header too.
+        let bad = if version == 2 {
+            checksum::sum(all) != 0
+        } else {
+            let (ph, n) = info.pseudo_header(112, len);
+            checksum::sum_parts(&[head(&ph, n), all]) != 0
+        };
+        if bad {
+            write!(c, ", (bad vrrp cksum {:x})", get_be16(p, 6)?)?;
+        }
+    }
+    c.s(", addrs")?;
+    if naddrs > 1 {
+        write!(c, "({naddrs})")?;
+    }
+    c.s(":")?;
+    // Version 3 over IPv6 carries IPv6 addresses.
+    let alen = if version == 3 && info.v6 { 16 } else { 4 };
+    for i in 0..usize::from(naddrs) {
+        let sep = if i == 0 { ' ' } else { ',' };
+        if alen == 16 {
+            write!(c, "{sep}{}", Display6(get_array::<16>(p, 8 + 16 * i)?))?;
+        } else {
+            write!(c, "{sep}{}", Ipv4Addr::from(get_array::<4>(p, 8 + 4 * i)?))?;
+        }
+    }
+    if version == 2 && get_u8(p, 4)? == 1 {
+        // A simple text password, NUL-padded to 8 bytes.
+        c.s(" auth \"")?;
+        let at = 8 + alen * usize::from(naddrs);
+        for i in 0..8 {
+            let b = get_u8(p, at + i)?;
+            if b == 0 {
+                break;
+            }
+            super::app::print_char(c, b)?;
+        }
+        c.s("\"")?;
     }
     Ok(())
 }
@@ -722,8 +769,18 @@ pub(super) fn vxlan(c: &mut Ctx<'_>, p: &[u8], length: u32, otv: bool) -> R {
             "OTV, flags [{}] (0x{flags:02x}), ",
             if flags & 0x08 != 0 { "I" } else { "." }
         )?;
-        let overlay = u32::from_be_bytes([0, get_u8(p, 4)?, get_u8(p, 5)?, get_u8(p, 6)?]);
-        writeln!(c, "overlay {overlay}, instance {}", get_u8(p, 7)?)?;
+        // Flags, a 24-bit overlay ID, a 24-bit instance ID, a reserved byte.
+        let be24 = |at: usize| -> R<u32> {
+            Ok(u32::from_be_bytes([
+                0,
+                get_u8(p, at)?,
+                get_u8(p, at + 1)?,
+                get_u8(p, at + 2)?,
+            ]))
+        };
+        write!(c, "overlay {}, ", be24(1)?)?;
+        writeln!(c, "instance {}", be24(4)?)?;
+        get_u8(p, 7)?;
     } else {
         write!(
             c,

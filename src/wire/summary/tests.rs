@@ -118,3 +118,54 @@ fn ip_protocol_oddities() {
         assert_eq!(line(n(), Linktype::RAW, &hex(pkt)), want);
     }
 }
+
+#[test]
+fn verbose_ip_options_vrrp_and_igmp() {
+    let v = |verbose| Options {
+        numeric: true,
+        verbose,
+        ..Options::default()
+    };
+    let cases = [
+        (
+            1,
+            "480000300001000040019b04c0000201c0000202440c0900000003e8000007d0\
+             08006662000700016162636465666768",
+            "IP (tos 0x0, ttl 64, id 1, offset 0, flags [none], proto ICMP (1), length 48, \
+             options (timestamp TS{TSONLY 1000@ ^ 2000@}))\n    192.0.2.1 > 192.0.2.2: ICMP echo \
+             request, id 7, seq 1, length 16",
+        ),
+        (
+            1,
+            "4500002c00010000ff70194dc0000201e000001221016402010ab8dbc0000264c0000265\
+             7365637265740000",
+            "IP (tos 0x0, ttl 255, id 1, offset 0, flags [none], proto VRRP (112), length 44)\n    \
+             192.0.2.1 > 224.0.0.18: VRRPv2, Advertisement, vrid 1, prio 100, authtype simple, \
+             intvl 10s, length 24, addrs(2): 192.0.2.100,192.0.2.101 auth \"secret\"",
+        ),
+        (
+            1,
+            "4500003000010000010217b4c0000201e0000016220046f60000000204000000effffffa\
+             01000001e0000001c0000209",
+            "IP (tos 0x0, ttl 1, id 1, offset 0, flags [none], proto IGMP (2), length 48)\n    \
+             192.0.2.1 > 224.0.0.22: igmp v3 report, 2 group record(s) [gaddr 239.255.255.250 \
+             to_ex, 0 source(s)] [gaddr 224.0.0.1 is_in, 1 source(s)]",
+        ),
+        (
+            2,
+            "4500003000010000010217b4c0000201e0000016220046f60000000204000000effffffa\
+             01000001e0000001c0000209",
+            "IP (tos 0x0, ttl 1, id 1, offset 0, flags [none], proto IGMP (2), length 48)\n    \
+             192.0.2.1 > 224.0.0.22: igmp v3 report, 2 group record(s) [gaddr 239.255.255.250 \
+             to_ex { }] [gaddr 224.0.0.1 is_in { 192.0.2.9 }]",
+        ),
+        (
+            0,
+            "4500002000010000010217d9c0000201e000000111ff0dffe000000100000000",
+            "IP 192.0.2.1 > 224.0.0.1: igmp query v3 [max resp time 52m54s] [gaddr 224.0.0.1]",
+        ),
+    ];
+    for (verbose, pkt, want) in cases {
+        assert_eq!(line(v(verbose), Linktype::RAW, &hex(pkt)), want);
+    }
+}
