@@ -32,7 +32,7 @@
 //!   headers of OSPF, PIM and VRRP.
 //! - **TCP:** flags, relative sequence numbers, every option tcpdump names (SACK, timestamps,
 //!   MPTCP, Fast Open, MD5, …); above it the first line of HTTP, FTP, SMTP, RTSP and WHOIS
-//!   (all lines with `-v`), the SSH banner, DNS, and BGP's marker.
+//!   (all lines with `-v`), the SSH banner, Telnet option negotiation, DNS, and BGP's marker.
 //! - **UDP:** DNS and mDNS (questions and answers as tcpdump prints them up to `-v`), BOOTP
 //!   and DHCP, DHCPv6, NTP, TFTP, syslog, RADIUS, HSRP, SIP, VXLAN, OTV and Geneve.
 //! - **`-v`:** the IPv4 and IPv6 header fields and IPv4 options (source routes, timestamps),
@@ -43,11 +43,12 @@
 //!
 //! Everything else tcpdump dissects is reduced to the line tcpdump prints for a protocol it
 //! does not know: `UDP, length 40` for an unknown UDP payload (NFS, SNMP, NetBIOS, ISAKMP,
-//! Kerberos, BFD, …), nothing after `length N` for TCP (telnet options, OpenFlow, NFS, …),
+//! Kerberos, BFD, …), nothing after `length N` for TCP (OpenFlow, NFS, Redis, …),
 //! ` ip-proto-88 40` for an IP protocol (EIGRP, …), the Ethernet header and a hex dump for an
 //! Ethernet type (`ethertype PTP (0x88f7), length 60: `), and tcpdump's own `UNSUPPORTED` dump
 //! for a link type outside the list above (802.11, radiotap, USB, …). With `-v`, the verbose
-//! detail of DNS (`-vv` sections), BOOTP, NTP and the application protocols is not printed.
+//! detail of DNS (`-vv` sections), BOOTP, NTP and the application protocols is not printed,
+//! nor the per-command hex dump tcpdump gives Telnet with `-X -vvv`.
 //!
 //! # Departures from tcpdump, on purpose
 //!
@@ -73,6 +74,7 @@ mod icmp;
 mod ip;
 mod link;
 mod other;
+mod telnet;
 mod transport;
 
 use super::hexdump::{self, HexMode};

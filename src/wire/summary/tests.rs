@@ -169,3 +169,33 @@ fn verbose_ip_options_vrrp_and_igmp() {
         assert_eq!(line(v(verbose), Linktype::RAW, &hex(pkt)), want);
     }
 }
+
+#[test]
+fn telnet_negotiation() {
+    let mut o = n();
+    o.absolute_seq = true;
+    assert_eq!(
+        line(
+            o,
+            Linktype::RAW,
+            &hex(
+                "45000034000100004006f6bfc0000201c000020200179c40000003e8000007d0501803e8\
+                  00000000fffb01fffd03fffa1801fff0"
+            )
+        ),
+        "IP 192.0.2.1.23 > 192.0.2.2.40000: Flags [P.], seq 1000:1012, ack 2000, win 1000, \
+         length 12 [telnet WILL ECHO, DO SUPPRESS GO AHEAD, SB TERMINAL TYPE SEND SE]"
+    );
+    assert_eq!(
+        line(
+            o,
+            Linktype::RAW,
+            &hex(
+                "4500002f000100004006f6c4c0000201c000020200179c40000003e8000007d0501803e8\
+                  00000000fffa250001fff0"
+            )
+        ),
+        "IP 192.0.2.1.23 > 192.0.2.2.40000: Flags [P.], seq 1000:1007, ack 2000, win 1000, \
+         length 7 [telnet SB AUTHENTICATION IS KERBEROS_V4 SE]"
+    );
+}

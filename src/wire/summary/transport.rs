@@ -211,7 +211,7 @@ pub(super) fn tcp(
     }
     let is = |port: u16| sport == port || dport == port;
     if is(TCP_PORT_TELNET) {
-        Ok(())
+        super::telnet::telnet(c, payload, length)
     } else if is(TCP_PORT_SMTP) {
         c.s(": ")?;
         app::txtproto(c, payload, length, "smtp", "SMTP", None)
