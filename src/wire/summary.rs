@@ -33,8 +33,9 @@
 //! - **TCP:** flags, relative sequence numbers, every option tcpdump names (SACK, timestamps,
 //!   MPTCP, Fast Open, MD5, …); above it the first line of HTTP, FTP, SMTP, RTSP and WHOIS
 //!   (all lines with `-v`), the SSH banner, Telnet option negotiation, DNS, and BGP's marker.
-//! - **UDP:** DNS and mDNS (questions and answers as tcpdump prints them up to `-v`), BOOTP
-//!   and DHCP, DHCPv6, NTP, TFTP, syslog, RADIUS, HSRP, SIP, VXLAN, OTV and Geneve.
+//! - **UDP:** DNS and mDNS (every section, as tcpdump prints them up to `-vv`), BOOTP and
+//!   DHCP, DHCPv6, NTP, TFTP, syslog, RADIUS, HSRP, SIP, BFD, VXLAN, OTV, Geneve, Broadcom's
+//!   LI shim and UDP-encapsulated ESP.
 //! - **`-v`:** the IPv4 and IPv6 header fields and IPv4 options (source routes, timestamps),
 //!   TCP, UDP, ICMP, ICMPv6, IGMP and VRRP checksums (over a source route's final
 //!   destination, as tcpdump does), the packet quoted by an ICMP error, IPv6 extension header
@@ -43,11 +44,11 @@
 //!
 //! Everything else tcpdump dissects is reduced to the line tcpdump prints for a protocol it
 //! does not know: `UDP, length 40` for an unknown UDP payload (NFS, SNMP, NetBIOS, ISAKMP,
-//! Kerberos, BFD, …), nothing after `length N` for TCP (OpenFlow, NFS, Redis, …),
+//! Kerberos, PTP, …), nothing after `length N` for TCP (OpenFlow, NFS, Redis, …),
 //! ` ip-proto-88 40` for an IP protocol (EIGRP, …), the Ethernet header and a hex dump for an
 //! Ethernet type (`ethertype PTP (0x88f7), length 60: `), and tcpdump's own `UNSUPPORTED` dump
 //! for a link type outside the list above (802.11, radiotap, USB, …). With `-v`, the verbose
-//! detail of DNS (`-vv` sections), BOOTP, NTP and the application protocols is not printed,
+//! detail of BOOTP, NTP and the application protocols is not printed,
 //! nor the per-command hex dump tcpdump gives Telnet with `-X -vvv`.
 //!
 //! # Departures from tcpdump, on purpose
@@ -69,6 +70,7 @@
 //!   without bound.
 
 mod app;
+mod bfd;
 mod dns;
 mod icmp;
 mod ip;

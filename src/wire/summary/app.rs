@@ -829,7 +829,8 @@ pub(super) fn bcm_li(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
         3 => "ingress",
         _ => "unknown",
     };
-    let pkt_type = match (shim >> 25) & 0xf {
+    let type_code = (shim >> 25) & 0xf;
+    let pkt_type = match type_code {
         4 => "undecided",
         5 => "ipv4",
         6 => "ipv6",
@@ -842,13 +843,38 @@ pub(super) fn bcm_li(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
         3 => "untagged",
         _ => "unknown",
     };
+    // With -v, the shim gets a line of its own and the packet it carries is decoded.
+    let nl = if c.opts.verbose > 0 { "\n    " } else { "" };
     write!(
         c,
-        "BCM-LI-SHIM: direction {direction}, pkt-type {pkt_type}, pkt-subtype {subtype}, li-id {}",
+        "{nl}BCM-LI-SHIM: direction {direction}, pkt-type {pkt_type}, pkt-subtype {subtype}, li-id {}{nl}",
         shim & 0x3f_ffff
     )?;
-    if p.len() < length as usize {
-        return Err(Stop::Trunc);
+    let (inner, inner_len) = (crate::wire::bytes::tail(p, 4), length - 4);
+    if c.opts.verbose == 0 {
+        if inner.len() < inner_len as usize {
+            return Err(Stop::Trunc);
+        }
+        return Ok(());
     }
-    Ok(())
+    match type_code {
+        4 => match get_u8(inner, 0)? >> 4 {
+            4 => super::ip::ipv4(c, inner, inner_len),
+            6 => super::ip::ipv6(c, inner, inner_len),
+            _ => {
+                c.s("unknown payload")?;
+                Ok(())
+            }
+        },
+        5 => super::ip::ipv4(c, inner, inner_len),
+        6 => super::ip::ipv6(c, inner, inner_len),
+        7 => {
+            c.proto = "ether";
+            super::link::ether(c, inner, inner_len).map(|_| ())
+        }
+        _ => {
+            c.s(" (invalid)")?;
+            Ok(())
+        }
+    }
 }

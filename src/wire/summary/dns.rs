@@ -13,6 +13,7 @@ use std::net::Ipv4Addr;
 const MAXCDNAME: usize = 255;
 const T_OPT: u16 = 41;
 
+/// The record types tcpdump 4.99 names (`ns_type2str`); others print as `TypeN`.
 fn type_name(t: u16) -> Option<&'static str> {
     Some(match t {
         1 => "A",
@@ -63,30 +64,12 @@ fn type_name(t: u16) -> Option<&'static str> {
         46 => "RRSIG",
         47 => "NSEC",
         48 => "DNSKEY",
-        49 => "DHCID",
-        50 => "NSEC3",
-        51 => "NSEC3PARAM",
-        52 => "TLSA",
-        53 => "SMIMEA",
-        55 => "HIP",
-        56 => "NINFO",
-        57 => "RKEY",
-        58 => "TALINK",
-        59 => "CDS",
-        60 => "CDNSKEY",
-        61 => "OPENPGPKEY",
-        62 => "CSYNC",
         99 => "SPF",
         100 => "UINFO",
         101 => "UID",
         102 => "GID",
         103 => "UNSPEC",
-        104 => "NID",
-        105 => "L32",
-        106 => "L64",
-        107 => "LP",
-        108 => "EUI48",
-        109 => "EUI64",
+        104 => "UNSPECA",
         249 => "TKEY",
         250 => "TSIG",
         251 => "IXFR",
@@ -94,6 +77,7 @@ fn type_name(t: u16) -> Option<&'static str> {
         253 => "MAILB",
         254 => "MAILA",
         255 => "ANY",
+        256 => "URI",
         _ => return None,
     })
 }
@@ -519,6 +503,37 @@ fn rprint(c: &mut Ctx<'_>, m: &[u8], cp: usize, mdns: bool) -> R<Option<usize>> 
                 }
             }
         }
+        // UNSPECA: the data as one string.
+        104 => {
+            if printn(c, m, cp, len)? {
+                return Ok(None);
+            }
+        }
+        // URI: priority, weight and target.
+        256 => {
+            write!(c, " {} {} ", get_be16(m, cp)?, get_be16(m, cp + 2)?)?;
+            if printn(c, m, cp + 4, len.wrapping_sub(4))? {
+                return Ok(None);
+            }
+        }
+        // TSIG: algorithm and fixed fields, with -v.
+        250 if c.opts.verbose > 0 => {
+            c.s(" ")?;
+            let Some(mut p) = fqdn(c, m, cp)? else {
+                return Ok(None);
+            };
+            p += 6;
+            write!(c, " fudge={}", get_be16(m, p)?)?;
+            p += 2;
+            let maclen = get_be16(m, p)?;
+            write!(c, " maclen={maclen}")?;
+            p += 2 + usize::from(maclen);
+            write!(c, " origid={}", get_be16(m, p)?)?;
+            p += 2;
+            write!(c, " error={}", get_be16(m, p)?)?;
+            p += 2;
+            write!(c, " otherlen={}", get_be16(m, p)?)?;
+        }
         T_OPT => {
             write!(c, " UDPsize={class}")?;
             if opt_flags & 0x8000 != 0 {
@@ -790,6 +805,10 @@ pub(super) fn domain(c: &mut Ctx<'_>, bp: &[u8], mut length: u32, over_tcp: bool
         if ancount > 0 {
             return Err(Stop::Local);
         }
+        if c.opts.verbose > 1 {
+            cp = section(c, m, cp, mdns, " ns:", nscount)?;
+            section(c, m, cp, mdns, " ar:", arcount)?;
+        }
     } else {
         write!(c, "{id}{op}")?;
         c.s(if flags & 0x0100 != 0 { "+" } else { "" })?;
@@ -837,9 +856,49 @@ pub(super) fn domain(c: &mut Ctx<'_>, bp: &[u8], mut length: u32, over_tcp: bool
         if left > 0 {
             return Err(Stop::Local);
         }
+        if c.opts.verbose > 1 {
+            // The answer section right after the question (no label), then the others.
+            if ancount > 0 {
+                cp = section(c, m, cp, mdns, "", ancount)?;
+            }
+            cp = section(c, m, cp, mdns, " ns:", nscount)?;
+            section(c, m, cp, mdns, " ar:", arcount)?;
+        }
     }
     write!(c, " ({length})")?;
     Ok(())
+}
+
+/// With `-vv`, `count` resource records from `cp` after `label`, comma-separated; returns where
+/// they end. Nothing when no byte is left (tcpdump's test against the end of the capture),
+/// and a truncation when records are missing.
+fn section(
+    c: &mut Ctx<'_>,
+    m: &[u8],
+    mut cp: usize,
+    mdns: bool,
+    label: &str,
+    mut count: u32,
+) -> R<usize> {
+    if cp < m.len() && count > 0 {
+        c.s(label)?;
+        let mut first = true;
+        while cp < m.len() && count > 0 {
+            if !first {
+                c.s(",")?;
+            }
+            first = false;
+            match rprint(c, m, cp, mdns)? {
+                Some(p) => cp = p,
+                None => return Err(Stop::Local),
+            }
+            count -= 1;
+        }
+    }
+    if count > 0 {
+        return Err(Stop::Local);
+    }
+    Ok(cp)
 }
 
 /// The response code, with the upper bits from an OPT record in the additional section.

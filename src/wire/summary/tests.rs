@@ -199,3 +199,58 @@ fn telnet_negotiation() {
          length 7 [telnet SB AUTHENTICATION IS KERBEROS_V4 SE]"
     );
 }
+
+#[test]
+fn bfd_control_with_password() {
+    let pkt = hex(
+        "4500003d000100004011f6abc0000201c0000202c3500ec80029000020c405210000000100000000\
+         000f4240000f424000000000010902736563726574",
+    );
+    assert_eq!(
+        line(n(), Linktype::RAW, &pkt),
+        "IP 192.0.2.1.50000 > 192.0.2.2.3784: BFDv1, Control, State Up, Flags: [Authentication \
+         Present], length: 33"
+    );
+    let v = Options {
+        numeric: true,
+        verbose: 1,
+        ..Options::default()
+    };
+    assert_eq!(
+        line(v, Linktype::RAW, &pkt),
+        "IP (tos 0x0, ttl 64, id 1, offset 0, flags [none], proto UDP (17), length 61)\n    \
+         192.0.2.1.50000 > 192.0.2.2.3784: BFDv1, length: 33\n\
+         \tControl, State Up, Flags: [Authentication Present], Diagnostic: No Diagnostic (0x00)\n\
+         \tDetection Timer Multiplier: 5 (5000 ms Detection time), BFD Length: 33\n\
+         \tMy Discriminator: 0x00000001, Your Discriminator: 0x00000000\n\
+         \t  Desired min Tx Interval:    1000 ms\n\
+         \t  Required min Rx Interval:   1000 ms\n\
+         \t  Required min Echo Interval:    0 ms\n\
+         \tAuthentication: Simple Password (1), length: 9\n\
+         \t  Auth Key ID: 2, Password: secret"
+    );
+}
+
+#[test]
+fn dns_sections_with_vv() {
+    let pkt = hex(
+        "45000065000100004011f683c0000201c000020200350fa0005100001234818000010001000100010765\
+         78616d706c6503636f6d0000010001c00c000100010000012c0004c6336407c00c00020001000001\
+         2c0006026e73c00c00002904d0000000000000",
+    );
+    assert_eq!(
+        line(n(), Linktype::RAW, &pkt),
+        "IP 192.0.2.1.53 > 192.0.2.2.4000: 4660 1/1/1 A 198.51.100.7 (73)"
+    );
+    let vv = Options {
+        numeric: true,
+        verbose: 2,
+        ..Options::default()
+    };
+    assert_eq!(
+        line(vv, Linktype::RAW, &pkt),
+        "IP (tos 0x0, ttl 64, id 1, offset 0, flags [none], proto UDP (17), length 101)\n    \
+         192.0.2.1.53 > 192.0.2.2.4000: [no cksum] 4660 q: A? example.com. 1/1/1 example.com. \
+         A 198.51.100.7 ns: example.com. NS ns.example.com. ar: . (73)"
+    );
+}

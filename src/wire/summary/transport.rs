@@ -1,7 +1,7 @@
 //! TCP and UDP (tcpdump's `tcp_print` and `udp_print`) and the dispatch to what they carry.
 
 use super::ip::{Addr, IpInfo};
-use super::{app, check, dns, get_be16, get_be32, get_u8, other, ConvKey, Ctx, Stop, R};
+use super::{app, bfd, check, dns, get_be16, get_be32, get_u8, other, ConvKey, Ctx, Stop, R};
 use crate::wire::bytes::{head, tail};
 use crate::wire::checksum;
 use crate::wire::names;
@@ -645,6 +645,17 @@ pub(super) fn udp(
             return other::esp(c, payload, length);
         } else if sport == UDP_PORT_BCM_LI {
             return app::bcm_li(c, payload, length);
+        } else if [
+            bfd::PORT_CONTROL,
+            bfd::PORT_ECHO,
+            bfd::PORT_MULTIHOP,
+            bfd::PORT_LAG,
+        ]
+        .iter()
+        .any(|&p| is(p))
+        {
+            // tcpdump goes by the destination port, even when the BFD port is the source.
+            return bfd::bfd(c, payload, length, dport);
         }
     }
     if ulen > length && !fragmented {
