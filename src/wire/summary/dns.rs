@@ -505,7 +505,8 @@ fn rprint(c: &mut Ctx<'_>, m: &[u8], cp: usize, mdns: bool) -> R<Option<usize>> 
         }
         // UNSPECA: the data as one string.
         104 => {
-            if printn(c, m, cp, len)? {
+            let cut = printn(c, m, cp, len)?;
+            if cut {
                 return Ok(None);
             }
         }
