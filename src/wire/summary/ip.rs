@@ -399,6 +399,43 @@ fn route_final_dst(mut opts: &[u8]) -> Option<&[u8]> {
     None
 }
 
+/// The final destination of an IPv6 packet with a routing header (tcpdump's `ip6_finddst`):
+/// the last address of a type 0 or 2 header, the first segment of a segment routing header.
+/// Checksums use it in place of the header's destination.
+fn ip6_final_dst(p: &[u8], mut nh: u8) -> Option<&[u8]> {
+    let mut cp = 40usize;
+    while cp < p.len() {
+        match nh {
+            // Hop-by-hop, destination options, mobility (old and new numbers).
+            0 | 60 | 62 | 135 => {
+                nh = *p.get(cp)?;
+                cp += (usize::from(*p.get(cp + 1)?) + 1) * 8;
+            }
+            44 => {
+                nh = *p.get(cp)?;
+                cp += 8;
+            }
+            43 => {
+                let len = usize::from(*p.get(cp + 1)?);
+                return match *p.get(cp + 2)? {
+                    0 | 2 if len % 2 == 0 => {
+                        // The last address captured, as tcpdump stops at the first missing.
+                        let n = (0..len / 2)
+                            .take_while(|i| p.get(cp + 8 + 16 * i..cp + 24 + 16 * i).is_some())
+                            .count();
+                        n.checked_sub(1)
+                            .map(|last| range(p, cp + 8 + 16 * last, cp + 24 + 16 * last))
+                    }
+                    4 => p.get(cp + 8..cp + 24),
+                    _ => None,
+                };
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
 /// IPv4 options with `-v` (names, and the values tcpdump prints for a few): `length` bytes of
 /// them as the header says, read from the captured bytes `p` (which may end sooner, or go on
 /// into the payload).
@@ -586,7 +623,7 @@ pub(super) fn ipv6(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
         v6: true,
         src,
         dst,
-        final_dst: dst,
+        final_dst: ip6_final_dst(p, nh).unwrap_or(dst),
         hdr_proto: nh,
         ttl: get_u8(p, 7)?,
     };
@@ -627,7 +664,10 @@ pub(super) fn ipv6(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
             }
             43 => {
                 c.proto = "rt6";
-                rt6(c, cp)?
+                match rt6(c, cp)? {
+                    Some(l) => l,
+                    None => return Ok(()),
+                }
             }
             44 => {
                 c.proto = "frag6";
@@ -812,33 +852,53 @@ fn ext_len(cp: &[u8]) -> R<usize> {
     Ok(l)
 }
 
-/// An IPv6 routing header (tcpdump's `rt6_print`, non-verbose).
-fn rt6(c: &mut Ctx<'_>, cp: &[u8]) -> R<usize> {
+/// An IPv6 routing header (tcpdump's `rt6_print`): its length, or `None` when tcpdump calls
+/// it invalid and stops.
+fn rt6(c: &mut Ctx<'_>, cp: &[u8]) -> R<Option<usize>> {
+    c.s("RT6")?;
     let len = get_u8(cp, 1)?;
+    write!(c, " (len={len}")?;
     let rtype = get_u8(cp, 2)?;
-    let segleft = get_u8(cp, 3)?;
-    let total = (usize::from(len) + 1) * 8;
-    write!(c, "RT6 (len={len}, type={rtype}")?;
+    write!(c, ", type={rtype}")?;
     if rtype == 0 {
         c.s(" [Deprecated]")?;
     }
-    write!(c, ", segleft={segleft}")?;
-    match rtype {
+    write!(c, ", segleft={}", get_u8(cp, 3)?)?;
+    let addrs = match rtype {
+        // Type 0 (deprecated) and type 2 (mobility, one address).
         0 | 2 => {
-            if c.opts.verbose > 0 {
-                write!(c, ", rsv=0x{:x}", get_be32(cp, 4)?)?;
+            let rsv = get_be32(cp, 4)?;
+            if rsv != 0 || c.opts.verbose > 0 {
+                write!(c, ", rsv=0x{rsv:x}")?;
             }
-            let n = usize::from(len) / 2;
-            for i in 0..n {
-                let a = get_array::<16>(cp, 8 + 16 * i)?;
-                write!(c, ", [{i}]{}", Display6(a))?;
+            if len % 2 == 1 {
+                write!(c, " (invalid length {len}) (invalid)")?;
+                return Ok(None);
             }
+            usize::from(len / 2)
         }
-        _ => {}
+        // Segment routing (RFC 8754).
+        4 => {
+            let last = get_u8(cp, 4)?;
+            write!(c, ", last-entry={last}")?;
+            let flags = get_u8(cp, 5)?;
+            if flags != 0 || c.opts.verbose > 0 {
+                write!(c, ", flags=0x{flags:x}")?;
+            }
+            write!(c, ", tag={:x}", get_be16(cp, 6)?)?;
+            usize::from(last) + 1
+        }
+        _ => {
+            c.s(" (unknown type) (invalid)")?;
+            return Ok(None);
+        }
+    };
+    for i in 0..addrs {
+        let a = get_array::<16>(cp, 8 + 16 * i)?;
+        write!(c, ", [{i}]{}", Display6(a))?;
     }
     c.s(") ")?;
-    check(cp, 0, total)?;
-    Ok(total)
+    Ok(Some((usize::from(len) + 1) * 8))
 }
 
 /// The protocol after an IP header (tcpdump's `ip_demux_print`).
