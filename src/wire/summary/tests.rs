@@ -254,3 +254,29 @@ fn dns_sections_with_vv() {
          A 198.51.100.7 ns: example.com. NS ns.example.com. ar: . (73)"
     );
 }
+
+#[test]
+fn segment_routing_header() {
+    let pkt = hex(
+        "6000000000342b4020010db8000000000000000000000001ff020000000000000000000000000005\
+         11040401010000002001000000000000000000000000000a2001000000000000000000000000000b\
+         0fa00035000c0000deadbeef",
+    );
+    assert_eq!(
+        line(n(), Linktype::RAW, &pkt),
+        "IP6 2001:db8::1 > ff02::5: RT6 (len=4, type=4, segleft=1, last-entry=1, tag=0, \
+         [0]2001::a, [1]2001::b) 4000 > 53: domain [length 4 < 12] (invalid)"
+    );
+    let v = Options {
+        numeric: true,
+        verbose: 1,
+        ..Options::default()
+    };
+    // The UDP checksum is computed over the first segment, the packet's final destination.
+    assert_eq!(
+        line(v, Linktype::RAW, &pkt),
+        "IP6 (hlim 64, next-header Routing (43) payload length: 52) 2001:db8::1 > ff02::5: RT6 \
+         (len=4, type=4, segleft=1, last-entry=1, flags=0x0, tag=0, [0]2001::a, [1]2001::b) \
+         4000 > 53: [bad udp cksum 0x0000 -> 0x049f!] domain [length 4 < 12] (invalid)"
+    );
+}
