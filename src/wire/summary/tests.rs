@@ -280,3 +280,20 @@ fn segment_routing_header() {
          4000 > 53: [bad udp cksum 0x0000 -> 0x049f!] domain [length 4 < 12] (invalid)"
     );
 }
+
+#[test]
+fn bad_tcp_option_after_another() {
+    let mut o = n();
+    o.absolute_seq = true;
+    assert_eq!(
+        line(
+            o,
+            Linktype::RAW,
+            &hex(
+                "4500002c000100004006f6c7c0000201c00002029c400050000003e8000007d0601003e8\
+                  0000000001250000"
+            )
+        ),
+        "IP 192.0.2.1.40000 > 192.0.2.2.80: Flags [.], ack 2000, win 1000, options [nop,[bad opt]]"
+    );
+}

@@ -181,6 +181,10 @@ pub(super) fn tcp(
             OptionsEnd::Done => c.s("]")?,
             OptionsEnd::Bad => {
                 c.s("[bad opt]")?;
+                // tcpdump closes the list only when the bad option was not the first.
+                if c.tcp_opt_printed {
+                    c.s("]")?;
+                }
                 return Ok(());
             }
             OptionsEnd::Truncated { after_first } => {
