@@ -549,11 +549,19 @@ pub(super) fn syslog(c: &mut Ctx<'_>, p: &[u8], len: u32) -> R {
         "local3", "local4", "local5", "local6", "local7",
     ];
     const SEVERITIES: [&str; 8] = [
-        "emerg", "alert", "crit", "err", "warning", "notice", "info", "debug",
+        "emergency",
+        "alert",
+        "critical",
+        "error",
+        "warning",
+        "notice",
+        "info",
+        "debug",
     ];
     c.proto = "syslog";
     if get_u8(p, 0)? != b'<' {
-        return c.trunc_mark();
+        c.s(" (invalid)")?;
+        return Ok(());
     }
     let mut off = 1usize;
     let mut pri = 0u32;
@@ -566,20 +574,38 @@ pub(super) fn syslog(c: &mut Ctx<'_>, p: &[u8], len: u32) -> R {
         off += 1;
     }
     if get_u8(p, off)? != b'>' {
-        return c.trunc_mark();
+        c.s(" (invalid)")?;
+        return Ok(());
     }
     let (facility, severity) = (pri >> 3, pri & 7);
-    c.s("SYSLOG ")?;
-    match FACILITIES.get(facility as usize) {
-        Some(f) => c.s(f)?,
-        None => write!(c, "unknown ({facility})")?,
+    let fac_name = |c: &mut Ctx<'_>| match FACILITIES.get(facility as usize) {
+        Some(f) => c.s(f),
+        None => write!(c, "unknown ({facility})"),
+    };
+    let sev_name = SEVERITIES
+        .get(severity as usize)
+        .copied()
+        .unwrap_or("unknown");
+    if c.opts.verbose == 0 {
+        c.s("SYSLOG ")?;
+        fac_name(c)?;
+        write!(c, ".{sev_name}, length: {len}")?;
+        return Ok(());
     }
-    c.s(".")?;
-    match SEVERITIES.get(severity as usize) {
-        Some(s) => c.s(s)?,
-        None => write!(c, "unknown ({severity})")?,
+    write!(c, "SYSLOG, length: {len}\n\tFacility ")?;
+    fac_name(c)?;
+    write!(
+        c,
+        " ({facility}), Severity {sev_name} ({severity})\n\tMsg: "
+    )?;
+    // The message, from after the priority to the end.
+    for i in off + 1..len as usize {
+        print_char(c, super::get_u8(p, i).map_err(|_| Stop::Local)?)?;
     }
-    write!(c, ", length: {len}")?;
+    if c.opts.verbose > 1 {
+        let n = (len as usize).min(p.len());
+        crate::wire::hexdump::write_hex_with(c.out, "\n\t", crate::wire::bytes::head(p, n))?;
+    }
     Ok(())
 }
 

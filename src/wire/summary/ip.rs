@@ -1294,6 +1294,24 @@ fn gre(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
     }
 }
 
+/// With `-v`, the GRE flags that are set.
+fn gre_flags(c: &mut Ctx<'_>, flags: u16) -> R {
+    if c.opts.verbose > 0 {
+        const NAMES: [(u32, &str); 6] = [
+            (0x8000, "checksum present"),
+            (0x4000, "routing present"),
+            (0x2000, "key present"),
+            (0x1000, "sequence# present"),
+            (0x0800, "source routing present"),
+            (0x0080, "ack present"),
+        ];
+        c.s(", Flags [")?;
+        c.bits(&NAMES, u32::from(flags))?;
+        c.s("]")?;
+    }
+    Ok(())
+}
+
 fn gre0(c: &mut Ctx<'_>, p: &[u8], length: u32, flags: u16) -> R {
     let mut len = length;
     const CP: u16 = 0x8000;
@@ -1305,19 +1323,7 @@ fn gre0(c: &mut Ctx<'_>, p: &[u8], length: u32, flags: u16) -> R {
     }
     let mut at = 2usize;
     len -= 2;
-    if c.opts.verbose > 0 {
-        c.s(", Flags [")?;
-        c.bits(
-            &[
-                (CP.into(), "checksum present"),
-                (RP.into(), "routing present"),
-                (KP.into(), "key present"),
-                (SP.into(), "sequence# present"),
-            ],
-            u32::from(flags),
-        )?;
-        c.s("]")?;
-    }
+    gre_flags(c, flags)?;
     if len < 2 {
         return Err(Stop::Local);
     }
@@ -1376,6 +1382,7 @@ fn gre1(c: &mut Ctx<'_>, p: &[u8], length: u32, flags: u16) -> R {
     }
     let mut at = 2usize;
     len -= 2;
+    gre_flags(c, flags)?;
     if len < 2 {
         return Err(Stop::Local);
     }
@@ -1412,10 +1419,10 @@ fn gre1(c: &mut Ctx<'_>, p: &[u8], length: u32, flags: u16) -> R {
     }
     gre_proto_e(c, prot)?;
     write!(c, ", length {length}")?;
-    c.s(if c.opts.verbose > 0 { "\n\t" } else { ": " })?;
     if flags & SP == 0 {
         return Ok(());
     }
+    c.s(if c.opts.verbose > 0 { "\n\t" } else { ": " })?;
     gre_payload(c, prot, tail(p, at), len)
 }
 
@@ -1435,7 +1442,7 @@ fn gre_payload(c: &mut Ctx<'_>, prot: u16, p: &[u8], len: u32) -> R {
     match prot {
         0x0800 => ipv4(c, p, len),
         0x86dd => ipv6(c, p, len),
-        0x880b => other::ppp(c, p, len),
+        0x880b => other::ppp(c, p, len).map(|_| ()),
         0x6558 => {
             // Transparent Ethernet bridging.
             c.proto = "ether";

@@ -3,7 +3,7 @@
 
 use super::{get_be16, get_u8, ip, need, other, Ctx, Ether, Stop, R};
 use crate::linktype::Linktype;
-use crate::wire::bytes::{be32, tail};
+use crate::wire::bytes::{be32, range, tail};
 use crate::wire::sll::{self, PacketType};
 use crate::wire::{ethernet, EtherType, MacAddr};
 
@@ -20,6 +20,17 @@ pub(super) fn print(c: &mut Ctx<'_>, lt: Linktype, data: &[u8], wire_len: u32) -
         Linktype::NULL => bsd_loopback(c, data, wire_len, false),
         Linktype::NFLOG => nflog(c, data, wire_len),
         Linktype::LOOP => bsd_loopback(c, data, wire_len, true),
+        Linktype::PPP => {
+            c.proto = "ppp";
+            // tcpdump counts a 4-byte header for -x whatever the frame's real one is.
+            if data.len() < 4 {
+                c.ll_hdr_len += data.len();
+                return c.trunc_mark();
+            }
+            c.ll_hdr_len += 4;
+            other::ppp(c, data, wire_len).map(|_| ())
+        }
+        Linktype::C_HDLC => cisco_hdlc(c, data, wire_len),
         Linktype::RAW | Linktype::IPV4 | Linktype::IPV6 => {
             c.proto = "raw";
             if c.opts.link_header {
@@ -762,5 +773,100 @@ fn nflog(c: &mut Ctx<'_>, data: &[u8], wire_len: u32) -> R {
         }
     }
     c.ll_hdr_len += h_size - HDR;
+    Ok(())
+}
+
+/// Cisco HDLC (tcpdump's `chdlc_print`): a cast byte, a control byte, an Ethernet type.
+fn cisco_hdlc(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
+    c.proto = "chdlc";
+    if length < 4 {
+        c.trunc_mark()?;
+        c.ll_hdr_len += length as usize;
+        return Ok(());
+    }
+    let proto = EtherType(get_be16(p, 2)?);
+    if c.opts.link_header {
+        match get_u8(p, 0)? {
+            0x0f => c.s("unicast")?,
+            0x8f => c.s("bcast")?,
+            b => write!(c, "0x{b:02x}")?,
+        }
+        write!(
+            c,
+            ", ethertype {} (0x{:04x}), length {length}: ",
+            proto.name().unwrap_or("Unknown"),
+            proto.0
+        )?;
+    }
+    c.ll_hdr_len += 4;
+    let rest = tail(p, 4);
+    let length = length - 4;
+    let r = match proto {
+        EtherType::IPV4 => ip::ipv4(c, rest, length),
+        EtherType::IPV6 => ip::ipv6(c, rest, length),
+        EtherType::RARP => slarp(c, rest, length),
+        EtherType::MPLS | EtherType(0x8848) => other::mpls(c, rest, length),
+        _ => {
+            if !c.opts.link_header {
+                write!(c, "unknown CHDLC protocol (0x{:04x})", proto.0)?;
+            }
+            Ok(())
+        }
+    };
+    c.absorb(r)
+}
+
+/// Cisco's serial line address resolution (SLARP) keepalives and address exchanges.
+fn slarp(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
+    c.proto = "chdlc_slarp";
+    write!(c, "SLARP (length: {length}), ")?;
+    if length < 14 {
+        c.s(" (invalid)")?;
+        return Ok(());
+    }
+    super::check(p, 4, 10)?;
+    let code = super::get_be32(p, 0)?;
+    match code {
+        0 => c.s("request")?,
+        1 => write!(
+            c,
+            "reply {}/{}",
+            std::net::Ipv4Addr::from(super::get_array::<4>(p, 4)?),
+            std::net::Ipv4Addr::from(super::get_array::<4>(p, 8)?)
+        )?,
+        2 => {
+            write!(
+                c,
+                "keepalive: mineseen=0x{:08x}, yourseen=0x{:08x}, reliability=0x{:04x}",
+                super::get_be32(p, 4)?,
+                super::get_be32(p, 8)?,
+                get_be16(p, 12)?
+            )?;
+            if length >= 18 {
+                let mut sec = super::get_be32(p, 14)? / 1000;
+                let mut min = sec / 60;
+                sec -= min * 60;
+                let mut hrs = min / 60;
+                min -= hrs * 60;
+                let days = hrs / 24;
+                hrs -= days * 24;
+                write!(c, ", link uptime={days}d{hrs}h{min}m{sec}s")?;
+            }
+        }
+        _ => {
+            write!(c, "0x{code:02x} unknown")?;
+            if c.opts.verbose <= 1 {
+                let n = (length as usize - 4).min(p.len().saturating_sub(4));
+                crate::wire::hexdump::write_hex_with(c.out, "\n\t", range(p, 4, 4 + n))?;
+            }
+        }
+    }
+    if length > 18 && c.opts.verbose > 0 {
+        write!(c, ", (trailing junk: {} bytes)", length - 18)?;
+    }
+    if c.opts.verbose > 1 {
+        let n = (length as usize - 4).min(p.len().saturating_sub(4));
+        crate::wire::hexdump::write_hex_with(c.out, "\n\t", range(p, 4, 4 + n))?;
+    }
     Ok(())
 }

@@ -3,7 +3,7 @@
 //! MPLS, PPP and PPPoE sessions, VXLAN and Geneve.
 
 use super::ip::{self, Addr, IpInfo};
-use super::{get_array, get_be16, get_be32, get_u8, link, need, Ctx, Stop, R};
+use super::{get_array, get_be16, get_be32, get_u8, link, need, Ctx, R};
 use crate::wire::bytes::{head, tail};
 use crate::wire::ipv6::Display6;
 use crate::wire::{checksum, EtherType, MacAddr};
@@ -573,13 +573,61 @@ pub(super) fn mpls(c: &mut Ctx<'_>, p: &[u8], mut length: u32) -> R {
     }
 }
 
-/// A PPP frame (optional address/control bytes, then the protocol); IP and IPv6 are decoded.
-pub(super) fn ppp(c: &mut Ctx<'_>, p: &[u8], mut length: u32) -> R {
+/// PPP protocol names, as tcpdump's `ppptype2str` has them.
+fn ppp_proto_name(proto: u16) -> Option<&'static str> {
+    Some(match proto {
+        0x0021 => "IP",
+        0x0023 => "OSI",
+        0x0025 => "NS",
+        0x0027 => "DECNET",
+        0x0029 => "APPLE",
+        0x002b => "IPX",
+        0x002d => "VJC IP",
+        0x002f => "VJNC IP",
+        0x0031 => "BRPDU",
+        0x0033 => "STII",
+        0x0035 => "VINES",
+        0x0281 | 0x0283 => "MPLS",
+        0x00fd => "Compressed",
+        0x003d => "MLPPP",
+        0x0057 => "IP6",
+        0x0201 => "HELLO",
+        0x0231 => "LUXCOM",
+        0x0233 => "SNS",
+        0x8021 => "IPCP",
+        0x8023 => "OSICP",
+        0x8025 => "NSCP",
+        0x8027 => "DECNETCP",
+        0x8029 => "APPLECP",
+        0x802b => "IPXCP",
+        0x8033 => "STIICP",
+        0x8035 => "VINESCP",
+        0x8057 => "IP6CP",
+        0x8281 => "MPLSCP",
+        0xc021 => "LCP",
+        0xc023 => "PAP",
+        0xc025 => "LQM",
+        0xc223 => "CHAP",
+        0xc227 => "EAP",
+        0xc027 => "SPAP",
+        0xc123 => "Old-SPAP",
+        0xc02b => "BACP",
+        0xc02d => "BAP",
+        0xc03d => "MLPPP-CP",
+        0x80fd => "CCP",
+        _ => return None,
+    })
+}
+
+/// A PPP frame (tcpdump's `ppp_print`): optional address and control bytes, the protocol
+/// (one byte when compressed), and what it carries. Returns the PPP header length.
+pub(super) fn ppp(c: &mut Ctx<'_>, p: &[u8], mut length: u32) -> R<usize> {
     c.proto = "ppp";
     let olen = length;
     let mut at = 0usize;
     if length < 2 {
-        return Err(Stop::Trunc);
+        c.trunc_mark()?;
+        return Ok(length as usize);
     }
     match get_be16(p, 0)? {
         0x0003 | 0x0103 => {
@@ -596,7 +644,8 @@ pub(super) fn ppp(c: &mut Ctx<'_>, p: &[u8], mut length: u32) -> R {
         _ => {}
     }
     if length < 2 {
-        return Err(Stop::Trunc);
+        c.trunc_mark()?;
+        return Ok(length as usize);
     }
     let proto = if get_u8(p, at)? % 2 == 1 {
         let v = u16::from(get_u8(p, at)?);
@@ -609,11 +658,7 @@ pub(super) fn ppp(c: &mut Ctx<'_>, p: &[u8], mut length: u32) -> R {
         length -= 2;
         v
     };
-    let name = match proto {
-        0x0021 | 0x0800 => Some("IP"),
-        0x0057 | 0x86dd => Some("IPv6"),
-        _ => None,
-    };
+    let name = ppp_proto_name(proto);
     if c.opts.link_header {
         write!(
             c,
@@ -621,21 +666,213 @@ pub(super) fn ppp(c: &mut Ctx<'_>, p: &[u8], mut length: u32) -> R {
             name.unwrap_or("unknown")
         )?;
         if name.is_none() {
-            return Ok(());
+            return Ok(at);
         }
         c.s(": ")?;
     }
     let rest = tail(p, at);
-    match proto {
-        0x0021 | 0x0800 => ip::ipv4(c, rest, length),
+    let r = match proto {
+        0x0021 | 0x0800 | 0x002f => ip::ipv4(c, rest, length),
         0x0057 | 0x86dd => ip::ipv6(c, rest, length),
+        0x0281 | 0x0283 => mpls(c, rest, length),
+        0x00fd => {
+            c.s("compressed PPP data")?;
+            Ok(())
+        }
+        0xc021 | 0x8021 | 0x8023 | 0x8281 | 0x8057 | 0x80fd | 0xc02b => {
+            ppp_control(c, proto, rest, length)
+        }
+        0x003d => {
+            // Multilink PPP: the fragment header.
+            if !c.opts.link_header {
+                c.s("MLPPP, ")?;
+            }
+            if length < 2 {
+                c.s("[|mlppp]")?;
+            } else if rest.len() < 2 {
+                c.trunc_mark()?;
+            } else {
+                write!(c, "seq 0x{:03x}, Flags [", get_be16(rest, 0)? & 0x0fff)?;
+                c.bits(
+                    &[(0x80, "begin"), (0x40, "end")],
+                    u32::from(get_u8(rest, 0)? & 0xc0),
+                )?;
+                write!(c, "], length {length}")?;
+            }
+            Ok(())
+        }
+        0xc023 => ppp_auth(c, rest, length, false),
+        0xc223 => ppp_auth(c, rest, length, true),
         _ => {
-            write!(c, "unknown PPP protocol (0x{proto:04x})")?;
+            match name {
+                Some(n) => write!(c, "{n} ")?,
+                None => write!(c, "unknown PPP protocol (0x{proto:04x}) ")?,
+            }
             let n = (length as usize).min(rest.len());
             crate::wire::hexdump::write_hex(c.out, head(rest, n))?;
             Ok(())
         }
+    };
+    c.absorb(r)?;
+    Ok(at)
+}
+
+/// PAP (RFC 1334) or CHAP (RFC 1994) authentication, as tcpdump's `handle_pap` and
+/// `handle_chap` print them (note that tcpdump labels PAP's password `Name`).
+fn ppp_auth(c: &mut Ctx<'_>, p: &[u8], length: u32, chap: bool) -> R {
+    let tag = if chap { "chap" } else { "pap" };
+    if length < 1 {
+        write!(c, "[|{tag}]")?;
+        return Ok(());
     }
+    if length < 4 {
+        write!(c, "[|{tag} 0x{:02x}]", get_u8(p, 0)?)?;
+        return Ok(());
+    }
+    let code = get_u8(p, 0)?;
+    let name = match (chap, code) {
+        (false, 1) => "Auth-Req",
+        (false, 2) => "Auth-ACK",
+        (false, 3) => "Auth-NACK",
+        (true, 1) => "Challenge",
+        (true, 2) => "Response",
+        (true, 3) => "Success",
+        (true, 4) => "Fail",
+        _ => "unknown",
+    };
+    write!(
+        c,
+        "{}, {name} (0x{code:02x}), id {}",
+        if chap { "CHAP" } else { "PAP" },
+        get_u8(p, 1)?
+    )?;
+    let len = usize::from(get_be16(p, 2)?);
+    let length = length as usize;
+    if chap {
+        // CHAP trusts its own length field for the name or message (reading on to the end
+        // of the capture if need be); PAP checks it.
+        let mut at = 4usize;
+        let text = |c: &mut Ctx<'_>, at: usize, n: usize| -> R {
+            for i in 0..n {
+                super::app::print_char(c, get_u8(p, at + i)?)?;
+            }
+            Ok(())
+        };
+        match code {
+            1 | 2 => {
+                if length < at + 1 {
+                    return Ok(());
+                }
+                let n = usize::from(get_u8(p, at)?);
+                at += 1;
+                if length - at < n {
+                    return Ok(());
+                }
+                c.s(", Value ")?;
+                for i in 0..n {
+                    write!(c, "{:02x}", get_u8(p, at + i)?)?;
+                }
+                at += n;
+                c.s(", Name ")?;
+                text(c, at, len.wrapping_sub(at))?;
+            }
+            3 | 4 => {
+                c.s(", Msg ")?;
+                text(c, at, len.wrapping_sub(at))?;
+            }
+            _ => {}
+        }
+        return Ok(());
+    }
+    if len > length {
+        write!(c, ", length {len} > packet size")?;
+        return Ok(());
+    }
+    if len < 4 {
+        write!(c, ", length {len} < PAP header length")?;
+        return Ok(());
+    }
+    let mut at = 4usize;
+    // Up to `n` characters (or hex bytes) from `at`, if the packet holds them.
+    let text = |c: &mut Ctx<'_>, at: usize, n: usize| -> R {
+        for i in 0..n {
+            super::app::print_char(c, get_u8(p, at + i)?)?;
+        }
+        Ok(())
+    };
+    match code {
+        1 => {
+            if len < 6 {
+                write!(c, "[|{tag}]")?;
+                return Ok(());
+            }
+            for label in [", Peer ", ", Name "] {
+                if len - at < 1 {
+                    return Ok(());
+                }
+                let n = usize::from(get_u8(p, at)?);
+                at += 1;
+                if len - at < n {
+                    return Ok(());
+                }
+                c.s(label)?;
+                text(c, at, n)?;
+                at += n;
+            }
+        }
+        2 | 3 => {
+            if len < 5 {
+                write!(c, "[|{tag}]")?;
+                return Ok(());
+            }
+            let n = usize::from(get_u8(p, at)?);
+            at += 1;
+            if len - at < n {
+                return Ok(());
+            }
+            c.s(", Msg ")?;
+            text(c, at, n)?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The first line of a PPP control protocol packet (LCP, IPCP, CCP, …; tcpdump's
+/// `handle_ctrl_proto` without `-v`).
+fn ppp_control(c: &mut Ctx<'_>, proto: u16, p: &[u8], length: u32) -> R {
+    let name = ppp_proto_name(proto).unwrap_or("unknown ctrl-proto");
+    write!(c, "{name}, ")?;
+    if length < 4 || p.len() < 2 {
+        write!(c, "[|{name}]")?;
+        return Ok(());
+    }
+    let code = get_u8(p, 0)?;
+    let code_name = match code {
+        1 => "Conf-Request",
+        2 => "Conf-Ack",
+        3 => "Conf-Nack",
+        4 => "Conf-Reject",
+        5 => "Term-Request",
+        6 => "Term-Ack",
+        7 => "Code-Reject",
+        8 => "Prot-Reject",
+        9 => "Echo-Request",
+        10 => "Echo-Reply",
+        11 => "Disc-Request",
+        12 => "Ident",
+        13 => "Time-Remain",
+        14 => "Reset-Req",
+        15 => "Reset-Ack",
+        _ => "Unknown Opcode",
+    };
+    write!(
+        c,
+        "{code_name} (0x{code:02x}), id {}, length {}",
+        get_u8(p, 1)?,
+        length + 2
+    )?;
+    Ok(())
 }
 
 fn pppoe_tag_name(t: u16) -> Option<&'static str> {
@@ -697,7 +934,7 @@ pub(super) fn pppoe(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
     let payload = tail(p, 6);
     if code == 0 {
         c.s(" ")?;
-        return ppp(c, payload, plen);
+        return ppp(c, payload, plen).map(|_| ());
     }
     let mut at = 0usize;
     let mut tag_type = 0xffffu16;
