@@ -114,6 +114,12 @@ fn raw_ip_matches_tcpdump() {
 }
 
 #[test]
+fn serial_links_match_tcpdump() {
+    check_capture("ppp");
+    check_capture("chdlc");
+}
+
+#[test]
 fn unsupported_link_type_matches_tcpdump() {
     check_capture("unsupported");
 }

@@ -310,6 +310,34 @@ def raw_packets():
     return [tcp_pkt, v6, b"\x50\x00\x00\x00"]
 
 
+def ppp_packets():
+    tcp_pkt, v6, _ = cooked_packets()
+    lcp = bytes.fromhex("01010008") + bytes.fromhex("05060102")[:4]
+    pap = bytes([1, 7]) + struct.pack("!H", 14) + b"\x04user\x04pass"
+    chap = bytes([1, 8]) + struct.pack("!H", 15) + b"\x04\x01\x02\x03\x04" + b"srv01"
+    return [
+        b"\xff\x03\x00\x21" + tcp_pkt,      # address, control, IPv4
+        b"\x57" + v6,                           # compressed protocol field, IPv6
+        b"\xff\x03\xc0\x21" + lcp,            # LCP Conf-Request
+        b"\xff\x03\xc0\x23" + pap,            # PAP Auth-Req
+        b"\xff\x03\xc2\x23" + chap,           # CHAP Challenge
+        b"\xff\x03\x80\x57\x01\x02\x00\x04",  # IPv6CP Conf-Request
+        b"\xff\x03\x40\x01unknown",           # an unknown protocol
+    ]
+
+
+def chdlc_packets():
+    tcp_pkt, v6, _ = cooked_packets()
+    keepalive = struct.pack("!IIIHI", 2, 5, 2, 0xFFFF, 7925000)
+    return [
+        b"\x0f\x00\x08\x00" + tcp_pkt,
+        b"\x0f\x00\x86\xdd" + v6,
+        b"\x8f\x00\x80\x35" + keepalive,
+        b"\x8f\x00\x80\x35" + struct.pack("!III", 1, 0x0A000001, 0xFFFFFF00) + b"\0\0",
+        b"\x0f\x00\x88\xb5unknown",
+    ]
+
+
 if __name__ == "__main__":
     write_pcap("ethernet.pcap", 1, ethernet_packets())
     write_pcap("sll.pcap", 113, sll_packets())
@@ -319,4 +347,6 @@ if __name__ == "__main__":
     write_pcap("raw.pcap", 101, raw_packets())
     write_pcap("ipv4.pcap", 228, raw_packets()[:1])
     write_pcap("ipv6.pcap", 229, raw_packets()[1:2])
+    write_pcap("ppp.pcap", 9, ppp_packets())
+    write_pcap("chdlc.pcap", 104, chdlc_packets())
     write_pcap("unsupported.pcap", 147, [b"\x01\x02\x03 link type 147 is USER0"])

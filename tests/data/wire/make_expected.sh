@@ -9,8 +9,8 @@ for pcap in *.pcap; do
     # Without -n, tcpdump's output depends on the host (see README.md): "" and "-e" sections.
     for flags in "" "-e" "-n" "-n -e" "-n -q" "-n -e -q" "-n -x" "-n -xx" "-n -X" "-n -XX" "-n -S" "-n -v" "-n -e -v"; do
         # -v goes further than the wire printer for BOOTP, NTP and neighbor discovery options,
-        # which only ethernet.pcap carries.
-        if [ "$pcap" = ethernet.pcap ] && [ "${flags#*-v}" != "$flags" ]; then
+        # which only ethernet.pcap carries, and for PPP's LCP options (ppp.pcap).
+        if { [ "$pcap" = ethernet.pcap ] || [ "$pcap" = ppp.pcap ]; } && [ "${flags#*-v}" != "$flags" ]; then
             continue
         fi
         # Two of the four dumps of the big capture are enough (the other small files have all).
