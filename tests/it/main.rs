@@ -11,3 +11,4 @@ mod hostile;
 mod linktype;
 mod roundtrip_pcap;
 mod roundtrip_pcapng;
+mod wire;
