@@ -377,3 +377,22 @@ fn pcapng_output_reads_back_in_tshark() {
     }
     eprintln!("tshark reads back --pcapng output of {files} multi-interface/section files: {frames} frames equal");
 }
+
+/// The command prints `sample.pcap` and `sample-be-nano.pcap` exactly as tcpdump 4.99.3 does
+/// (the `*.expected` files, one `### OPTIONS` section per run).
+#[test]
+fn output_matches_tcpdump() {
+    for capture in ["sample.pcap", "sample-be-nano.pcap"] {
+        let expected =
+            std::fs::read_to_string(data(&capture.replace(".pcap", ".expected"))).unwrap();
+        let path = data(capture);
+        for section in expected.split("### ").skip(1) {
+            let (opts, want) = section.split_once('\n').unwrap();
+            let mut args: Vec<&str> = opts.split_whitespace().collect();
+            args.extend(["-r", path.to_str().unwrap()]);
+            let out = ferrocap(&args);
+            assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+            assert_eq!(text(&out.stdout), want, "ferrocap {opts} -r {capture}");
+        }
+    }
+}

@@ -2,6 +2,8 @@
 
 use crate::args::Args;
 use crate::timefmt::{TimePrinter, Zone};
+use ferrocap::wire::hexdump::HexMode;
+use ferrocap::wire::summary::{self, Options};
 use ferrocap::Packet;
 use std::fmt::Write as _;
 
@@ -9,13 +11,27 @@ use std::fmt::Write as _;
 pub struct Printer {
     time: TimePrinter,
     number: bool,
+    summary: summary::Printer,
 }
 
 impl Printer {
     pub fn new(args: &Args) -> Printer {
+        let mut opts = Options::default();
+        opts.numeric = args.numeric > 0;
+        opts.link_header = args.link_header;
+        opts.quick = args.quick;
+        opts.verbose = args.verbose;
+        opts.hex = match (args.hex, args.ascii > 0) {
+            (0, _) => HexMode::Off,
+            (1, false) => HexMode::Hex,
+            (_, false) => HexMode::HexWithLink,
+            (1, true) => HexMode::HexAscii,
+            (_, true) => HexMode::HexAsciiWithLink,
+        };
         Printer {
             time: TimePrinter::new(args.time, args.nano, Zone::local()),
             number: args.number,
+            summary: summary::Printer::new(opts),
         }
     }
 
@@ -24,12 +40,16 @@ impl Printer {
         if self.number {
             let _ = write!(out, "{n:5}  ");
         }
-        self.time.write(out, packet.header.ts);
-        let _ = writeln!(
+        // tcpdump prints no time stamp before an invalid header's line.
+        if summary::header_is_valid(packet.header.caplen, packet.header.len) {
+            self.time.write(out, packet.header.ts);
+        }
+        let _ = self.summary.write_packet(
             out,
-            "{}, length {}",
             packet.header.linktype(),
-            packet.header.len
+            packet.data,
+            packet.header.len,
         );
+        out.push('\n');
     }
 }
