@@ -51,6 +51,7 @@ pub(crate) struct Input<R> {
     /// File offset of `start`.
     offset: u64,
     /// Memory inputs: bytes before this index have been prefetched.
+    #[cfg_attr(not(feature = "mmap"), allow(dead_code))]
     prefetched: usize,
 }
 

@@ -44,4 +44,5 @@ pub const MAX_LOOKAHEAD: usize = 16 * 1024 * 1024;
 pub const READ_CHUNK: usize = 256 * 1024;
 
 /// How far ahead of the reading position a memory-mapped file is prefetched.
+#[cfg_attr(not(feature = "mmap"), allow(dead_code))]
 pub(crate) const PREFETCH_AHEAD: usize = 4096;
