@@ -20,7 +20,7 @@
 //! |---|---|---|
 //! | [`linktype`], [`packet`] | the core types: [`Linktype`], [`Timestamp`], [`PacketHeader`], [`Packet`], [`OwnedPacket`] | — |
 //! | [`source`] | [`PacketSource`], the lending `next()` every source implements | `packet` |
-//! | [`file`] | pcap and pcapng readers ([`file::Reader`] detects which) and writers | `packet`, `linktype` |
+//! | [`file`](mod@file) | pcap and pcapng readers ([`file::Reader`] detects which) and writers | `packet`, `linktype` |
 //! | [`wire`] | typed, panic-free views over packet bytes; tcpdump's one-line summaries and hex dumps | `linktype` |
 //! | [`bpf`] | classic BPF: instructions, validator, interpreter, tcpdump listings | `packet` |
 //! | [`filter`] | the pcap-filter language compiled to BPF | `bpf`, `linktype` |
