@@ -23,11 +23,12 @@
 //!
 //! - **Link layers:** Ethernet (802.1Q, 802.1ad and 0x9100/0x9200 tags; 802.3 frames with
 //!   LLC and SNAP), Linux cooked v1 and v2, raw IP (`RAW`, `IPV4`, `IPV6`), BSD loopback
-//!   (`NULL`, `LOOP`) and `NFLOG`.
+//!   (`NULL`, `LOOP`), `NFLOG`, PPP and Cisco HDLC.
 //! - **Above Ethernet:** IPv4, IPv6, ARP and RARP, MPLS, PPPoE (discovery and sessions), STP,
 //!   and LLDP (its length, as tcpdump prints it without `-v`).
 //! - **IP:** IPv4 (fragments; options with `-v`), IPv6 (hop-by-hop, destination options,
-//!   routing and fragment headers, jumbograms), IP-in-IP, GRE (with PPP), ESP, AH, ICMP,
+//!   routing and fragment headers, jumbograms), IP-in-IP, GRE (with PPP: IP, MPLS, and the
+//!   first line of LCP, IPCP, PAP, CHAP and Multilink), ESP, AH, ICMP,
 //!   ICMPv6 (neighbor discovery and MLD included), IGMP, SCTP, IPComp, and the one-line
 //!   headers of OSPF, PIM and VRRP.
 //! - **TCP:** flags, relative sequence numbers, every option tcpdump names (SACK, timestamps,
