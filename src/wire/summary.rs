@@ -50,8 +50,7 @@
 //! Ethernet type (`ethertype PTP (0x88f7), length 60: `), and tcpdump's own `UNSUPPORTED` dump
 //! for a link type outside the list above (802.11, radiotap, USB, …). With `-v`, the verbose
 //! detail of BOOTP, NTP, PPP control protocol options and the application protocols is not
-//! printed,
-//! nor the per-command hex dump tcpdump gives Telnet with `-X -vvv`.
+//! printed, nor the per-command hex dump tcpdump gives Telnet with `-X -vvv`.
 //!
 //! # Departures from tcpdump, on purpose
 //!
