@@ -6,7 +6,7 @@ use crate::wire::summary::{Options, Printer};
 
 /// The link types the first input byte chooses from: every one the printer decodes, and one it
 /// does not.
-const LINKTYPES: [Linktype; 10] = [
+const LINKTYPES: [Linktype; 12] = [
     Linktype::EN10MB,
     Linktype::LINUX_SLL,
     Linktype::LINUX_SLL2,
@@ -17,6 +17,8 @@ const LINKTYPES: [Linktype; 10] = [
     Linktype::IPV6,
     Linktype::NFLOG,
     Linktype(147),
+    Linktype::PPP,
+    Linktype::C_HDLC,
 ];
 
 /// Prints `data[2..]` as one packet. `data[0]` picks the link type (low bits) and whether the

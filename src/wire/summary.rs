@@ -23,11 +23,12 @@
 //!
 //! - **Link layers:** Ethernet (802.1Q, 802.1ad and 0x9100/0x9200 tags; 802.3 frames with
 //!   LLC and SNAP), Linux cooked v1 and v2, raw IP (`RAW`, `IPV4`, `IPV6`), BSD loopback
-//!   (`NULL`, `LOOP`) and `NFLOG`.
+//!   (`NULL`, `LOOP`), `NFLOG`, PPP and Cisco HDLC.
 //! - **Above Ethernet:** IPv4, IPv6, ARP and RARP, MPLS, PPPoE (discovery and sessions), STP,
 //!   and LLDP (its length, as tcpdump prints it without `-v`).
 //! - **IP:** IPv4 (fragments; options with `-v`), IPv6 (hop-by-hop, destination options,
-//!   routing and fragment headers, jumbograms), IP-in-IP, GRE (with PPP), ESP, AH, ICMP,
+//!   routing and fragment headers, jumbograms), IP-in-IP, GRE (with PPP: IP, MPLS, and the
+//!   first line of LCP, IPCP, PAP, CHAP and Multilink), ESP, AH, ICMP,
 //!   ICMPv6 (neighbor discovery and MLD included), IGMP, SCTP, IPComp, and the one-line
 //!   headers of OSPF, PIM and VRRP.
 //! - **TCP:** flags, relative sequence numbers, every option tcpdump names (SACK, timestamps,
@@ -48,8 +49,8 @@
 //! ` ip-proto-88 40` for an IP protocol (EIGRP, …), the Ethernet header and a hex dump for an
 //! Ethernet type (`ethertype PTP (0x88f7), length 60: `), and tcpdump's own `UNSUPPORTED` dump
 //! for a link type outside the list above (802.11, radiotap, USB, …). With `-v`, the verbose
-//! detail of BOOTP, NTP and the application protocols is not printed,
-//! nor the per-command hex dump tcpdump gives Telnet with `-X -vvv`.
+//! detail of BOOTP, NTP, PPP control protocol options and the application protocols is not
+//! printed, nor the per-command hex dump tcpdump gives Telnet with `-X -vvv`.
 //!
 //! # Departures from tcpdump, on purpose
 //!
