@@ -10,6 +10,8 @@ fn run(target: &str, data: &[u8]) {
         "pcap_read" => ferrocap::fuzzing::file::pcap_read(data),
         "file_roundtrip" => ferrocap::fuzzing::file::file_roundtrip(data),
         "pcapng_read" => ferrocap::fuzzing::file::pcapng_read(data),
+        "bpf_run" => ferrocap::fuzzing::bpf::bpf_run(data),
+        "wire_summary" => ferrocap::fuzzing::wire::wire_summary(data),
         other => panic!("tests/data/fuzz/{other}: no such fuzz target"),
     }
 }
@@ -38,7 +40,14 @@ fn fuzz_regressions_and_seeds() {
             .is_some_and(|e| e == "pcap" || e == "pcapng")
         {
             let bytes = std::fs::read(&path).unwrap();
-            for target in ["file_read", "pcap_read", "pcapng_read", "file_roundtrip"] {
+            for target in [
+                "file_read",
+                "pcap_read",
+                "pcapng_read",
+                "file_roundtrip",
+                "bpf_run",
+                "wire_summary",
+            ] {
                 run(target, &bytes);
                 count += 1;
             }
