@@ -22,6 +22,7 @@
 //! was wrong and the byte offset where its record or block starts; every packet before it has
 //! been delivered, and later calls return `Ok(None)`.
 
+// Parsers of hostile bytes: no indexing that can panic, no unwrap (tests excepted).
 #![cfg_attr(
     not(test),
     deny(

@@ -126,16 +126,6 @@
 //! type and resolution, Enhanced Packet Blocks with options, Simple Packet Blocks, interface
 //! statistics, name resolution and custom blocks.
 
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::indexing_slicing,
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic
-    )
-)]
-
 mod block;
 mod custom;
 mod interface;
