@@ -420,6 +420,16 @@ impl Linktype {
         Linktype::from_dlt(dlt).unwrap_or(Linktype(dlt))
     }
 
+    /// The snapshot length libpcap uses for a stored one (`pcap_adjust_snapshot`): the stored
+    /// value, or this link type's maximum when it is 0 or above `i32::MAX`.
+    pub fn adjust_snaplen(self, stored: u32) -> u32 {
+        if stored == 0 || stored > i32::MAX as u32 {
+            self.max_snaplen()
+        } else {
+            stored
+        }
+    }
+
     /// The largest captured length libpcap accepts for this link type in a file
     /// (`max_snaplen_for_dlt`): 128 MiB for D-Bus, 8 MiB for EBHSCR, 1 MiB for USBPcap, and
     /// 262144 bytes for everything else.

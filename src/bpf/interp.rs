@@ -945,6 +945,17 @@ fn link_one<const N: usize>(ops: &[Op], i: usize) -> Node<N> {
         t: thread(t),
         f: thread(f),
     };
+    // Two-constant compares: the final false target rides in the high half of `off`.
+    let cond2 = |run: Handler<N>, off: u16, k1: u32, k2: u32, t1: Pc, t2: Pc, f: Pc| {
+        cond(
+            run,
+            u32::from(off) | u32::from(thread(f)) << 16,
+            k1,
+            k2,
+            t1,
+            t2,
+        )
+    };
     match op {
         Op::RetK(k) => seq(ret_k, 0, k),
         Op::RetA => seq(ret_a, 0, 0),
@@ -1058,7 +1069,6 @@ fn link_one<const N: usize>(ops: &[Op], i: usize) -> Node<N> {
         Op::LdWAndJeq { off, mask, k, t, f } => cond(ld_w_and_jeq, off, k, mask, t, f),
         Op::LdHAndJeq { off, mask, k, t, f } => cond(ld_h_and_jeq, off, k, mask, t, f),
         Op::LdBAndJeq { off, mask, k, t, f } => cond(ld_b_and_jeq, off, k, mask, t, f),
-        // The final false target rides in the high half of `off`.
         Op::LdWJeq2 {
             off,
             k1,
@@ -1066,10 +1076,7 @@ fn link_one<const N: usize>(ops: &[Op], i: usize) -> Node<N> {
             t1,
             t2,
             f,
-        } => {
-            let off = u32::from(off) | u32::from(thread(f)) << 16;
-            cond(ld_w_jeq2, off, k1, k2, t1, t2)
-        }
+        } => cond2(ld_w_jeq2, off, k1, k2, t1, t2, f),
         Op::LdHJeq2 {
             off,
             k1,
@@ -1077,10 +1084,7 @@ fn link_one<const N: usize>(ops: &[Op], i: usize) -> Node<N> {
             t1,
             t2,
             f,
-        } => {
-            let off = u32::from(off) | u32::from(thread(f)) << 16;
-            cond(ld_h_jeq2, off, k1, k2, t1, t2)
-        }
+        } => cond2(ld_h_jeq2, off, k1, k2, t1, t2, f),
         Op::LdBJeq2 {
             off,
             k1,
@@ -1088,10 +1092,7 @@ fn link_one<const N: usize>(ops: &[Op], i: usize) -> Node<N> {
             t1,
             t2,
             f,
-        } => {
-            let off = u32::from(off) | u32::from(thread(f)) << 16;
-            cond(ld_b_jeq2, off, k1, k2, t1, t2)
-        }
+        } => cond2(ld_b_jeq2, off, k1, k2, t1, t2, f),
         Op::Switch(table) => seq(switch, u32::from(table), 0),
         Op::LdWSwitch { off, table } => seq(ld_w_switch, off, u32::from(table)),
         Op::LdHSwitch { off, table } => seq(ld_h_switch, off, u32::from(table)),

@@ -1,6 +1,6 @@
 //! The `ferrocap` command: options, output, errors, and `-w` reproducing libpcap's view.
 
-use crate::common::{ferrocap_bin, fnv1a64, shared_dir};
+use crate::common::{ferrocap_bin, fnv1a64, golden_nanos, shared_dir};
 use ferrocap::file;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -236,16 +236,9 @@ fn write_reproduces_libpcaps_view_of_the_corpus() {
             let mut ended_early = false;
             for line in golden.lines().filter(|l| !l.starts_with('#')) {
                 let f: Vec<&str> = line.split('\t').collect();
-                let (mut sec, mut nsec): (i64, i64) =
-                    (f[1].parse().unwrap(), f[2].parse().unwrap());
                 // Deliberate difference: pcap time fields are unsigned (see corpus.rs).
-                if sec < 0 {
-                    sec += 1 << 32;
-                }
-                if nsec < 0 {
-                    nsec += if nano_file { 1 << 32 } else { 1_000 << 32 };
-                }
-                let want_ns = sec as i128 * 1_000_000_000 + nsec as i128;
+                let (sec, nsec) = (f[1].parse().unwrap(), f[2].parse().unwrap());
+                let want_ns = golden_nanos(sec, nsec, nano_file);
                 let Some(p) = r.next().unwrap() else {
                     // Only a time the output format cannot hold may end it early.
                     let limit = if pcapng {

@@ -42,3 +42,22 @@ pub fn md5_hex(data: &[u8]) -> String {
 pub fn ferrocap_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_ferrocap"))
 }
+
+/// A time stamp from `golden/` (libpcap's signed reading of pcap's 32-bit fields) in
+/// nanoseconds as read unsigned, as the format says and ferrocap reads it: libpcap's negative
+/// seconds and fractions get 2^32 (fractions: 2^32 µs in microsecond files) added back.
+pub fn golden_nanos(sec: i64, nsec: i64, nano_file: bool) -> i128 {
+    let mut sec = sec as i128;
+    if sec < 0 {
+        sec += 1 << 32;
+    }
+    let mut nsec = nsec as i128;
+    if nsec < 0 {
+        nsec += if nano_file {
+            1 << 32
+        } else {
+            (1i128 << 32) * 1000
+        };
+    }
+    sec * 1_000_000_000 + nsec
+}

@@ -18,7 +18,7 @@
 //! 3. **pcapng files libpcap refuses at open** but that ferrocap reads (see `NG_OPEN`): compared
 //!    with Wireshark's view the same way.
 
-use crate::common::{fnv1a64, md5_hex, shared_dir};
+use crate::common::{fnv1a64, golden_nanos, md5_hex, shared_dir};
 use ferrocap::file::{self, Format};
 use ferrocap::{Linktype, Timestamp};
 use std::collections::BTreeMap;
@@ -236,23 +236,6 @@ impl<R: Read> Read for Pieces<R> {
     }
 }
 
-/// libpcap's time stamp, read unsigned (deliberate difference 1), in nanoseconds.
-fn golden_nanos(g: &Golden, nano_file: bool) -> i128 {
-    let mut sec = g.sec as i128;
-    if sec < 0 {
-        sec += 1 << 32;
-    }
-    let mut nsec = g.nsec as i128;
-    if nsec < 0 {
-        nsec += if nano_file {
-            1 << 32
-        } else {
-            (1i128 << 32) * 1000
-        };
-    }
-    sec * 1_000_000_000 + nsec
-}
-
 /// pcapng files libpcap refuses at open that ferrocap reads, and why that is right.
 const NG_OPEN: &[(&str, &str)] = &[
     (
@@ -363,7 +346,7 @@ fn check_file(shared: &Path, name: &str, tally: &mut Tally) {
                 golden.packets.len()
             ));
         };
-        let want_ts = golden_nanos(g, nano_file);
+        let want_ts = golden_nanos(g.sec, g.nsec, nano_file);
         if o.ts.as_nanos() != want_ts || o.caplen != g.caplen || o.len != g.len || o.hash != g.hash
         {
             return fail(format!(

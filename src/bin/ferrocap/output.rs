@@ -62,20 +62,14 @@ impl Sink {
             let pcap_interface = reader.as_pcap().map(|p| {
                 let mut i = pcapng::Interface::new(p.linktype(), p.header().snaplen);
                 i.fcslen = p.header().fcs_len().and_then(|n| u8::try_from(n).ok());
-                i.tsresol = match p.precision() {
-                    Precision::Micro => pcapng::TsResolution::MICRO,
-                    Precision::Nano => pcapng::TsResolution::NANO,
-                };
+                i.tsresol = p.precision().into();
                 i
             });
             Output::Pcapng {
                 writer,
                 interfaces: HashMap::new(),
                 pcap_interface,
-                tsresol: match precision {
-                    Precision::Micro => pcapng::TsResolution::MICRO,
-                    Precision::Nano => pcapng::TsResolution::NANO,
-                },
+                tsresol: precision.into(),
             }
         } else {
             let linktype = reader.linktype().unwrap_or(Linktype::EN10MB);

@@ -88,12 +88,7 @@ impl<R: Read> Reader<R> {
         let header = FileHeader::parse(bytes).map_err(|k| Error::new(k, 0))?;
         let linktype = Linktype::from_file_value(header.linktype.0);
         let max_caplen = linktype.max_snaplen();
-        // libpcap's pcap_adjust_snapshot: 0 or more than INT_MAX means "the maximum".
-        let mut snaplen = if header.snaplen == 0 || header.snaplen > i32::MAX as u32 {
-            max_caplen
-        } else {
-            header.snaplen
-        };
+        let mut snaplen = linktype.adjust_snaplen(header.snaplen);
         if header.modified && linktype == Linktype::EN10MB {
             // libpcap assumes a cooked capture with a faked 14-byte Ethernet header.
             snaplen = snaplen.saturating_add(14).min(i32::MAX as u32);

@@ -148,6 +148,16 @@ impl TsResolution {
     }
 }
 
+impl From<Precision> for TsResolution {
+    /// Microseconds (`if_tsresol` 6) or nanoseconds (9).
+    fn from(p: Precision) -> TsResolution {
+        match p {
+            Precision::Micro => TsResolution::MICRO,
+            Precision::Nano => TsResolution::NANO,
+        }
+    }
+}
+
 /// An interface, as described by an Interface Description Block: the fixed fields and the
 /// options, decoded. The reader fills one in per IDB; the writer takes one per
 /// [`Writer::add_interface`](super::Writer::add_interface).
@@ -222,11 +232,7 @@ impl Interface {
     /// The snapshot length as libpcap uses it: the stored one, or the link type's maximum when
     /// the stored one is 0 or above `i32::MAX`.
     pub fn adjusted_snaplen(&self) -> u32 {
-        if self.snaplen == 0 || self.snaplen > i32::MAX as u32 {
-            self.packet_linktype().max_snaplen()
-        } else {
-            self.snaplen
-        }
+        self.packet_linktype().adjust_snaplen(self.snaplen)
     }
 
     /// Decodes an IDB strictly: option list well formed, at most one `if_tsresol` (1 byte, a
