@@ -39,6 +39,7 @@ pub(crate) mod input;
 pub mod limits;
 #[cfg(feature = "mmap")]
 mod mmap;
+mod output;
 pub mod pcap;
 pub mod pcapng;
 

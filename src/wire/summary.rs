@@ -107,8 +107,8 @@ pub struct Options {
 /// The most TCP conversations the printer remembers for relative sequence numbers.
 pub const MAX_TCP_CONVERSATIONS: usize = 1 << 20;
 
-/// The largest captured or wire length tcpdump accepts (`MAXIMUM_SNAPLEN`).
-pub const MAXIMUM_SNAPLEN: u32 = 262_144;
+/// The largest captured or wire length tcpdump accepts: libpcap's `MAXIMUM_SNAPLEN`.
+pub use crate::linktype::MAXIMUM_SNAPLEN;
 
 /// Prints packets, one line each, keeping the little state tcpdump keeps between packets (TCP
 /// initial sequence numbers).
@@ -343,10 +343,45 @@ impl Ctx<'_> {
         }
     }
 
+    /// A group record's type in an IGMPv3 or MLDv2 report (RFC 3376 and RFC 3810 share the
+    /// values); tcpdump names an unknown one with the report's version, `v3` or `v2`.
+    fn group_record_type(&mut self, t: u8, version: &str) -> R {
+        match t {
+            1 => self.s(" is_in"),
+            2 => self.s(" is_ex"),
+            3 => self.s(" to_in"),
+            4 => self.s(" to_ex"),
+            5 => self.s(" allow"),
+            6 => self.s(" block"),
+            _ => {
+                write!(self.out, "  [{version}-report-#{t}]")?;
+                Ok(())
+            }
+        }
+    }
+
     /// tcpdump's default print of unknown payload: a hex and ASCII dump of what was captured.
     fn default_print(&mut self, data: &[u8]) -> R {
         hexdump::write_hex_ascii(self.out, data)?;
         Ok(())
+    }
+}
+
+/// The fields of a header read in order: where the next one starts and how many bytes (of the
+/// length the header announces) are left for it and those after it.
+struct Fields {
+    at: usize,
+    left: usize,
+}
+
+impl Fields {
+    /// The offset of the next `n` bytes, which are then passed; `None` when fewer are left.
+    fn take(&mut self, n: usize) -> Option<usize> {
+        let left = self.left.checked_sub(n)?;
+        let at = self.at;
+        self.at += n;
+        self.left = left;
+        Some(at)
     }
 }
 
@@ -382,10 +417,7 @@ fn need(b: &[u8], at: usize, len: usize) -> R {
 /// tcpdump's `ND_TCHECK_LEN` followed by `goto trunc`: stop with [`Stop::Local`] unless `len`
 /// bytes from `at` were captured.
 fn check(b: &[u8], at: usize, len: usize) -> R {
-    match at.checked_add(len) {
-        Some(end) if end <= b.len() => Ok(()),
-        _ => Err(Stop::Local),
-    }
+    need(b, at, len).map_err(|_| Stop::Local)
 }
 
 /// The first sequence and acknowledgment numbers of each TCP conversation (tcpdump's

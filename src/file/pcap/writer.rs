@@ -1,10 +1,11 @@
 //! Writing pcap files.
 
 use super::header::FileHeader;
+use crate::file::output::Output;
 use crate::file::{Error, ErrorKind};
 use crate::linktype::Linktype;
 use crate::packet::{Packet, PacketHeader, Precision};
-use std::io::{BufWriter, Write};
+use std::io::Write;
 
 /// A pcap file writer (gopacket's `pcapgo.Writer`, libpcap's `pcap_dump`).
 ///
@@ -14,9 +15,8 @@ use std::io::{BufWriter, Write};
 /// the format's unsigned 32 bits (1970 to 2106).
 #[derive(Debug)]
 pub struct Writer<W: Write> {
-    out: BufWriter<W>,
+    out: Output<W>,
     header: FileHeader,
-    written: u64,
 }
 
 impl<W: Write> Writer<W> {
@@ -40,11 +40,10 @@ impl<W: Write> Writer<W> {
             ));
         }
         let mut w = Writer {
-            out: BufWriter::with_capacity(256 * 1024, out),
+            out: Output::new(out),
             header,
-            written: 0,
         };
-        w.put(&header.to_bytes())?;
+        w.out.put(&header.to_bytes())?;
         Ok(w)
     }
 
@@ -61,7 +60,7 @@ impl<W: Write> Writer<W> {
     /// Writes a packet given as a header and its bytes. The record's captured length is
     /// `data.len()`; the header's `caplen` is not consulted.
     pub fn write(&mut self, header: &PacketHeader, data: &[u8]) -> Result<(), Error> {
-        let at = self.written;
+        let at = self.out.written();
         let secs = u32::try_from(header.ts.secs()).map_err(|_| {
             Error::new(
                 ErrorKind::Unwritable("time stamp outside pcap's range (1970 to 2106)"),
@@ -80,35 +79,22 @@ impl<W: Write> Writer<W> {
         rec[4..8].copy_from_slice(&e.put_u32(frac));
         rec[8..12].copy_from_slice(&e.put_u32(caplen));
         rec[12..16].copy_from_slice(&e.put_u32(header.len));
-        self.put(&rec)?;
-        self.put(data)
-    }
-
-    fn put(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        self.out
-            .write_all(bytes)
-            .map_err(|e| Error::new(ErrorKind::Io(e), self.written))?;
-        self.written += bytes.len() as u64;
-        Ok(())
+        self.out.put(&rec)?;
+        self.out.put(data)
     }
 
     /// Bytes written so far (header included).
     pub fn bytes_written(&self) -> u64 {
-        self.written
+        self.out.written()
     }
 
     /// Writes out everything buffered.
     pub fn flush(&mut self) -> Result<(), Error> {
-        self.out
-            .flush()
-            .map_err(|e| Error::new(ErrorKind::Io(e), self.written))
+        self.out.flush()
     }
 
     /// Flushes, then returns the output.
     pub fn into_inner(self) -> Result<W, Error> {
-        let written = self.written;
-        self.out
-            .into_inner()
-            .map_err(|e| Error::new(ErrorKind::Io(e.into_error()), written))
+        self.out.into_inner()
     }
 }

@@ -347,12 +347,7 @@ impl Interface {
         if let Some(m) = &self.mac_address {
             put(&mut out, OptionCode::IF_MACADDR, m)?;
         }
-        for o in &self.other_options {
-            put(&mut out, o.code, &o.value)?;
-        }
-        if out.len() > start {
-            options::put_end(&mut out);
-        }
+        options::put_others_and_end(&mut out, e, start, &self.other_options)?;
         Ok(out)
     }
 }

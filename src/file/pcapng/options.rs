@@ -324,6 +324,23 @@ pub(crate) fn put_end(out: &mut Vec<u8>) {
     out.extend_from_slice(&[0, 0, 0, 0]);
 }
 
+/// Ends the options a block writes from `start` in `out`: the ones ferrocap does not interpret
+/// (`others`, written back as they were), then `opt_endofopt` if any option was written.
+pub(crate) fn put_others_and_end(
+    out: &mut Vec<u8>,
+    e: Endianness,
+    start: usize,
+    others: &[RawOption],
+) -> Result<(), ErrorKind> {
+    for o in others {
+        put(out, e, o.code, &o.value)?;
+    }
+    if out.len() > start {
+        put_end(out);
+    }
+    Ok(())
+}
+
 /// An owned option for writing back options ferrocap does not interpret.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct RawOption {

@@ -27,13 +27,7 @@ impl<'a> EnhancedPacket<'a> {
     #[inline]
     pub(crate) fn parse(mut b: Body<'a>) -> Result<Self, Error> {
         let interface_id = b.u32()?;
-        let timestamp = b.timestamp()?;
-        let captured_len = b.u32()?;
-        let original_len = b.u32()?;
-        let data = b.padded(
-            usize::try_from(captured_len).unwrap_or(usize::MAX),
-            "captured length runs past the end of the block",
-        )?;
+        let (timestamp, captured_len, original_len, data) = packet_fields(&mut b)?;
         Ok(EnhancedPacket {
             interface_id,
             timestamp,
@@ -43,6 +37,20 @@ impl<'a> EnhancedPacket<'a> {
             options: b.options(),
         })
     }
+}
+
+/// The fields an Enhanced Packet Block and a Packet Block share after the interface: time
+/// stamp, captured length, original length and the captured bytes (padding skipped).
+#[inline]
+fn packet_fields<'a>(b: &mut Body<'a>) -> Result<(u64, u32, u32, &'a [u8]), Error> {
+    let timestamp = b.timestamp()?;
+    let captured_len = b.u32()?;
+    let original_len = b.u32()?;
+    let data = b.padded(
+        usize::try_from(captured_len).unwrap_or(usize::MAX),
+        "captured length runs past the end of the block",
+    )?;
+    Ok((timestamp, captured_len, original_len, data))
 }
 
 /// A Simple Packet Block as stored: a packet from interface 0, without time stamp or captured
@@ -110,13 +118,7 @@ impl<'a> PacketBlock<'a> {
     pub(crate) fn parse(mut b: Body<'a>) -> Result<Self, Error> {
         let interface_id = b.u16()?;
         let drops_count = b.u16()?;
-        let timestamp = b.timestamp()?;
-        let captured_len = b.u32()?;
-        let original_len = b.u32()?;
-        let data = b.padded(
-            usize::try_from(captured_len).unwrap_or(usize::MAX),
-            "captured length runs past the end of the block",
-        )?;
+        let (timestamp, captured_len, original_len, data) = packet_fields(&mut b)?;
         Ok(PacketBlock {
             interface_id,
             drops_count,
@@ -244,12 +246,7 @@ impl PacketOptions {
         if let Some(q) = self.queue {
             options::put(out, e, OptionCode::EPB_QUEUE, &e.put_u32(q))?;
         }
-        for o in &self.other_options {
-            options::put(out, e, o.code, &o.value)?;
-        }
-        if out.len() > start {
-            options::put_end(out);
-        }
+        options::put_others_and_end(out, e, start, &self.other_options)?;
         Ok(())
     }
 }

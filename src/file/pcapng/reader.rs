@@ -507,6 +507,20 @@ impl<R: Read> Reader<R> {
         }))
     }
 
+    /// The frame of the next block; the end of the file or an error ends the reader.
+    #[inline]
+    fn next_frame(&mut self) -> Result<Option<Frame>, Error> {
+        let frame = peek_frame(
+            &mut self.input,
+            self.st.section.endianness,
+            self.st.max_block,
+        );
+        if !matches!(frame, Ok(Some(_))) {
+            self.done = true;
+        }
+        frame
+    }
+
     #[inline]
     #[allow(clippy::type_complexity)]
     fn next_full(&mut self) -> Result<Option<(Packet<'_>, Options<'_>, &Interface, u32)>, Error> {
@@ -520,20 +534,8 @@ impl<R: Read> Reader<R> {
         // Blocks before the next packet: state only. The packet's bytes are taken after the
         // loop, so that the borrow returned does not span iterations.
         let f = loop {
-            let f = match peek_frame(
-                &mut self.input,
-                self.st.section.endianness,
-                self.st.max_block,
-            ) {
-                Ok(Some(f)) => f,
-                Ok(None) => {
-                    self.done = true;
-                    return Ok(None);
-                }
-                Err(e) => {
-                    self.done = true;
-                    return Err(e);
-                }
+            let Some(f) = self.next_frame()? else {
+                return Ok(None);
             };
             if f.block_type.is_packet() {
                 break f;
@@ -620,20 +622,8 @@ impl<R: Read> Reader<R> {
         if !self.first_shb.is_empty() {
             self.first_shb = Vec::new();
         }
-        let f = match peek_frame(
-            &mut self.input,
-            self.st.section.endianness,
-            self.st.max_block,
-        ) {
-            Ok(Some(f)) => f,
-            Ok(None) => {
-                self.done = true;
-                return Ok(None);
-            }
-            Err(e) => {
-                self.done = true;
-                return Err(e);
-            }
+        let Some(f) = self.next_frame()? else {
+            return Ok(None);
         };
         let at = self.input.offset();
         let body = match take_block(&mut self.input, &f) {

@@ -103,12 +103,7 @@ impl Section {
                 options::put(&mut out, e, code, v.as_bytes())?;
             }
         }
-        for o in &self.other_options {
-            options::put(&mut out, e, o.code, &o.value)?;
-        }
-        if out.len() > start {
-            options::put_end(&mut out);
-        }
+        options::put_others_and_end(&mut out, e, start, &self.other_options)?;
         Ok(out)
     }
 }

@@ -132,12 +132,7 @@ impl Statistics {
                 options::put(&mut out, e, code, &e.put_u64(v))?;
             }
         }
-        for o in &self.other_options {
-            options::put(&mut out, e, o.code, &o.value)?;
-        }
-        if out.len() > start {
-            options::put_end(&mut out);
-        }
+        options::put_others_and_end(&mut out, e, start, &self.other_options)?;
         Ok(out)
     }
 }

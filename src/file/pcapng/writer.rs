@@ -7,9 +7,10 @@ use super::options::pad4;
 use super::packet::PacketOptions;
 use super::section::Section;
 use super::stats::Statistics;
+use crate::file::output::Output;
 use crate::file::{limits, BlockType, Endianness, Error, ErrorKind};
 use crate::packet::PacketHeader;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 
 /// A pcapng file writer (gopacket's `NgWriter`, libpcap's `pcap_ng_dump`).
 ///
@@ -24,11 +25,10 @@ use std::io::{BufWriter, Write};
 /// bits of units, is an error, never a silent wrap.
 #[derive(Debug)]
 pub struct Writer<W: Write> {
-    out: BufWriter<W>,
+    out: Output<W>,
     section: Section,
     interfaces: Vec<Interface>,
     buf: Vec<u8>,
-    written: u64,
 }
 
 impl<W: Write> Writer<W> {
@@ -41,11 +41,10 @@ impl<W: Write> Writer<W> {
     /// section length is always written as -1, "not given").
     pub fn with_section(out: W, section: &Section) -> Result<Writer<W>, Error> {
         let mut w = Writer {
-            out: BufWriter::with_capacity(256 * 1024, out),
+            out: Output::new(out),
             section: section.clone(),
             interfaces: Vec::new(),
             buf: Vec::with_capacity(256),
-            written: 0,
         };
         w.write_section_header()?;
         Ok(w)
@@ -152,16 +151,12 @@ impl<W: Write> Writer<W> {
         for (slot, v) in head.chunks_exact_mut(4).zip(fields) {
             slot.copy_from_slice(&e.put_u32(v));
         }
-        let buf = std::mem::take(&mut self.buf);
         let zeros = [0u8; 3];
-        let result = self
-            .put(&head)
-            .and_then(|()| self.put(data))
-            .and_then(|()| self.put(zeros.get(..pad).unwrap_or_default()))
-            .and_then(|()| self.put(&buf))
-            .and_then(|()| self.put(&e.put_u32(total)));
-        self.buf = buf;
-        result
+        self.out.put(&head)?;
+        self.out.put(data)?;
+        self.out.put(zeros.get(..pad).unwrap_or_default())?;
+        self.out.put(&self.buf)?;
+        self.out.put(&e.put_u32(total))
     }
 
     /// Writes a Simple Packet Block (interface 0, no time stamp). `data` must be exactly
@@ -225,7 +220,7 @@ impl<W: Write> Writer<W> {
     }
 
     fn error(&self, kind: ErrorKind) -> Error {
-        Error::new(kind, self.written)
+        self.out.error(kind)
     }
 
     /// Writes a whole block with this body (already padded).
@@ -233,23 +228,12 @@ impl<W: Write> Writer<W> {
         self.buf.clear();
         block::put_block(&mut self.buf, self.section.endianness, block_type, body)
             .map_err(|k| self.error(k))?;
-        let buf = std::mem::take(&mut self.buf);
-        let result = self.put(&buf);
-        self.buf = buf;
-        result
-    }
-
-    fn put(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        self.out
-            .write_all(bytes)
-            .map_err(|e| Error::new(ErrorKind::Io(e), self.written))?;
-        self.written = self.written.saturating_add(bytes.len() as u64);
-        Ok(())
+        self.out.put(&self.buf)
     }
 
     /// Bytes written so far.
     pub fn bytes_written(&self) -> u64 {
-        self.written
+        self.out.written()
     }
 
     /// The byte order of the current section.
@@ -259,17 +243,12 @@ impl<W: Write> Writer<W> {
 
     /// Writes out everything buffered.
     pub fn flush(&mut self) -> Result<(), Error> {
-        self.out
-            .flush()
-            .map_err(|e| Error::new(ErrorKind::Io(e), self.written))
+        self.out.flush()
     }
 
     /// Flushes, then returns the output.
     pub fn into_inner(self) -> Result<W, Error> {
-        let written = self.written;
-        self.out
-            .into_inner()
-            .map_err(|e| Error::new(ErrorKind::Io(e.into_error()), written))
+        self.out.into_inner()
     }
 }
 

@@ -2,7 +2,7 @@
 //! protocols (`txtproto_print`), the SSH banner, BOOTP/DHCP and NTP summaries, TCP reset data,
 //! and the Multipath TCP option.
 
-use super::{get_array, get_be16, get_be32, get_u8, Ctx, Stop, R};
+use super::{get_array, get_be16, get_be32, get_u8, Ctx, Fields, Stop, R};
 use crate::wire::ipv6::Display6;
 use crate::wire::MacAddr;
 use std::net::Ipv4Addr;
@@ -314,6 +314,16 @@ fn be64(p: &[u8], at: usize) -> R<u64> {
     get_array::<8>(p, at).map(u64::from_be_bytes)
 }
 
+/// A DSS sequence number from `rest`: 8 bytes if `wide`, else 4; `Ok(None)` when fewer are
+/// left.
+fn dss_number(rest: &mut Fields, opt: &[u8], wide: bool) -> R<Option<u64>> {
+    Ok(match (wide, rest.take(if wide { 8 } else { 4 })) {
+        (_, None) => None,
+        (true, Some(at)) => Some(be64(opt, at)?),
+        (false, Some(at)) => Some(u64::from(get_be32(opt, at)?)),
+    })
+}
+
 /// A Multipath TCP option (tcpdump's `mptcp_print`); `opt` is the whole option, kind and
 /// length included. `Ok(false)` means tcpdump would print `[bad opt]`.
 pub(super) fn mptcp(c: &mut Ctx<'_>, opt: &[u8], tcp_flags: u8) -> R<bool> {
@@ -408,61 +418,37 @@ pub(super) fn mptcp(c: &mut Ctx<'_>, opt: &[u8], tcp_flags: u8) -> R<bool> {
             if f & 0x10 != 0 {
                 c.s(" fin")?;
             }
-            let mut at = 4usize;
-            let mut left = len - 4;
+            // `get_u8(opt, 3)` succeeded: the option holds at least 4 bytes.
+            let mut rest = Fields {
+                at: 4,
+                left: len - 4,
+            };
             if f & 0x01 != 0 {
                 c.s(" ack ")?;
-                if f & 0x02 != 0 {
-                    if left < 8 {
-                        return Ok(false);
-                    }
-                    write!(c, "{}", be64(opt, at)?)?;
-                    at += 8;
-                    left -= 8;
-                } else {
-                    if left < 4 {
-                        return Ok(false);
-                    }
-                    write!(c, "{}", get_be32(opt, at)?)?;
-                    at += 4;
-                    left -= 4;
-                }
+                let Some(ack) = dss_number(&mut rest, opt, f & 0x02 != 0)? else {
+                    return Ok(false);
+                };
+                write!(c, "{ack}")?;
             }
             if f & 0x04 != 0 {
                 c.s(" seq ")?;
-                if f & 0x08 != 0 {
-                    if left < 8 {
-                        return Ok(false);
-                    }
-                    write!(c, "{}", be64(opt, at)?)?;
-                    at += 8;
-                    left -= 8;
-                } else {
-                    if left < 4 {
-                        return Ok(false);
-                    }
-                    write!(c, "{}", get_be32(opt, at)?)?;
-                    at += 4;
-                    left -= 4;
-                }
-                if left < 4 {
+                let Some(seq) = dss_number(&mut rest, opt, f & 0x08 != 0)? else {
                     return Ok(false);
-                }
+                };
+                write!(c, "{seq}")?;
+                let Some(at) = rest.take(4) else {
+                    return Ok(false);
+                };
                 write!(c, " subseq {}", get_be32(opt, at)?)?;
-                at += 4;
-                left -= 4;
-                if left < 2 {
+                let Some(at) = rest.take(2) else {
                     return Ok(false);
-                }
+                };
                 write!(c, " len {}", get_be16(opt, at)?)?;
-                at += 2;
-                left -= 2;
-                if left >= 2 {
+                if let Some(at) = rest.take(2) {
                     write!(c, " csum 0x{:x}", get_be16(opt, at)?)?;
-                    left -= 2;
                 }
             }
-            if left != 0 {
+            if rest.left != 0 {
                 return Ok(false);
             }
         }

@@ -699,16 +699,7 @@ fn mld2_report(c: &mut Ctx<'_>, p: &[u8], len: u32) -> R {
             return c.s(" [invalid number of groups]");
         }
         write!(c, " [gaddr {}", Display6(get_array::<16>(p, group + 4)?))?;
-        let t = get_u8(p, group)?;
-        match t {
-            1 => c.s(" is_in")?,
-            2 => c.s(" is_ex")?,
-            3 => c.s(" to_in")?,
-            4 => c.s(" to_ex")?,
-            5 => c.s(" allow")?,
-            6 => c.s(" block")?,
-            _ => write!(c, "  [v2-report-#{t}]")?,
-        }
+        c.group_record_type(get_u8(p, group)?, "v2")?;
         let nsrcs = usize::from(get_be16(p, group + 2)?);
         if len < group + 20 + nsrcs * 16 {
             write!(c, " [invalid number of sources {nsrcs}]")?;

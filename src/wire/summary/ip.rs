@@ -2,7 +2,7 @@
 
 use super::{
     check, get_array, get_be16, get_be32, get_u8, icmp, link, need, other, transport, Ctx, Ether,
-    Stop, R,
+    Fields, Stop, R,
 };
 use crate::wire::arp::{self, Operation};
 use crate::wire::bytes::{head, range, tail};
@@ -1097,15 +1097,7 @@ fn igmp_v3_records(c: &mut Ctx<'_>, p: &[u8], len: u32, n: u16) -> R {
     let mut at = 8usize;
     for _ in 0..n {
         write!(c, " [gaddr {}", Ipv4Addr::from(get_array::<4>(p, at + 4)?))?;
-        match get_u8(p, at)? {
-            1 => c.s(" is_in")?,
-            2 => c.s(" is_ex")?,
-            3 => c.s(" to_in")?,
-            4 => c.s(" to_ex")?,
-            5 => c.s(" allow")?,
-            6 => c.s(" block")?,
-            t => write!(c, "  [v3-report-#{t}]")?,
-        }
+        c.group_record_type(get_u8(p, at)?, "v3")?;
         let nsrcs = usize::from(get_be16(p, at + 2)?);
         if (len as usize) < at + 8 + (nsrcs << 2) {
             write!(c, " [invalid number of sources {nsrcs}]")?;
@@ -1263,14 +1255,12 @@ fn igmp(c: &mut Ctx<'_>, p: &[u8], len: u32) -> R {
 
 /// A big-endian `u16` read where tcpdump checks with `ND_TCHECK` and `goto trunc`.
 fn lget16(p: &[u8], at: usize) -> R<u16> {
-    check(p, at, 2)?;
-    get_be16(p, at)
+    get_be16(p, at).map_err(|_| Stop::Local)
 }
 
 /// A big-endian `u32` read where tcpdump checks with `ND_TCHECK` and `goto trunc`.
 fn lget32(p: &[u8], at: usize) -> R<u32> {
-    check(p, at, 4)?;
-    get_be32(p, at)
+    get_be32(p, at).map_err(|_| Stop::Local)
 }
 
 /// GRE (tcpdump's `gre_print`), versions 0 and 1, non-verbose.
@@ -1312,54 +1302,49 @@ fn gre_flags(c: &mut Ctx<'_>, flags: u16) -> R {
     Ok(())
 }
 
+/// The GRE fields present after the flags word, read in order from `length` bytes; a field
+/// past them stops GRE with tcpdump's `goto trunc`.
+fn gre_fields(length: u32) -> Fields {
+    Fields {
+        at: 0,
+        left: usize::try_from(length).unwrap_or(usize::MAX),
+    }
+}
+
+/// The offset of the next `n`-byte GRE field.
+fn gre_field(rest: &mut Fields, n: usize) -> R<usize> {
+    rest.take(n).ok_or(Stop::Local)
+}
+
+/// The GRE payload after the fields read: its bytes and its length.
+fn gre_rest<'p>(p: &'p [u8], rest: &Fields) -> (&'p [u8], u32) {
+    (
+        tail(p, rest.at),
+        u32::try_from(rest.left).unwrap_or(u32::MAX),
+    )
+}
+
 fn gre0(c: &mut Ctx<'_>, p: &[u8], length: u32, flags: u16) -> R {
-    let mut len = length;
     const CP: u16 = 0x8000;
     const RP: u16 = 0x4000;
     const KP: u16 = 0x2000;
     const SP: u16 = 0x1000;
-    if len < 2 {
-        return Err(Stop::Local);
-    }
-    let mut at = 2usize;
-    len -= 2;
+    let mut rest = gre_fields(length);
+    gre_field(&mut rest, 2)?;
     gre_flags(c, flags)?;
-    if len < 2 {
-        return Err(Stop::Local);
-    }
-    let prot = lget16(p, at)?;
-    at += 2;
-    len -= 2;
+    let prot = lget16(p, gre_field(&mut rest, 2)?)?;
     if flags & (CP | RP) != 0 {
-        if len < 2 {
-            return Err(Stop::Local);
-        }
+        let at = gre_field(&mut rest, 2)?;
         if c.opts.verbose > 0 {
             write!(c, ", sum 0x{:x}", lget16(p, at)?)?;
         }
-        at += 2;
-        if len < 2 {
-            return Err(Stop::Local);
-        }
-        write!(c, ", off 0x{:x}", lget16(p, at)?)?;
-        at += 2;
-        len -= 4;
+        write!(c, ", off 0x{:x}", lget16(p, gre_field(&mut rest, 2)?)?)?;
     }
     if flags & KP != 0 {
-        if len < 4 {
-            return Err(Stop::Local);
-        }
-        write!(c, ", key=0x{:x}", lget32(p, at)?)?;
-        at += 4;
-        len -= 4;
+        write!(c, ", key=0x{:x}", lget32(p, gre_field(&mut rest, 4)?)?)?;
     }
     if flags & SP != 0 {
-        if len < 4 {
-            return Err(Stop::Local);
-        }
-        write!(c, ", seq {}", lget32(p, at)?)?;
-        at += 4;
-        len -= 4;
+        write!(c, ", seq {}", lget32(p, gre_field(&mut rest, 4)?)?)?;
     }
     if flags & RP != 0 {
         // Source routing entries: not decoded; stop as tcpdump would on an odd route.
@@ -1369,50 +1354,27 @@ fn gre0(c: &mut Ctx<'_>, p: &[u8], length: u32, flags: u16) -> R {
     gre_proto_e(c, prot)?;
     write!(c, ", length {length}")?;
     c.s(if c.opts.verbose > 0 { "\n\t" } else { ": " })?;
-    gre_payload(c, prot, tail(p, at), len)
+    let (payload, len) = gre_rest(p, &rest);
+    gre_payload(c, prot, payload, len)
 }
 
 fn gre1(c: &mut Ctx<'_>, p: &[u8], length: u32, flags: u16) -> R {
-    let mut len = length;
     const KP: u16 = 0x2000;
     const SP: u16 = 0x1000;
     const AP: u16 = 0x0080;
-    if len < 2 {
-        return Err(Stop::Local);
-    }
-    let mut at = 2usize;
-    len -= 2;
+    let mut rest = gre_fields(length);
+    gre_field(&mut rest, 2)?;
     gre_flags(c, flags)?;
-    if len < 2 {
-        return Err(Stop::Local);
-    }
-    let prot = lget16(p, at)?;
-    at += 2;
-    len -= 2;
+    let prot = lget16(p, gre_field(&mut rest, 2)?)?;
     if flags & KP != 0 {
-        if len < 4 {
-            return Err(Stop::Local);
-        }
-        let k = lget32(p, at)?;
+        let k = lget32(p, gre_field(&mut rest, 4)?)?;
         write!(c, ", call {}", k & 0xffff)?;
-        at += 4;
-        len -= 4;
     }
     if flags & SP != 0 {
-        if len < 4 {
-            return Err(Stop::Local);
-        }
-        write!(c, ", seq {}", lget32(p, at)?)?;
-        at += 4;
-        len -= 4;
+        write!(c, ", seq {}", lget32(p, gre_field(&mut rest, 4)?)?)?;
     }
     if flags & AP != 0 {
-        if len < 4 {
-            return Err(Stop::Local);
-        }
-        write!(c, ", ack {}", lget32(p, at)?)?;
-        at += 4;
-        len -= 4;
+        write!(c, ", ack {}", lget32(p, gre_field(&mut rest, 4)?)?)?;
     }
     if flags & SP == 0 {
         c.s(", no-payload")?;
@@ -1423,7 +1385,8 @@ fn gre1(c: &mut Ctx<'_>, p: &[u8], length: u32, flags: u16) -> R {
         return Ok(());
     }
     c.s(if c.opts.verbose > 0 { "\n\t" } else { ": " })?;
-    gre_payload(c, prot, tail(p, at), len)
+    let (payload, len) = gre_rest(p, &rest);
+    gre_payload(c, prot, payload, len)
 }
 
 /// With `-e`, the GRE protocol type: `, proto TEB (0x6558)`.
