@@ -34,16 +34,31 @@ fn sizes(imix: bool) -> impl Iterator<Item = usize> {
     })
 }
 
-fn make_pcap(imix: bool) -> Vec<u8> {
-    let mut w = pcap::Writer::new(Vec::new(), Linktype::EN10MB, 65535, Precision::Micro).unwrap();
-    let frame: Vec<u8> = (0..1514u32).map(|i| i as u8).collect();
-    for (i, size) in sizes(imix).take(PACKETS).enumerate() {
+/// The benchmark's packets: header and bytes of each.
+fn packets(imix: bool) -> impl Iterator<Item = (PacketHeader, &'static [u8])> {
+    static FRAME: [u8; 1514] = {
+        let mut f = [0u8; 1514];
+        let mut i = 0;
+        while i < f.len() {
+            f[i] = i as u8;
+            i += 1;
+        }
+        f
+    };
+    sizes(imix).take(PACKETS).enumerate().map(|(i, size)| {
         let ts = Timestamp::new(
             1_700_000_000 + i as i64 / 100_000,
             (i as u32 % 100_000) * 10_000,
         );
         let h = PacketHeader::new(ts, size as u32, size as u32, Linktype::EN10MB);
-        w.write(&h, &frame[..size]).unwrap();
+        (h, &FRAME[..size])
+    })
+}
+
+fn make_pcap(imix: bool) -> Vec<u8> {
+    let mut w = pcap::Writer::new(Vec::new(), Linktype::EN10MB, 65535, Precision::Micro).unwrap();
+    for (h, data) in packets(imix) {
+        w.write(&h, data).unwrap();
     }
     w.into_inner().unwrap()
 }
@@ -53,14 +68,8 @@ fn make_pcapng(imix: bool) -> Vec<u8> {
     let id = w
         .add_interface(&pcapng::Interface::new(Linktype::EN10MB, 65535))
         .unwrap();
-    let frame: Vec<u8> = (0..1514u32).map(|i| i as u8).collect();
-    for (i, size) in sizes(imix).take(PACKETS).enumerate() {
-        let ts = Timestamp::new(
-            1_700_000_000 + i as i64 / 100_000,
-            (i as u32 % 100_000) * 10_000,
-        );
-        let h = PacketHeader::new(ts, size as u32, size as u32, Linktype::EN10MB);
-        w.write_packet(id, &h, &frame[..size]).unwrap();
+    for (h, data) in packets(imix) {
+        w.write_packet(id, &h, data).unwrap();
     }
     w.into_inner().unwrap()
 }

@@ -193,33 +193,31 @@ fn nla_find(data: &[u8], start: usize, len: usize, x: u32) -> u32 {
     0
 }
 
+/// Offset A, and the bytes from it to the end, when an attribute header fits there (the
+/// kernel's check before either search).
+fn nla_start(data: &[u8], a: u32) -> Option<(usize, usize)> {
+    let a = a as usize;
+    let rest = data.len().checked_sub(a)?;
+    (rest >= NLA_HDRLEN).then_some((a, rest))
+}
+
 /// `ld [nla]`: search the attributes from offset A for type X.
 fn nlattr(data: &[u8], a: u32, x: u32) -> u32 {
-    let len = data.len();
-    let Some(last) = len.checked_sub(NLA_HDRLEN) else {
-        return 0;
-    };
-    let a = a as usize;
-    if a > last {
-        return 0;
+    match nla_start(data, a) {
+        Some((a, rest)) => nla_find(data, a, rest, x),
+        None => 0,
     }
-    nla_find(data, a, len - a, x)
 }
 
 /// `ld [nlan]`: search the attributes nested in the attribute at offset A for type X.
 fn nlattr_nest(data: &[u8], a: u32, x: u32) -> u32 {
-    let len = data.len();
-    let Some(last) = len.checked_sub(NLA_HDRLEN) else {
+    let Some((a, rest)) = nla_start(data, a) else {
         return 0;
     };
-    let a = a as usize;
-    if a > last {
-        return 0;
-    }
     let Some((nla_len, _)) = nla_header(data, a) else {
         return 0;
     };
-    if nla_len > len - a {
+    if nla_len > rest {
         return 0;
     }
     match nla_len.checked_sub(NLA_HDRLEN) {
