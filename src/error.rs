@@ -16,6 +16,9 @@ pub enum Error {
     /// A BPF program failed validation.
     #[error(transparent)]
     Bpf(#[from] crate::bpf::ValidateError),
+    /// Live capture failed (see [`live::Error`](crate::live::Error) for the matchable kinds).
+    #[error(transparent)]
+    Live(#[from] crate::live::Error),
     /// An I/O error outside file parsing (opening an output, say).
     #[error("I/O error: {0}")]
     Io(#[from] io::Error),

@@ -1,0 +1,701 @@
+//! A safe walker over one TPACKET_V3 ring block, and the per-packet rewrites done in place.
+//!
+//! # The shared-ring protocol
+//!
+//! The ring is `block_count` blocks the kernel and user space hand back and forth. A block
+//! belongs to user space while its `block_status` word has `TP_STATUS_USER`; the kernel sets
+//! that bit (after a write barrier) when the block is full or its retire timer fired while it
+//! held at least one packet. User space reads the status with an *Acquire* load, and only then
+//! reads the block; when done it stores `TP_STATUS_KERNEL` (0) with a *Release* store and moves
+//! to the next block, strictly in ring order. Those two atomic operations live in `sys.rs`;
+//! this module sees a block only as a byte slice that user space owns, and never touches its
+//! status word (bytes 8..12), which the kernel may read at any time.
+//!
+//! # Block layout (little-endian host order)
+//!
+//! `tpacket_block_desc` (48 bytes): `num_pkts` at 12, `offset_to_first_pkt` at 16, `blk_len` at
+//! 20, `seq_num` at 24. Then `num_pkts` packets, each a `tpacket3_hdr` (48 bytes; the next
+//! packet at `tp_next_offset`, 0 on the last), a `sockaddr_ll` (20 bytes) right after it, and
+//! the frame at `tp_mac` from the header. Every offset and length is checked against the block:
+//! a lying kernel (or a synthetic test block) yields an error, never a slice outside the block.
+//!
+//! # In-place rewrites
+//!
+//! The bytes between the `sockaddr_ll` and the frame are ours while we own the block. Cooked
+//! captures (the `any` device, SOCK_DGRAM) get their `LINUX_SLL` / `LINUX_SLL2` header written
+//! there, and VLAN tags the kernel took out of the frame are put back there, so a packet is
+//! handed out without copying. When the headroom is too small (no kernel does that today), the
+//! packet is assembled in a scratch buffer instead.
+
+/// `TP_STATUS_USER`: user space owns the block (or, per packet, the packet is valid).
+pub const TP_STATUS_USER: u32 = 1;
+/// `TP_STATUS_VLAN_VALID`: `tp_vlan_tci` holds a tag the kernel removed from the frame.
+pub const TP_STATUS_VLAN_VALID: u32 = 1 << 4;
+/// `TP_STATUS_VLAN_TPID_VALID`: `tp_vlan_tpid` is valid.
+pub const TP_STATUS_VLAN_TPID_VALID: u32 = 1 << 6;
+
+/// Size of `struct tpacket_block_desc` (where the first packet starts without private data).
+pub const BLOCK_DESC_LEN: usize = 48;
+/// Size of `struct tpacket3_hdr`.
+pub const TPACKET3_HDR_LEN: usize = 48;
+/// Size of `struct sockaddr_ll`, which follows the `tpacket3_hdr`.
+pub const SOCKADDR_LL_LEN: usize = 20;
+/// Length of a `LINUX_SLL` header.
+pub const SLL_HDR_LEN: usize = 16;
+/// Length of a `LINUX_SLL2` header.
+pub const SLL2_HDR_LEN: usize = 20;
+/// `PACKET_OUTGOING`: a packet the host sent.
+pub const PACKET_OUTGOING: u8 = 4;
+/// The TPID of an 802.1Q tag.
+pub const ETH_P_8021Q: u16 = 0x8100;
+
+fn u16_at(b: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_ne_bytes(*b.get(at..)?.first_chunk::<2>()?))
+}
+
+fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_ne_bytes(*b.get(at..)?.first_chunk::<4>()?))
+}
+
+/// What the walker found wrong with a block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Corrupt(pub String);
+
+/// The fields of a block descriptor the walker uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BlockDesc {
+    /// Packets in the block.
+    pub num_pkts: u32,
+    /// Offset of the first packet's `tpacket3_hdr`.
+    pub first: u32,
+    /// Bytes of the block in use.
+    pub len: u32,
+}
+
+impl BlockDesc {
+    /// Reads the descriptor at the start of `block`.
+    pub fn parse(block: &[u8]) -> Result<BlockDesc, Corrupt> {
+        let desc = block
+            .get(..BLOCK_DESC_LEN)
+            .ok_or_else(|| Corrupt(format!("block of {} bytes", block.len())))?;
+        let get = |at| u32_at(desc, at).unwrap_or(0);
+        let d = BlockDesc {
+            num_pkts: get(12),
+            first: get(16),
+            len: get(20),
+        };
+        if d.num_pkts > 0 && (d.first as usize) < BLOCK_DESC_LEN || d.first as usize > block.len() {
+            return Err(Corrupt(format!("first packet at offset {}", d.first)));
+        }
+        Ok(d)
+    }
+}
+
+/// The link-level address of a packet (`struct sockaddr_ll`: family 0, protocol 2 (big-endian),
+/// ifindex 4, hatype 8, pkttype 10, halen 11, addr 12..20), fields in host order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LinkAddr {
+    /// The packet's protocol (EtherType), from the big-endian `sll_protocol`.
+    pub protocol: u16,
+    /// The interface index.
+    pub ifindex: i32,
+    /// The interface's `ARPHRD_*` hardware type.
+    pub hatype: u16,
+    /// `PACKET_HOST` 0, `BROADCAST` 1, `MULTICAST` 2, `OTHERHOST` 3, `OUTGOING` 4, …
+    pub pkttype: u8,
+    /// Length of the address (may exceed 8; only 8 bytes are kept).
+    pub halen: u8,
+    /// The first 8 bytes of the link-level address.
+    pub addr: [u8; 8],
+}
+
+/// One packet's `tpacket3_hdr` and `sockaddr_ll`, read and checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Frame {
+    /// Offset of the `tpacket3_hdr` in the block.
+    pub hdr: usize,
+    /// `tp_next_offset`.
+    pub next_offset: u32,
+    /// Time stamp, seconds.
+    pub sec: u32,
+    /// Time stamp, nanoseconds.
+    pub nsec: u32,
+    /// Bytes captured (`tp_snaplen`).
+    pub snaplen: u32,
+    /// Bytes on the wire (`tp_len`).
+    pub len: u32,
+    /// Per-packet status bits.
+    pub status: u32,
+    /// Offset of the frame from the header (`tp_mac`).
+    pub mac: u16,
+    /// Offset of the network header from the header (`tp_net`).
+    pub net: u16,
+    /// The receive hash.
+    pub rxhash: u32,
+    /// The VLAN TCI the kernel removed (valid with `TP_STATUS_VLAN_VALID`).
+    pub vlan_tci: u16,
+    /// The removed tag's TPID (valid with `TP_STATUS_VLAN_TPID_VALID`).
+    pub vlan_tpid: u16,
+    /// The link-level address.
+    pub ll: LinkAddr,
+}
+
+impl Frame {
+    /// Reads the packet whose header is at `hdr` in `block`, checking that the header, the
+    /// address and the captured bytes lie inside the block.
+    pub fn parse(block: &[u8], hdr: usize) -> Result<Frame, Corrupt> {
+        let end = hdr
+            .checked_add(TPACKET3_HDR_LEN + SOCKADDR_LL_LEN)
+            .filter(|&e| e <= block.len())
+            .ok_or_else(|| Corrupt(format!("packet header at {hdr} beyond the block")))?;
+        let h = block.get(hdr..end).unwrap_or_default();
+        let g32 = |at| u32_at(h, at).unwrap_or(0);
+        let g16 = |at| u16_at(h, at).unwrap_or(0);
+        let ll = TPACKET3_HDR_LEN;
+        let mut addr = [0u8; 8];
+        addr.copy_from_slice(h.get(ll + 12..ll + 20).unwrap_or(&[0; 8]));
+        let f = Frame {
+            hdr,
+            next_offset: g32(0),
+            sec: g32(4),
+            nsec: g32(8),
+            snaplen: g32(12),
+            len: g32(16),
+            status: g32(20),
+            mac: g16(24),
+            net: g16(26),
+            rxhash: g32(28),
+            vlan_tci: g32(32) as u16,
+            vlan_tpid: g16(36),
+            ll: LinkAddr {
+                protocol: u16::from_be(g16(ll + 2)),
+                ifindex: g32(ll + 4) as i32,
+                hatype: g16(ll + 8),
+                pkttype: h.get(ll + 10).copied().unwrap_or(0),
+                halen: h.get(ll + 11).copied().unwrap_or(0),
+                addr,
+            },
+        };
+        if (f.mac as usize) < TPACKET3_HDR_LEN + SOCKADDR_LL_LEN {
+            return Err(Corrupt(format!("frame at {} overlaps its headers", f.mac)));
+        }
+        let data_end = hdr
+            .checked_add(f.mac as usize)
+            .and_then(|s| s.checked_add(f.snaplen as usize));
+        if data_end.is_none_or(|e| e > block.len()) {
+            return Err(Corrupt(format!(
+                "{} bytes at offset {} beyond the {}-byte block",
+                f.snaplen,
+                hdr + f.mac as usize,
+                block.len()
+            )));
+        }
+        Ok(f)
+    }
+
+    /// Offset of the frame's first byte in the block.
+    pub fn start(&self) -> usize {
+        self.hdr + self.mac as usize
+    }
+
+    /// Offset just past the frame's last captured byte in the block.
+    pub fn end(&self) -> usize {
+        self.start() + self.snaplen as usize
+    }
+
+    /// Offset of the first byte the frame may grow into (just past the `sockaddr_ll`).
+    pub fn headroom_start(&self) -> usize {
+        self.hdr + TPACKET3_HDR_LEN + SOCKADDR_LL_LEN
+    }
+
+    /// The VLAN tag the kernel removed, as (TPID, TCI), honouring the status bits: a tag is
+    /// present iff `TP_STATUS_VLAN_VALID` is set or the TCI is non-zero (pre-3.0 kernels set
+    /// no bit); the TPID is the kernel's when it says it is valid, else 0x8100. A TCI of 0 with
+    /// the bit set is a real (priority or VLAN 0) tag.
+    pub fn vlan(&self) -> Option<(u16, u16)> {
+        if self.status & TP_STATUS_VLAN_VALID == 0 && self.vlan_tci == 0 {
+            return None;
+        }
+        let tpid = if self.vlan_tpid != 0 || self.status & TP_STATUS_VLAN_TPID_VALID != 0 {
+            self.vlan_tpid
+        } else {
+            ETH_P_8021Q
+        };
+        Some((tpid, self.vlan_tci))
+    }
+}
+
+/// Walks the packets of one block: exactly `num_pkts` of them, from `offset_to_first_pkt`, by
+/// `tp_next_offset`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Walker {
+    left: u32,
+    at: usize,
+}
+
+impl Walker {
+    /// A walker over the block described by `desc`.
+    pub fn new(desc: &BlockDesc) -> Walker {
+        Walker {
+            left: desc.num_pkts,
+            at: desc.first as usize,
+        }
+    }
+
+    /// A walker with nothing left.
+    pub const fn empty() -> Walker {
+        Walker { left: 0, at: 0 }
+    }
+
+    /// Packets not yet walked.
+    pub fn remaining(&self) -> u32 {
+        self.left
+    }
+
+    /// The next packet, `Ok(None)` after the last; an error ends the walk.
+    pub fn next(&mut self, block: &[u8]) -> Result<Option<Frame>, Corrupt> {
+        if self.left == 0 {
+            return Ok(None);
+        }
+        let f = match Frame::parse(block, self.at) {
+            Ok(f) => f,
+            Err(e) => {
+                self.left = 0;
+                return Err(e);
+            }
+        };
+        self.left -= 1;
+        if self.left > 0 {
+            // A following packet must lie further on (the walk always advances).
+            if f.next_offset == 0 {
+                self.left = 0;
+                return Err(Corrupt(format!(
+                    "packet at {} claims to be last with more to come",
+                    self.at
+                )));
+            }
+            self.at = self.at.saturating_add(f.next_offset as usize);
+        }
+        Ok(Some(f))
+    }
+}
+
+/// Which cooked header a packet gets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cook {
+    /// None: the frame starts with its own link-layer header.
+    Raw,
+    /// `LINUX_SLL` (16 bytes).
+    Sll,
+    /// `LINUX_SLL2` (20 bytes).
+    Sll2,
+}
+
+impl Cook {
+    /// The header's length.
+    pub const fn header_len(self) -> usize {
+        match self {
+            Cook::Raw => 0,
+            Cook::Sll => SLL_HDR_LEN,
+            Cook::Sll2 => SLL2_HDR_LEN,
+        }
+    }
+
+    /// Writes the header into `out` (exactly [`header_len`](Self::header_len) bytes).
+    pub fn write(self, out: &mut [u8], ll: &LinkAddr) {
+        match self {
+            Cook::Raw => {}
+            Cook::Sll => {
+                // pkttype, hatype, halen (as given), 8 address bytes, protocol; big-endian.
+                out[0..2].copy_from_slice(&u16::from(ll.pkttype).to_be_bytes());
+                out[2..4].copy_from_slice(&ll.hatype.to_be_bytes());
+                out[4..6].copy_from_slice(&u16::from(ll.halen).to_be_bytes());
+                out[6..14].copy_from_slice(&ll.addr);
+                out[14..16].copy_from_slice(&ll.protocol.to_be_bytes());
+            }
+            Cook::Sll2 => {
+                // protocol, reserved, ifindex, hatype, pkttype, halen, 8 address bytes.
+                out[0..2].copy_from_slice(&ll.protocol.to_be_bytes());
+                out[2..4].copy_from_slice(&[0, 0]);
+                out[4..8].copy_from_slice(&ll.ifindex.to_be_bytes());
+                out[8..10].copy_from_slice(&ll.hatype.to_be_bytes());
+                out[10] = ll.pkttype;
+                out[11] = ll.halen;
+                out[12..20].copy_from_slice(&ll.addr);
+            }
+        }
+    }
+}
+
+/// Where a VLAN tag goes back into a packet of a given link type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TagAt {
+    /// Nowhere: the link type has no place for it (the tag is dropped, as libpcap does).
+    Nowhere,
+    /// After the first `n` bytes: Ethernet (12: after the two addresses) and `LINUX_SLL` (14:
+    /// the header's protocol field becomes the TPID, followed by the TCI and the protocol).
+    After(usize),
+    /// `LINUX_SLL2`: the header's protocol field becomes the TPID and the TCI and original
+    /// protocol follow the 20-byte header (libpcap leaves SLL2 untagged, #1105).
+    Sll2,
+}
+
+impl TagAt {
+    /// How many bytes of the packet must be present for the tag to go back.
+    const fn needs(self) -> usize {
+        match self {
+            TagAt::Nowhere => usize::MAX,
+            TagAt::After(n) => n,
+            TagAt::Sll2 => SLL2_HDR_LEN,
+        }
+    }
+}
+
+/// Puts a VLAN tag back into `buf[start..end]` by moving the bytes before the insertion point
+/// back 4 bytes (into `buf[start - 4..]`). Returns the new start, or `None` when the tag has no
+/// place in this link type, the packet is too short for it, or there is no room before `start`
+/// above `floor`.
+pub fn insert_tag(
+    buf: &mut [u8],
+    floor: usize,
+    start: usize,
+    end: usize,
+    at: TagAt,
+    tag: (u16, u16),
+) -> Option<usize> {
+    let (tpid, tci) = tag;
+    if end.checked_sub(start)? < at.needs() || start < floor.checked_add(4)? || end > buf.len() {
+        return None;
+    }
+    let new = start - 4;
+    match at {
+        TagAt::Nowhere => return None,
+        TagAt::After(n) => {
+            buf.copy_within(start..start + n, new);
+            buf[new + n..new + n + 2].copy_from_slice(&tpid.to_be_bytes());
+            buf[new + n + 2..new + n + 4].copy_from_slice(&tci.to_be_bytes());
+        }
+        TagAt::Sll2 => {
+            let proto = [buf[start], buf[start + 1]];
+            buf.copy_within(start..start + SLL2_HDR_LEN, new);
+            buf[new..new + 2].copy_from_slice(&tpid.to_be_bytes());
+            let t = new + SLL2_HDR_LEN;
+            buf[t..t + 2].copy_from_slice(&tci.to_be_bytes());
+            buf[t + 2..t + 4].copy_from_slice(&proto);
+        }
+    }
+    Some(new)
+}
+
+/// Room a packet may need in front of its frame: the longest cooked header plus one VLAN tag.
+pub const MAX_GROWTH: usize = SLL2_HDR_LEN + 4;
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// One packet for a synthetic block.
+    #[derive(Clone, Debug, Default)]
+    pub struct Synth {
+        pub data: Vec<u8>,
+        pub wire_len: u32,
+        pub status: u32,
+        pub vlan_tci: u16,
+        pub vlan_tpid: u16,
+        pub sec: u32,
+        pub nsec: u32,
+        pub ll: LinkAddr,
+        /// tp_mac as the kernel computes it for SOCK_RAW Ethernet (82) or SOCK_DGRAM (96).
+        pub mac: u16,
+    }
+
+    /// A block laid out as the kernel lays out TPACKET_V3 blocks.
+    pub fn block(size: usize, packets: &[Synth]) -> Vec<u8> {
+        let mut b = vec![0u8; size];
+        b[8..12].copy_from_slice(&TP_STATUS_USER.to_ne_bytes());
+        b[12..16].copy_from_slice(&(packets.len() as u32).to_ne_bytes());
+        b[16..20].copy_from_slice(&(BLOCK_DESC_LEN as u32).to_ne_bytes());
+        let mut at = BLOCK_DESC_LEN;
+        for (i, p) in packets.iter().enumerate() {
+            let mac = if p.mac == 0 { 82 } else { p.mac } as usize;
+            let slot = (mac + p.data.len()).next_multiple_of(8);
+            let next = if i + 1 == packets.len() {
+                0
+            } else {
+                slot as u32
+            };
+            let h = &mut b[at..];
+            h[0..4].copy_from_slice(&next.to_ne_bytes());
+            h[4..8].copy_from_slice(&p.sec.to_ne_bytes());
+            h[8..12].copy_from_slice(&p.nsec.to_ne_bytes());
+            h[12..16].copy_from_slice(&(p.data.len() as u32).to_ne_bytes());
+            let wire = if p.wire_len == 0 {
+                p.data.len() as u32
+            } else {
+                p.wire_len
+            };
+            h[16..20].copy_from_slice(&wire.to_ne_bytes());
+            h[20..24].copy_from_slice(&(p.status | TP_STATUS_USER).to_ne_bytes());
+            h[24..26].copy_from_slice(&(mac as u16).to_ne_bytes());
+            h[26..28].copy_from_slice(&(mac as u16 + 14).to_ne_bytes());
+            h[32..36].copy_from_slice(&u32::from(p.vlan_tci).to_ne_bytes());
+            h[36..38].copy_from_slice(&p.vlan_tpid.to_ne_bytes());
+            let ll = &mut h[48..68];
+            ll[0..2].copy_from_slice(&17u16.to_ne_bytes());
+            ll[2..4].copy_from_slice(&p.ll.protocol.to_be_bytes());
+            ll[4..8].copy_from_slice(&p.ll.ifindex.to_ne_bytes());
+            ll[8..10].copy_from_slice(&p.ll.hatype.to_ne_bytes());
+            ll[10] = p.ll.pkttype;
+            ll[11] = p.ll.halen;
+            ll[12..20].copy_from_slice(&p.ll.addr);
+            h[mac..mac + p.data.len()].copy_from_slice(&p.data);
+            at += slot;
+        }
+        b[20..24].copy_from_slice(&(at as u32).to_ne_bytes());
+        b
+    }
+
+    fn frame(n: usize) -> Vec<u8> {
+        let mut f: Vec<u8> = (0..n as u8).collect();
+        f[12] = 0x08;
+        f[13] = 0x00;
+        f
+    }
+
+    #[test]
+    fn walks_exactly_num_pkts() {
+        let pk: Vec<Synth> = (0..5)
+            .map(|i| Synth {
+                data: frame(60 + i),
+                sec: 100 + i as u32,
+                nsec: 7,
+                ..Synth::default()
+            })
+            .collect();
+        let b = block(4096, &pk);
+        let d = BlockDesc::parse(&b).unwrap();
+        assert_eq!(d.num_pkts, 5);
+        let mut w = Walker::new(&d);
+        let mut n = 0;
+        while let Some(f) = w.next(&b).unwrap() {
+            assert_eq!(&b[f.start()..f.end()], &pk[n].data[..]);
+            assert_eq!(f.sec, 100 + n as u32);
+            assert_eq!(f.mac, 82);
+            n += 1;
+        }
+        assert_eq!(n, 5);
+        // 60-byte frames with tp_mac 82 take 144 bytes each.
+        assert_eq!(
+            BlockDesc::parse(&block(4096, &pk[..1])).unwrap().len,
+            48 + 144
+        );
+    }
+
+    #[test]
+    fn lying_blocks_are_errors_not_panics() {
+        let pk = vec![
+            Synth {
+                data: frame(60),
+                ..Synth::default()
+            };
+            2
+        ];
+        let good = block(1024, &pk);
+        // snaplen beyond the block
+        let mut b = good.clone();
+        b[48 + 12..48 + 16].copy_from_slice(&5000u32.to_ne_bytes());
+        let mut w = Walker::new(&BlockDesc::parse(&b).unwrap());
+        assert!(w.next(&b).is_err());
+        assert_eq!(w.next(&b), Ok(None));
+        // next offset 0 before the last packet
+        let mut b = good.clone();
+        b[48..52].copy_from_slice(&0u32.to_ne_bytes());
+        let mut w = Walker::new(&BlockDesc::parse(&b).unwrap());
+        assert!(w.next(&b).is_err());
+        // next offset pointing past the block
+        let mut b = good.clone();
+        b[48..52].copy_from_slice(&u32::MAX.to_ne_bytes());
+        let mut w = Walker::new(&BlockDesc::parse(&b).unwrap());
+        assert!(w.next(&b).unwrap().is_some());
+        assert!(w.next(&b).is_err());
+        // tp_mac inside the headers
+        let mut b = good.clone();
+        b[48 + 24..48 + 26].copy_from_slice(&10u16.to_ne_bytes());
+        assert!(Walker::new(&BlockDesc::parse(&b).unwrap())
+            .next(&b)
+            .is_err());
+        // num_pkts larger than the packets there: the last one's zero next offset ends it
+        let mut b = good.clone();
+        b[12..16].copy_from_slice(&u32::MAX.to_ne_bytes());
+        let mut w = Walker::new(&BlockDesc::parse(&b).unwrap());
+        assert!(w.next(&b).is_ok());
+        assert!(w.next(&b).is_err());
+        assert_eq!(w.next(&b), Ok(None));
+        // first offset past the end
+        let mut b = good;
+        b[16..20].copy_from_slice(&u32::MAX.to_ne_bytes());
+        assert!(BlockDesc::parse(&b).is_err());
+        assert!(BlockDesc::parse(&[0u8; 47]).is_err());
+        // Every truncation of a block parses or fails cleanly.
+        let b = block(1024, &pk);
+        for cut in 0..b.len() {
+            if let Ok(d) = BlockDesc::parse(&b[..cut]) {
+                let mut w = Walker::new(&d);
+                while let Ok(Some(_)) = w.next(&b[..cut]) {}
+            }
+        }
+    }
+
+    #[test]
+    fn vlan_status_bits() {
+        let mut f = Frame::parse(
+            &block(
+                512,
+                &[Synth {
+                    data: frame(60),
+                    ..Synth::default()
+                }],
+            ),
+            48,
+        )
+        .unwrap();
+        assert_eq!(f.vlan(), None);
+        f.status |= TP_STATUS_VLAN_VALID;
+        assert_eq!(f.vlan(), Some((0x8100, 0)), "VLAN 0 is a tag");
+        f.status |= TP_STATUS_VLAN_TPID_VALID;
+        f.vlan_tpid = 0x88a8;
+        f.vlan_tci = 0xa064;
+        assert_eq!(f.vlan(), Some((0x88a8, 0xa064)));
+        f.status = 0;
+        f.vlan_tpid = 0;
+        assert_eq!(
+            f.vlan(),
+            Some((0x8100, 0xa064)),
+            "pre-3.0 kernels: tci != 0"
+        );
+    }
+
+    #[test]
+    fn ethernet_tag_reinsertion_in_place() {
+        let data = frame(60);
+        let b0 = block(
+            512,
+            &[Synth {
+                data: data.clone(),
+                status: TP_STATUS_VLAN_VALID | TP_STATUS_VLAN_TPID_VALID,
+                vlan_tci: 0xa064,
+                vlan_tpid: 0x8100,
+                ..Synth::default()
+            }],
+        );
+        let mut b = b0.clone();
+        let f = Frame::parse(&b, 48).unwrap();
+        let s = insert_tag(
+            &mut b,
+            f.headroom_start(),
+            f.start(),
+            f.end(),
+            TagAt::After(12),
+            f.vlan().unwrap(),
+        )
+        .unwrap();
+        let got = &b[s..f.end()];
+        assert_eq!(got.len(), 64);
+        assert_eq!(&got[..12], &data[..12]);
+        assert_eq!(&got[12..16], &[0x81, 0x00, 0xa0, 0x64]);
+        assert_eq!(&got[16..], &data[12..]);
+        // Too short a packet, or no room: no insertion.
+        let mut b = b0.clone();
+        assert_eq!(
+            insert_tag(
+                &mut b,
+                f.start() - 3,
+                f.start(),
+                f.end(),
+                TagAt::After(12),
+                (1, 2)
+            ),
+            None
+        );
+        assert_eq!(
+            insert_tag(
+                &mut b,
+                0,
+                f.start(),
+                f.start() + 11,
+                TagAt::After(12),
+                (1, 2)
+            ),
+            None
+        );
+        assert_eq!(b, b0);
+    }
+
+    #[test]
+    fn cooked_headers_and_tags() {
+        let ll = LinkAddr {
+            protocol: 0x0800,
+            ifindex: 7,
+            hatype: 1,
+            pkttype: PACKET_OUTGOING,
+            halen: 6,
+            addr: [1, 2, 3, 4, 5, 6, 0, 0],
+        };
+        let payload = vec![0x45u8; 20];
+        let b0 = block(
+            512,
+            &[Synth {
+                data: payload.clone(),
+                mac: 96,
+                ll,
+                status: TP_STATUS_VLAN_VALID,
+                vlan_tci: 10,
+                ..Synth::default()
+            }],
+        );
+        // SLL, then the tag after 14 bytes.
+        let mut b = b0.clone();
+        let f = Frame::parse(&b, 48).unwrap();
+        assert_eq!(f.ll, ll);
+        let s = f.start() - SLL_HDR_LEN;
+        Cook::Sll.write(&mut b[s..f.start()], &f.ll);
+        let s = insert_tag(
+            &mut b,
+            f.headroom_start(),
+            s,
+            f.end(),
+            TagAt::After(14),
+            f.vlan().unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            &b[s..s + 20],
+            &[0, 4, 0, 1, 0, 6, 1, 2, 3, 4, 5, 6, 0, 0, 0x81, 0, 0, 10, 8, 0]
+        );
+        assert_eq!(&b[s + 20..f.end()], &payload[..]);
+        // SLL2: protocol becomes the TPID, TCI and protocol follow the header.
+        let mut b = b0.clone();
+        let s = f.start() - SLL2_HDR_LEN;
+        Cook::Sll2.write(&mut b[s..f.start()], &f.ll);
+        assert_eq!(
+            &b[s..s + 20],
+            &[8, 0, 0, 0, 0, 0, 0, 7, 0, 1, 4, 6, 1, 2, 3, 4, 5, 6, 0, 0]
+        );
+        let s = insert_tag(
+            &mut b,
+            f.headroom_start(),
+            s,
+            f.end(),
+            TagAt::Sll2,
+            (0x88a8, 10),
+        )
+        .unwrap();
+        assert_eq!(
+            &b[s..s + 24],
+            &[0x88, 0xa8, 0, 0, 0, 0, 0, 7, 0, 1, 4, 6, 1, 2, 3, 4, 5, 6, 0, 0, 0, 10, 8, 0]
+        );
+        assert_eq!(&b[s + 24..f.end()], &payload[..]);
+        // The SOCK_DGRAM headroom (tp_mac 96) holds the longest header and a tag.
+        assert!(f.start() - f.headroom_start() >= MAX_GROWTH);
+    }
+}
