@@ -896,18 +896,25 @@ impl Handle {
             return Err(Error::Break);
         }
         let mut deadline: Option<Instant> = None;
+        let mut f = Frame::default();
         loop {
             if self.held {
                 let cur = self.cur;
                 let block = self.ring.user_block(cur).unwrap_or_default();
-                match self.walker.next(block) {
-                    Ok(Some(f)) => {
-                        if let Some(at) = self.take(f) {
+                match self.walker.next_into(block, &mut f) {
+                    Ok(true) => {
+                        if let Some(next) = self.walker.next_at() {
+                            // Header and frame start of the next packet: the kernel wrote them
+                            // on another CPU, so they are cache misses otherwise.
+                            self.ring.prefetch(cur, next);
+                            self.ring.prefetch(cur, next + 64);
+                        }
+                        if let Some(at) = self.take(&f) {
                             return Ok(at);
                         }
                         continue;
                     }
-                    Ok(None) => self.release(),
+                    Ok(false) => self.release(),
                     Err(corrupt) => {
                         self.release();
                         return Err(Error::CorruptRing { what: corrupt.0 });
@@ -1034,7 +1041,8 @@ impl Handle {
 
     /// The per-packet pipeline (live-capture.md §2.2) on frame `f` of the held block: `None`
     /// when the packet is not handed out (direction, loopback duplicate, filter).
-    fn take(&mut self, f: Frame) -> Option<At> {
+    #[inline]
+    fn take(&mut self, f: &Frame) -> Option<At> {
         // Direction, and the loopback duplicate (every lo packet is seen going out and coming in).
         let outgoing = f.ll.pkttype == PACKET_OUTGOING;
         if outgoing {

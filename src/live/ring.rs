@@ -49,10 +49,6 @@ pub const PACKET_OUTGOING: u8 = 4;
 /// The TPID of an 802.1Q tag.
 pub const ETH_P_8021Q: u16 = 0x8100;
 
-fn u16_at(b: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_ne_bytes(*b.get(at..)?.first_chunk::<2>()?))
-}
-
 fn u32_at(b: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_ne_bytes(*b.get(at..)?.first_chunk::<4>()?))
 }
@@ -110,7 +106,7 @@ pub struct LinkAddr {
 }
 
 /// One packet's `tpacket3_hdr` and `sockaddr_ll`, read and checked.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Frame {
     /// Offset of the `tpacket3_hdr` in the block.
     pub hdr: usize,
@@ -143,39 +139,44 @@ pub struct Frame {
 impl Frame {
     /// Reads the packet whose header is at `hdr` in `block`, checking that the header, the
     /// address and the captured bytes lie inside the block.
+    #[cfg(test)]
     pub fn parse(block: &[u8], hdr: usize) -> Result<Frame, Corrupt> {
-        let end = hdr
-            .checked_add(TPACKET3_HDR_LEN + SOCKADDR_LL_LEN)
-            .filter(|&e| e <= block.len())
+        let mut f = Frame::default();
+        f.read(block, hdr)?;
+        Ok(f)
+    }
+
+    /// [`parse`](Frame::parse) into `self` (no copy of the whole structure on the hot path).
+    #[inline]
+    pub fn read(&mut self, block: &[u8], hdr: usize) -> Result<(), Corrupt> {
+        const HL: usize = TPACKET3_HDR_LEN + SOCKADDR_LL_LEN;
+        let h: &[u8; HL] = block
+            .get(hdr..)
+            .and_then(|b| b.first_chunk::<HL>())
             .ok_or_else(|| Corrupt(format!("packet header at {hdr} beyond the block")))?;
-        let h = block.get(hdr..end).unwrap_or_default();
-        let g32 = |at| u32_at(h, at).unwrap_or(0);
-        let g16 = |at| u16_at(h, at).unwrap_or(0);
+        // Constant offsets into a fixed-size array: no run-time bounds checks.
+        let g32 = |at: usize| u32::from_ne_bytes([h[at], h[at + 1], h[at + 2], h[at + 3]]);
+        let g16 = |at: usize| u16::from_ne_bytes([h[at], h[at + 1]]);
         let ll = TPACKET3_HDR_LEN;
-        let mut addr = [0u8; 8];
-        addr.copy_from_slice(h.get(ll + 12..ll + 20).unwrap_or(&[0; 8]));
-        let f = Frame {
-            hdr,
-            next_offset: g32(0),
-            sec: g32(4),
-            nsec: g32(8),
-            snaplen: g32(12),
-            len: g32(16),
-            status: g32(20),
-            mac: g16(24),
-            net: g16(26),
-            rxhash: g32(28),
-            vlan_tci: g32(32) as u16,
-            vlan_tpid: g16(36),
-            ll: LinkAddr {
-                protocol: u16::from_be(g16(ll + 2)),
-                ifindex: g32(ll + 4) as i32,
-                hatype: g16(ll + 8),
-                pkttype: h.get(ll + 10).copied().unwrap_or(0),
-                halen: h.get(ll + 11).copied().unwrap_or(0),
-                addr,
-            },
-        };
+        let f = self;
+        f.hdr = hdr;
+        f.next_offset = g32(0);
+        f.sec = g32(4);
+        f.nsec = g32(8);
+        f.snaplen = g32(12);
+        f.len = g32(16);
+        f.status = g32(20);
+        f.mac = g16(24);
+        f.net = g16(26);
+        f.rxhash = g32(28);
+        f.vlan_tci = g32(32) as u16;
+        f.vlan_tpid = g16(36);
+        f.ll.protocol = u16::from_be(g16(ll + 2));
+        f.ll.ifindex = g32(ll + 4) as i32;
+        f.ll.hatype = g16(ll + 8);
+        f.ll.pkttype = h[ll + 10];
+        f.ll.halen = h[ll + 11];
+        f.ll.addr.copy_from_slice(&h[ll + 12..ll + 20]);
         if (f.mac as usize) < TPACKET3_HDR_LEN + SOCKADDR_LL_LEN {
             return Err(Corrupt(format!("frame at {} overlaps its headers", f.mac)));
         }
@@ -190,20 +191,23 @@ impl Frame {
                 block.len()
             )));
         }
-        Ok(f)
+        Ok(())
     }
 
     /// Offset of the frame's first byte in the block.
+    #[inline]
     pub fn start(&self) -> usize {
         self.hdr + self.mac as usize
     }
 
     /// Offset just past the frame's last captured byte in the block.
+    #[inline]
     pub fn end(&self) -> usize {
         self.start() + self.snaplen as usize
     }
 
     /// Offset of the first byte the frame may grow into (just past the `sockaddr_ll`).
+    #[inline]
     pub fn headroom_start(&self) -> usize {
         self.hdr + TPACKET3_HDR_LEN + SOCKADDR_LL_LEN
     }
@@ -212,6 +216,7 @@ impl Frame {
     /// present iff `TP_STATUS_VLAN_VALID` is set or the TCI is non-zero (pre-3.0 kernels set
     /// no bit); the TPID is the kernel's when it says it is valid, else 0x8100. A TCI of 0 with
     /// the bit set is a real (priority or VLAN 0) tag.
+    #[inline]
     pub fn vlan(&self) -> Option<(u16, u16)> {
         if self.status & TP_STATUS_VLAN_VALID == 0 && self.vlan_tci == 0 {
             return None;
@@ -247,23 +252,34 @@ impl Walker {
         Walker { left: 0, at: 0 }
     }
 
+    /// Where the next packet's header is, if there is a next packet (for prefetching).
+    #[inline]
+    pub fn next_at(&self) -> Option<usize> {
+        (self.left > 0).then_some(self.at)
+    }
+
     /// Packets not yet walked.
     pub fn remaining(&self) -> u32 {
         self.left
     }
 
     /// The next packet, `Ok(None)` after the last; an error ends the walk.
+    #[cfg(test)]
     pub fn next(&mut self, block: &[u8]) -> Result<Option<Frame>, Corrupt> {
+        let mut f = Frame::default();
+        Ok(self.next_into(block, &mut f)?.then_some(f))
+    }
+
+    /// [`next`](Walker::next) into `f`: `Ok(true)` when there was a packet.
+    #[inline]
+    pub fn next_into(&mut self, block: &[u8], f: &mut Frame) -> Result<bool, Corrupt> {
         if self.left == 0 {
-            return Ok(None);
+            return Ok(false);
         }
-        let f = match Frame::parse(block, self.at) {
-            Ok(f) => f,
-            Err(e) => {
-                self.left = 0;
-                return Err(e);
-            }
-        };
+        if let Err(e) = f.read(block, self.at) {
+            self.left = 0;
+            return Err(e);
+        }
         self.left -= 1;
         if self.left > 0 {
             // A following packet must lie further on (the walk always advances).
@@ -276,7 +292,7 @@ impl Walker {
             }
             self.at = self.at.saturating_add(f.next_offset as usize);
         }
-        Ok(Some(f))
+        Ok(true)
     }
 }
 
