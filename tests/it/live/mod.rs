@@ -5,3 +5,5 @@ mod activation;
 mod devices;
 #[allow(dead_code)] // helpers for the tests still being written
 pub mod harness;
+mod reading;
+mod vlan;
