@@ -57,13 +57,20 @@ pub fn ip(args: &[&str]) {
 #[derive(Debug)]
 pub struct Netns {
     name: String,
+    /// Made here, so deleted on drop.
+    owned: bool,
 }
 
 impl Netns {
     /// A new namespace with `lo` up and IPv6 off.
     pub fn new(name: String) -> Netns {
-        ip(&["netns", "add", &name]);
-        let ns = Netns { name };
+        {
+            // Concurrent `ip netns add` can stack bind mounts on /run/netns and hide each
+            // other's files: one at a time.
+            let _one = NETNS_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+            ip(&["netns", "add", &name]);
+        }
+        let ns = Netns { name, owned: true };
         ns.run(|| {
             for knob in ["all", "default"] {
                 let path = format!("/proc/sys/net/ipv6/conf/{knob}/disable_ipv6");
@@ -73,6 +80,16 @@ impl Netns {
         });
         ns.ip(&["link", "set", "lo", "up"]);
         ns
+    }
+
+    /// A namespace another process made (it is not deleted on drop).
+    pub fn named(name: String) -> Netns {
+        Netns { name, owned: false }
+    }
+
+    /// The namespace's name.
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     /// Runs `ip -n <this> args`.
@@ -126,7 +143,11 @@ impl Netns {
 
 impl Drop for Netns {
     fn drop(&mut self) {
+        if !self.owned {
+            return;
+        }
         // Deleting the namespace deletes its interfaces (and the peer end of a veth with them).
+        let _one = NETNS_LOCK.lock().unwrap_or_else(|p| p.into_inner());
         let ok = Command::new("ip")
             .args(["netns", "del", &self.name])
             .output()
@@ -139,10 +160,13 @@ impl Drop for Netns {
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
+/// Serialises `ip netns add` and `del` within this process.
+static NETNS_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// A unique namespace name prefix for this process.
 fn unique() -> String {
     format!(
-        "fcl{}x{}",
+        "fcdev{}x{}",
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     )
@@ -245,11 +269,6 @@ impl Injector {
         let n = sendto(self.fd.as_raw_fd(), frame, &self.addr, MsgFlags::empty())
             .unwrap_or_else(|e| panic!("sendto({} bytes): {e}", frame.len()));
         assert_eq!(n, frame.len());
-    }
-
-    /// Sends `frame`, returning the kernel's error instead of panicking.
-    pub fn try_send(&self, frame: &[u8]) -> nix::Result<usize> {
-        sendto(self.fd.as_raw_fd(), frame, &self.addr, MsgFlags::empty())
     }
 }
 

@@ -2,8 +2,13 @@
 //! only; without root each test prints a notice and skips (fails under `CI=true`).
 
 mod activation;
+mod close;
 mod devices;
-#[allow(dead_code)] // helpers for the tests still being written
+mod direction;
+mod fanout;
+mod filters;
 pub mod harness;
+mod inject;
 mod reading;
+mod stats;
 mod vlan;
