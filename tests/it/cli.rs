@@ -223,10 +223,6 @@ fn options_not_supported_are_named() {
             "option -i is not supported yet: live capture is not built",
         ),
         (
-            &["-D"],
-            "option -D is not supported yet: live capture is not built",
-        ),
-        (
             &["-r", s, "--immediate-mode"],
             "option --immediate-mode is not supported yet: live capture is not built",
         ),

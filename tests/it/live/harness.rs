@@ -388,23 +388,45 @@ pub fn child_role() -> Option<String> {
 
 /// Runs the test `test` (its full path, e.g. `live::close::fds`) alone in a new process of this
 /// test binary, with `role` in [`CHILD_ENV`], extra environment `env`, and as user `uid` when
-/// given. Returns the process's status and output.
+/// given (then from a copy of the binary in a world-readable temporary directory, since the
+/// build directory may not be reachable for that user). Returns the process's status and
+/// output.
 pub fn run_child(
     test: &str,
     role: &str,
     env: &[(&str, &str)],
     uid: Option<u32>,
 ) -> std::process::Output {
+    use std::os::unix::fs::PermissionsExt;
     use std::os::unix::process::CommandExt;
     let exe = std::env::current_exe().expect("current_exe");
-    let mut c = Command::new(exe);
+    let mut copy_dir = None;
+    let program = match uid {
+        None => exe,
+        Some(_) => {
+            let dir = std::env::temp_dir().join(unique());
+            std::fs::create_dir(&dir).expect("temporary directory");
+            std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+            let copy = dir.join("it");
+            std::fs::copy(&exe, &copy).expect("copy the test binary");
+            std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
+            copy_dir = Some(dir);
+            copy
+        }
+    };
+    let mut c = Command::new(&program);
     c.args([test, "--exact", "--nocapture", "--test-threads=1"])
-        .env(CHILD_ENV, role);
+        .env(CHILD_ENV, role)
+        .current_dir("/");
     for (k, v) in env {
         c.env(k, v);
     }
     if let Some(uid) = uid {
         c.uid(uid).gid(uid);
     }
-    c.output().expect("re-run the test binary")
+    let out = c.output();
+    if let Some(dir) = copy_dir {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    out.expect("re-run the test binary")
 }

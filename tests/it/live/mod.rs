@@ -2,6 +2,7 @@
 //! only; without root each test prints a notice and skips (fails under `CI=true`).
 
 mod activation;
+mod cli;
 mod close;
 mod devices;
 mod direction;
