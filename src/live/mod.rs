@@ -36,6 +36,7 @@
 //! blocks as bounds-checked byte slices.
 
 mod config;
+mod device;
 mod error;
 #[cfg(target_os = "linux")]
 mod handle;
@@ -50,6 +51,7 @@ pub use config::{
     BLOCK_FOREVER_RETIRE, DEFAULT_BUFFER_SIZE, DEFAULT_SNAPLEN, IMMEDIATE_BLOCK_SIZE,
     IMMEDIATE_MIN_BLOCKS, IMMEDIATE_RETIRE, MAX_BLOCK_SIZE, MIN_BLOCKS, PREFERRED_BLOCKS,
 };
+pub use device::{lookup_net, Address, ConnectionStatus, Device, DeviceFlags, IfFlags, ANY};
 pub use error::{Error, Warning};
 #[cfg(target_os = "linux")]
 pub use handle::{supported_tstamp_types, BreakHandle, Handle, Stat};

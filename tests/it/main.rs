@@ -9,6 +9,8 @@ mod corpus;
 mod fuzz_regressions;
 mod hostile;
 mod linktype;
+#[cfg(target_os = "linux")]
+mod live;
 mod roundtrip_pcap;
 mod roundtrip_pcapng;
 mod wire;

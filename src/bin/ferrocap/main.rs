@@ -4,6 +4,8 @@
 //! packets to a pcap or pcapng file (`-w`), counts them (`--count`). See `ferrocap --help`.
 
 mod args;
+#[cfg(target_os = "linux")]
+mod live;
 mod output;
 mod print;
 mod timefmt;
@@ -19,7 +21,9 @@ fn main() -> ExitCode {
         Ok(a) => a,
         Err(e) => {
             eprintln!("ferrocap: {e}");
-            eprintln!("{}", args::USAGE);
+            if e.shows_usage() {
+                eprintln!("{}", args::USAGE);
+            }
             return ExitCode::FAILURE;
         }
     };
@@ -32,9 +36,23 @@ fn main() -> ExitCode {
         println!("{}", ferrocap::lib_version());
         return ExitCode::SUCCESS;
     }
+    // Without -r the command captures live (or lists devices), as tcpdump does.
+    #[cfg(target_os = "linux")]
+    let refusal = if args.read.is_none() {
+        live::not_supported(&args)
+    } else {
+        args.not_supported()
+    };
+    #[cfg(not(target_os = "linux"))]
+    let refusal = args.not_supported();
+    if let Some(what) = refusal {
+        eprintln!("ferrocap: {what}");
+        return ExitCode::FAILURE;
+    }
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Quiet) => ExitCode::SUCCESS,
+        Err(Failure::Silent) => ExitCode::FAILURE,
         Err(Failure::Message(msg)) => {
             eprintln!("ferrocap: {msg}");
             ExitCode::FAILURE
@@ -48,6 +66,8 @@ enum Failure {
     Quiet,
     /// A one-line message for standard error; exit status 1.
     Message(String),
+    /// Failed, and already said why; exit status 1.
+    Silent,
 }
 
 impl From<String> for Failure {
@@ -74,8 +94,11 @@ fn run(args: &Args) -> Result<(), Failure> {
         .into());
     }
     let Some(path) = &args.read else {
+        #[cfg(target_os = "linux")]
+        return live::run(args);
+        #[cfg(not(target_os = "linux"))]
         return Err(String::from(
-            "no capture file given: use -r FILE (live capture is not built yet); see --help",
+            "no capture file given: use -r FILE (live capture needs Linux); see --help",
         )
         .into());
     };
