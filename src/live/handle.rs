@@ -1,6 +1,7 @@
 //! [`Handle`]: an activated AF_PACKET capture with a TPACKET_V3 ring (Linux).
 
 use super::config::{Config, Fanout, RingGeometry, TimestampType, MIN_BLOCKS};
+use super::device::{link_for_any, link_for_arphrd, LinkMapping as Link};
 use super::error::{Error, Warning};
 use super::ring::{
     insert_tag, BlockDesc, Cook, Frame, TagAt, Walker, MAX_GROWTH, PACKET_OUTGOING, TP_STATUS_USER,
@@ -15,10 +16,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// `ARPHRD_ETHER`.
-const ARPHRD_ETHER: u16 = 1;
-/// `ARPHRD_LOOPBACK`.
-const ARPHRD_LOOPBACK: u16 = 772;
 /// `IFF_UP`.
 const IFF_UP: u32 = 1;
 /// While the interface is down, how often the reader checks whether it was deleted.
@@ -71,81 +68,16 @@ impl BreakHandle {
     }
 }
 
-/// What the interface maps to.
-#[derive(Clone, Debug)]
-struct Link {
-    linktype: Linktype,
-    datalinks: Vec<Linktype>,
-    cooked: bool,
-}
-
-/// libpcap's `map_arphrd_to_dlt` (live-capture.md §7.3) for the link types ferrocap captures:
-/// `None` means "no link type of its own", captured cooked with a warning.
-fn link_of_arphrd(arphrd: u16, name: &str) -> Option<Link> {
-    let one = |lt: Linktype| {
-        Some(Link {
-            linktype: lt,
-            datalinks: vec![lt],
-            cooked: false,
-        })
-    };
-    let cooked = |lt: Linktype| {
-        Some(Link {
-            linktype: lt,
-            datalinks: vec![lt],
-            cooked: true,
-        })
-    };
-    match arphrd {
-        ARPHRD_ETHER if name.starts_with("cdma_rmnet") => one(Linktype::RAW),
-        ARPHRD_ETHER => Some(Link {
-            linktype: Linktype::EN10MB,
-            datalinks: vec![Linktype::EN10MB, Linktype::DOCSIS],
-            cooked: false,
-        }),
-        23 | ARPHRD_LOOPBACK => one(Linktype::EN10MB),
-        2 => one(Linktype(2)),
-        3 => one(Linktype::AX25_KISS),
-        4 => one(Linktype(4)),
-        5 => one(Linktype(5)),
-        6 | 800 => one(Linktype::IEEE802),
-        7 => one(Linktype::ARCNET_LINUX),
-        774 => one(Linktype::FDDI),
-        19 | 512 => cooked(Linktype::LINUX_SLL),
-        280 => one(Linktype::CAN_SOCKETCAN),
-        801 => one(Linktype::IEEE802_11),
-        802 => one(Linktype::PRISM_HEADER),
-        803 => one(Linktype::IEEE802_11_RADIO),
-        513 => one(Linktype::C_HDLC),
-        768 | 776 | 257 | 258 | 259 | 264 | 256 | 518 | 15 | 65534 => one(Linktype::RAW),
-        770 => one(Linktype::FRELAY),
-        773 => one(Linktype::LTALK),
-        18 => one(Linktype::IP_OVER_FC),
-        784..=787 => Some(Link {
-            linktype: Linktype::FC_2,
-            datalinks: vec![
-                Linktype::FC_2,
-                Linktype::FC_2_WITH_FRAME_DELIMS,
-                Linktype::IP_OVER_FC,
-            ],
-            cooked: false,
-        }),
-        783 => cooked(Linktype::LINUX_IRDA),
-        8445 => cooked(Linktype::LINUX_LAPD),
-        804 => one(Linktype::IEEE802_15_4_NOFCS),
-        824 => cooked(Linktype::NETLINK),
-        826 => one(Linktype::VSOCK),
-        _ => None,
-    }
-}
-
-/// The cooked header and tag position of a link type.
-fn layout_of(linktype: Linktype) -> (Cook, TagAt) {
-    match linktype {
-        Linktype::EN10MB => (Cook::Raw, TagAt::After(12)),
-        Linktype::LINUX_SLL => (Cook::Sll, TagAt::After(14)),
-        Linktype::LINUX_SLL2 => (Cook::Sll2, TagAt::Sll2),
-        _ => (Cook::Raw, TagAt::Nowhere),
+/// The cooked header and tag position of a link type. Cooked captures get a `LINUX_SLL2`
+/// header for that link type and a `LINUX_SLL` one for every other (IrDA, LAPD and netlink
+/// captures carry an SLL header too).
+fn layout_of(linktype: Linktype, cooked: bool) -> (Cook, TagAt) {
+    match (linktype, cooked) {
+        (Linktype::EN10MB, false) => (Cook::Raw, TagAt::After(12)),
+        (Linktype::LINUX_SLL, true) => (Cook::Sll, TagAt::After(14)),
+        (Linktype::LINUX_SLL2, true) => (Cook::Sll2, TagAt::Sll2),
+        (_, true) => (Cook::Sll, TagAt::Nowhere),
+        (_, false) => (Cook::Raw, TagAt::Nowhere),
     }
 }
 
@@ -295,28 +227,14 @@ impl Handle {
         };
         let mut fd = open_socket(any)?;
         let (ifindex, link) = if any {
-            (
-                0,
-                Link {
-                    linktype: Linktype::LINUX_SLL,
-                    datalinks: vec![Linktype::LINUX_SLL, Linktype::LINUX_SLL2],
-                    cooked: true,
-                },
-            )
+            (0, link_for_any())
         } else {
             let arphrd =
                 sys::if_hwtype(fd.as_fd(), device).map_err(|(c, e)| Error::sys(device, c, e))?;
-            let link = match link_of_arphrd(arphrd, device) {
-                Some(l) => l,
-                None => {
-                    warnings.push(Warning::CookedFallback { arphrd });
-                    Link {
-                        linktype: Linktype::LINUX_SLL,
-                        datalinks: vec![Linktype::LINUX_SLL],
-                        cooked: true,
-                    }
-                }
-            };
+            let link = link_for_arphrd(arphrd, device);
+            if link.unknown {
+                warnings.push(Warning::CookedFallback { arphrd });
+            }
             if link.cooked {
                 fd = open_socket(true)?;
             }
@@ -368,13 +286,9 @@ impl Handle {
             "any".to_owned()
         };
         let link = if ty == libc::SOCK_DGRAM {
-            Link {
-                linktype: Linktype::LINUX_SLL,
-                datalinks: vec![Linktype::LINUX_SLL, Linktype::LINUX_SLL2],
-                cooked: true,
-            }
+            link_for_any()
         } else if ty == libc::SOCK_RAW && ifindex > 0 {
-            link_of_arphrd(hatype, &device)
+            Some(link_for_arphrd(hatype, &device))
                 .filter(|l| !l.cooked)
                 .ok_or_else(|| {
                     Error::unsupported(&device, format!("raw capture of ARPHRD type {hatype}"))
@@ -485,7 +399,7 @@ impl Handle {
         }
         let ring =
             Ring::map(fd.as_fd(), geometry.block_size, geometry.block_count).map_err(sysd)?;
-        let (cook, tag_at) = layout_of(link.linktype);
+        let (cook, tag_at) = layout_of(link.linktype, link.cooked);
         let mut h = Handle {
             ring,
             fd,
@@ -592,7 +506,7 @@ impl Handle {
         }
         self.link.linktype = linktype;
         if self.link.cooked {
-            let (cook, tag_at) = layout_of(linktype);
+            let (cook, tag_at) = layout_of(linktype, true);
             self.cook = cook;
             self.tag_at = tag_at;
         }
@@ -1165,22 +1079,6 @@ impl crate::source::PacketSource for Handle {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn arphrd_mapping() {
-        let eth = link_of_arphrd(1, "veth0").unwrap();
-        assert_eq!(eth.datalinks, [Linktype::EN10MB, Linktype::DOCSIS]);
-        assert_eq!(
-            link_of_arphrd(772, "lo").unwrap().datalinks,
-            [Linktype::EN10MB]
-        );
-        assert_eq!(
-            link_of_arphrd(65534, "tun0").unwrap().linktype,
-            Linktype::RAW
-        );
-        assert!(link_of_arphrd(512, "ppp0").unwrap().cooked);
-        assert!(link_of_arphrd(778, "gre0").is_none());
-    }
 
     #[test]
     fn missing_devices() {
