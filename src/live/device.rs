@@ -406,17 +406,13 @@ pub(crate) mod arphrd {
     pub const NONE: u16 = 65534;
 }
 
-// The mapping below is what activation needs; the engine (`handle.rs`) still carries its own
-// first version (`link_of_arphrd`) and switches to these when the branches meet.
 /// `DLT_DEBUG_ONLY`: what libpcap offers on a DSA master whose tagging protocol it does not
 /// know.
-#[cfg_attr(not(test), allow(dead_code))]
 const LINKTYPE_DEBUG_ONLY: Linktype = Linktype(303);
 
 /// The link types a device offers, as activation needs them (libpcap's `map_arphrd_to_dlt` plus
 /// the cooked-socket decision of `pcap_activate_linux`, live-capture.md §1 step 7 and §7.3).
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) struct LinkMapping {
     /// The link type a capture starts with.
     pub linktype: Linktype,
@@ -430,7 +426,6 @@ pub(crate) struct LinkMapping {
     pub unknown: bool,
 }
 
-#[cfg_attr(not(test), allow(dead_code))]
 impl LinkMapping {
     fn one(linktype: Linktype) -> LinkMapping {
         LinkMapping {
@@ -463,13 +458,12 @@ impl LinkMapping {
 }
 
 /// The link types of the `any` device: `LINUX_SLL` (the default) and `LINUX_SLL2`.
-#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn link_for_any() -> LinkMapping {
     LinkMapping::cooked_sll(false)
 }
 
 /// The link types of a device named `name` with hardware type `hw_type` (read with
-/// `SIOCGIFHWADDR`, or [`hardware_type`]), as libpcap 1.10 maps them:
+/// `SIOCGIFHWADDR`), as libpcap 1.10 maps them:
 ///
 /// * Ethernet offers `EN10MB` and `DOCSIS`, except Wi-Fi devices (`EN10MB` only), `cdma_rmnet*`
 ///   (`RAW`), DSA masters (the DSA tag's link type from `/sys/class/net/<dev>/dsa/tagging`) and
@@ -477,7 +471,6 @@ pub(crate) fn link_for_any() -> LinkMapping {
 /// * loopback and Metricom are `EN10MB` only; tunnels, SLIP, `tun` (`ARPHRD_NONE`) are `RAW`;
 /// * ATM and PPP, IrDA, LAPD and netlink are captured cooked;
 /// * any other type falls back to cooked `LINUX_SLL` ([`LinkMapping::unknown`]).
-#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn link_for_arphrd(hw_type: u16, name: &str) -> LinkMapping {
     use self::arphrd as a;
     match hw_type {
@@ -541,13 +534,6 @@ pub(crate) fn link_for_arphrd(hw_type: u16, name: &str) -> LinkMapping {
         a::VSOCKMON => LinkMapping::one(Linktype::VSOCK),
         _ => LinkMapping::cooked_sll(true),
     }
-}
-
-/// The hardware (`ARPHRD_*`) type of a device in the calling thread's network namespace;
-/// `None` when there is no such device.
-#[cfg_attr(not(test), allow(dead_code))]
-pub(crate) fn hardware_type(device: &str) -> Option<u16> {
-    os::hardware_type(device)
 }
 
 #[cfg(target_os = "linux")]
@@ -614,7 +600,9 @@ mod os {
         (tag != "none").then(|| tag.to_owned())
     }
 
-    /// The hardware type of a device, from its `AF_PACKET` address in `getifaddrs`.
+    /// The hardware type of a device, from its `AF_PACKET` address in `getifaddrs` (activation
+    /// reads it with `SIOCGIFHWADDR`; the tests compare).
+    #[cfg(test)]
     pub(super) fn hardware_type(device: &str) -> Option<u16> {
         getifaddrs()
             .ok()?
@@ -774,6 +762,7 @@ mod os {
         }
     }
 
+    #[cfg(test)]
     pub(super) fn hardware_type(_device: &str) -> Option<u16> {
         None
     }
@@ -927,9 +916,10 @@ mod tests {
 
     #[test]
     fn sysfs_paths_stay_in_place() {
-        assert_eq!(hardware_type("../../etc"), None);
-        assert_eq!(hardware_type(".."), None);
-        assert_eq!(hardware_type(""), None);
+        for name in ["../../etc", "..", ".", "", "a/b"] {
+            assert!(!os::is_wifi(name), "{name}");
+            assert_eq!(os::dsa_tagging(name), None, "{name}");
+        }
     }
 
     #[cfg(target_os = "linux")]
@@ -948,7 +938,7 @@ mod tests {
         if let Some(lo) = devices.iter().find(|d| d.name == "lo") {
             assert!(lo.flags.is_loopback());
             assert_eq!(lo.flags.connection_status, ConnectionStatus::NotApplicable);
-            assert_eq!(hardware_type("lo"), Some(772));
+            assert_eq!(os::hardware_type("lo"), Some(772));
         }
         let default = Device::lookup().unwrap().expect("any at least");
         assert!(default.flags.is_up() && !default.flags.is_loopback());
@@ -961,6 +951,6 @@ mod tests {
             lookup_net("fcapnone0"),
             Err(Error::NoSuchDevice { device }) if device == "fcapnone0"
         ));
-        assert_eq!(hardware_type("fcapnone0"), None);
+        assert_eq!(os::hardware_type("fcapnone0"), None);
     }
 }
