@@ -19,7 +19,9 @@ fn main() -> ExitCode {
         Ok(a) => a,
         Err(e) => {
             eprintln!("ferrocap: {e}");
-            eprintln!("{}", args::USAGE);
+            if e.shows_usage() {
+                eprintln!("{}", args::USAGE);
+            }
             return ExitCode::FAILURE;
         }
     };
@@ -31,6 +33,10 @@ fn main() -> ExitCode {
         println!("ferrocap version {}", env!("CARGO_PKG_VERSION"));
         println!("{}", ferrocap::lib_version());
         return ExitCode::SUCCESS;
+    }
+    if let Some(what) = args.not_supported() {
+        eprintln!("ferrocap: {what}");
+        return ExitCode::FAILURE;
     }
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
