@@ -1,4 +1,5 @@
-//! Typed, panic-free views over packet bytes, and tcpdump-style one-line summaries and hex dumps.
+//! Typed, panic-free views over packet bytes, the link-layer layouts and the name tables that
+//! the printer ([`print`](mod@crate::print)) and the filter compiler share.
 //!
 //! # The view contract
 //!
@@ -16,16 +17,24 @@
 //!   module indexes a slice in a way that can panic (clippy's `indexing_slicing`, `unwrap_used`,
 //!   `expect_used` and `panic` are denied here outside tests), and no input makes it loop
 //!   without consuming bytes.
+//! - **Each offset is written once**, in the view file's public `field` module
+//!   ([`ipv4::field::PROTOCOL`], [`tcp::field::FLAGS`], …); the accessors, the printer and the
+//!   filter compiler all read it from there.
+//! - **Truncation is visible when it matters.** Every field reader `name()` has a twin
+//!   `try_name()` that returns `None` when the field lies beyond the buffer, so a printer can
+//!   stop where tcpdump stops on a packet cut short by the snapshot length.
 //! - Views never allocate and never copy the buffer.
 //!
 //! Open number spaces are newtypes with named constants that keep unknown values:
 //! [`EtherType`] and [`IpProto`] (and [`Linktype`](crate::Linktype), from the crate root).
 //!
-//! # Printing
+//! # Shared tables
 //!
-//! [`summary::Printer`] writes one line per packet the way `tcpdump -n` (4.99) does, and
-//! [`hexdump`] writes tcpdump's `-x`/`-X` dumps. See [`summary`] for what is decoded and where
-//! the output departs from tcpdump's.
+//! - [`link`]: per link type, the header layout libpcap's compiler and tcpdump's printer
+//!   assume: where the protocol type field is, what kind of number it holds, where the payload
+//!   and the network layer start.
+//! - [`names`]: name ↔ number tables for Ethernet types, IP protocols, ports, ICMP types,
+//!   TCP flags and the other names pcap-filter and tcpdump use, each written once.
 
 #![cfg_attr(
     not(test),
@@ -69,18 +78,16 @@ macro_rules! accessors {
 }
 
 pub mod arp;
+pub(crate) mod checksum;
 pub mod ethernet;
-pub mod hexdump;
 pub mod icmp;
 pub mod ipv4;
 pub mod ipv6;
 pub mod sll;
-pub mod summary;
 pub mod tcp;
 pub mod udp;
 pub mod vlan;
 
-mod checksum;
 pub mod link;
 pub mod names;
 

@@ -1,12 +1,12 @@
 //! ICMP (tcpdump's `icmp_print`) and ICMPv6 (`icmp6_print`), with the `-v` details tcpdump
 //! prints for neighbor discovery and multicast listener messages.
 
+use super::hexdump;
 use super::ip::{ipv4, IpInfo};
 use super::transport::Port;
 use super::{check, get_array, get_be16, get_be32, get_u8, need, Ctx, Stop, R};
 use crate::wire::bytes::{head, tail};
 use crate::wire::checksum;
-use crate::wire::hexdump;
 use crate::wire::ipv6::Display6;
 use std::fmt;
 use std::net::Ipv4Addr;

@@ -48,7 +48,7 @@ pub(super) fn print(c: &mut Ctx<'_>, lt: Linktype, data: &[u8], wire_len: u32) -
 
 /// Whether tcpdump suppresses its hex dump of payloads it cannot decode (`-x`, `-X`, `-q`).
 fn suppress_default_print(c: &Ctx<'_>) -> bool {
-    c.opts.quick || c.opts.hex != crate::wire::hexdump::HexMode::Off
+    c.opts.quick || c.opts.hex != super::hexdump::HexMode::Off
 }
 
 /// The hex dump of undecoded payload, unless suppressed.
@@ -824,7 +824,7 @@ fn slarp(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
             write!(c, "0x{code:02x} unknown")?;
             if c.opts.verbose <= 1 {
                 let n = (length as usize - 4).min(p.len().saturating_sub(4));
-                crate::wire::hexdump::write_hex_with(c.out, "\n\t", range(p, 4, 4 + n))?;
+                super::hexdump::write_hex_with(c.out, "\n\t", range(p, 4, 4 + n))?;
             }
         }
     }
@@ -833,7 +833,7 @@ fn slarp(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
     }
     if c.opts.verbose > 1 {
         let n = (length as usize - 4).min(p.len().saturating_sub(4));
-        crate::wire::hexdump::write_hex_with(c.out, "\n\t", range(p, 4, 4 + n))?;
+        super::hexdump::write_hex_with(c.out, "\n\t", range(p, 4, 4 + n))?;
     }
     Ok(())
 }
