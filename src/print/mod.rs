@@ -408,6 +408,23 @@ impl Fields {
     }
 }
 
+/// A field read through a view's `try_` accessor: `None` means it was not captured, and the
+/// packet stops (` [|proto]`) as it does when tcpdump's `GET_` macros fail.
+trait Captured<T> {
+    fn or_trunc(self) -> R<T>;
+}
+
+impl<T> Captured<T> for Option<T> {
+    fn or_trunc(self) -> R<T> {
+        self.ok_or(Stop::Trunc)
+    }
+}
+
+/// The bytes of a header field (a view's `field` range), as far as they were captured.
+fn field_bytes(b: &[u8], r: std::ops::Range<usize>) -> &[u8] {
+    crate::wire::bytes::range(b, r.start, r.end)
+}
+
 /// Captured-bytes reads that stop the packet (` [|proto]`) when the byte was not captured, as
 /// tcpdump's `GET_` macros do.
 fn get_u8(b: &[u8], at: usize) -> R<u8> {

@@ -182,6 +182,8 @@ impl EtherType {
     pub const IPV6: EtherType = EtherType(0x86dd);
     /// MPLS unicast.
     pub const MPLS: EtherType = EtherType(0x8847);
+    /// MPLS multicast.
+    pub const MPLS_MULTICAST: EtherType = EtherType(0x8848);
     /// PPPoE discovery.
     pub const PPPOE_DISCOVERY: EtherType = EtherType(0x8863);
     /// PPPoE session.
@@ -259,10 +261,20 @@ impl IpProto {
     pub const NONE: IpProto = IpProto(59);
     /// IPv6 destination options.
     pub const DSTOPTS: IpProto = IpProto(60);
+    /// OSPF.
+    pub const OSPF: IpProto = IpProto(89);
+    /// PIM.
+    pub const PIM: IpProto = IpProto(103);
+    /// IP payload compression.
+    pub const IPCOMP: IpProto = IpProto(108);
+    /// VRRP (and CARP).
+    pub const VRRP: IpProto = IpProto(112);
     /// SCTP.
     pub const SCTP: IpProto = IpProto(132);
     /// IPv6 mobility header.
     pub const MOBILITY: IpProto = IpProto(135);
+    /// Ethernet in IPv6 (RFC 8986).
+    pub const ETHERNET: IpProto = IpProto(143);
 
     /// tcpdump's name for this protocol (`"TCP"`, `"ICMP"`, …), as it prints it after `proto`
     /// with `-v`, or `None`.
@@ -299,11 +311,6 @@ pub(crate) mod bytes {
     /// The big-endian `u16` at `at`, or 0.
     pub fn be16(b: &[u8], at: usize) -> u16 {
         u16::from_be_bytes(array(b, at))
-    }
-
-    /// The big-endian `u32` at `at`, or 0.
-    pub fn be32(b: &[u8], at: usize) -> u32 {
-        u32::from_be_bytes(array(b, at))
     }
 
     /// `N` bytes from `at`, or zeros when they are not all there.
@@ -373,7 +380,9 @@ mod tests {
         let b = [1u8, 2, 3];
         assert_eq!(bytes::be16(&b, 1), 0x0203);
         assert_eq!(bytes::be16(&b, 2), 0);
-        assert_eq!(bytes::be32(&b, usize::MAX), 0);
+        assert_eq!(bytes::get_be32(&b, usize::MAX), None);
+        assert_eq!(bytes::get_be16(&b, 1), Some(0x0203));
+        assert_eq!(bytes::get_u8(&b, 3), None);
         assert_eq!(bytes::range(&b, 2, 10), &[3]);
         assert_eq!(bytes::range(&b, 5, 1), &[] as &[u8]);
         assert_eq!(bytes::head(&b, 2), &[1, 2]);
