@@ -4,7 +4,7 @@
 use super::{get_be16, get_u8, ip, need, other, Captured, Ctx, Ether, Stop, R};
 use crate::linktype::Linktype;
 use crate::wire::bytes::{range, tail};
-use crate::wire::link::{af, Layout, TypeField};
+use crate::wire::link::{af, sap, Layout, TypeField};
 use crate::wire::sll::{self, PacketType};
 use crate::wire::{ethernet, names, vlan, EtherType, MacAddr};
 
@@ -260,7 +260,7 @@ pub(super) fn llc(
         control = u16::from_le_bytes([get_u8(p, 2)?, get_u8(p, 3)?]);
         4
     };
-    if ssap_field == 0xff && dsap_field == 0xff {
+    if ssap_field == sap::GLOBAL && dsap_field == sap::GLOBAL {
         // Novell "raw" 802.3 IPX: not decoded.
         if c.opts.link_header {
             c.s("IPX 802.3: ")?;
@@ -295,15 +295,15 @@ pub(super) fn llc(
     }
     let payload = tail(p, hdrlen);
     let plen = length - hdrlen as u32;
-    if ssap == 0xaa && dsap == 0xaa && control == 3 {
+    if ssap == sap::SNAP && dsap == sap::SNAP && control == 3 {
         let known = snap(c, payload, plen)?;
         return Ok((hdrlen + 5, known));
     }
-    if ssap == 0x42 && dsap == 0x42 && control == 3 {
+    if ssap == sap::STP && dsap == sap::STP && control == 3 {
         other::stp(c, payload, plen)?;
         return Ok((hdrlen, true));
     }
-    if ssap == 0x06 && dsap == 0x06 && control == 3 {
+    if ssap == sap::IP && dsap == sap::IP && control == 3 {
         let r = ip::ipv4(c, payload, plen);
         c.absorb(r)?;
         return Ok((hdrlen, true));
@@ -320,17 +320,9 @@ pub(super) fn llc(
     let total = length;
     if is_u {
         let cmd = control & 0xef;
-        let cmd_name = match cmd {
-            0x03 => Some("ui"),
-            0xe3 => Some("test"),
-            0xaf => Some("xid"),
-            0x63 => Some("ua"),
-            0x43 => Some("disc"),
-            0x0f => Some("dm"),
-            0x6f => Some("sabme"),
-            0x87 => Some("frmr"),
-            _ => None,
-        };
+        let cmd_name = u8::try_from(cmd)
+            .ok()
+            .and_then(|cmd| names::LLC_U_SUBTYPE.name(cmd));
         c.s("Unnumbered, ")?;
         match cmd_name {
             Some(n) => c.s(n)?,
