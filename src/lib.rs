@@ -26,7 +26,8 @@
 //! | [`linktype`], [`packet`] | the core types: [`Linktype`], [`Timestamp`], [`PacketHeader`], [`Packet`], [`OwnedPacket`] | — |
 //! | [`source`] | [`PacketSource`], the lending `next()` every source implements | `packet` |
 //! | [`file`](mod@file) | pcap and pcapng readers ([`file::Reader`] detects which) and writers | `packet`, `linktype` |
-//! | [`wire`] | typed, panic-free views over packet bytes; tcpdump's one-line summaries and hex dumps | `linktype` |
+//! | [`wire`] | typed, panic-free views over packet bytes; per-link-type header layouts; name ↔ number tables (shared by `print` and `filter`) | `linktype` |
+//! | [`print`](mod@print) | tcpdump's one-line packet summaries and hex dumps, reading headers through `wire` | `wire`, `packet`, `linktype` |
 //! | [`bpf`] | classic BPF: instructions, validator, interpreter, tcpdump listings | `packet` |
 //! | [`filter`] | the pcap-filter language compiled to BPF | `bpf`, `linktype` |
 //! | [`live`] | Linux AF_PACKET capture | `packet`, `bpf` |
@@ -62,6 +63,7 @@ pub mod fuzzing;
 pub mod linktype;
 pub mod live;
 pub mod packet;
+pub mod print;
 pub mod source;
 pub mod wire;
 
