@@ -3,6 +3,7 @@
 mod alloc;
 mod architecture;
 mod bpf;
+mod capture;
 mod cli;
 mod common;
 mod corpus;
@@ -11,6 +12,7 @@ mod hostile;
 mod linktype;
 #[cfg(target_os = "linux")]
 mod live;
+mod port;
 mod roundtrip_pcap;
 mod roundtrip_pcapng;
 mod wire;
