@@ -1,7 +1,8 @@
 //! `ferrocap`: a tcpdump-compatible command on top of the ferrocap library.
 //!
-//! Reads pcap and pcapng files (`-r`, `-r -` for stdin), prints one line per packet or copies
-//! packets to a pcap or pcapng file (`-w`), counts them (`--count`). See `ferrocap --help`.
+//! Reads pcap and pcapng files (`-r`, `-r -` for stdin) or captures live on Linux (`-i`, see
+//! `live.rs`), prints one line per packet or copies packets to a pcap or pcapng file (`-w`),
+//! counts them (`--count`). See `ferrocap --help`.
 
 mod args;
 #[cfg(target_os = "linux")]
