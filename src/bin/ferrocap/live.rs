@@ -82,7 +82,11 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             _ => eprintln!("ferrocap: WARNING: {device}: {w}"),
         }
     }
-    if let Some(lt) = args.linktype {
+    // tcpdump 4.99 captures `any` as LINUX_SLL2 unless told otherwise (`-y`).
+    let linktype = args
+        .linktype
+        .or((device == "any").then_some(Linktype::LINUX_SLL2));
+    if let Some(lt) = linktype {
         h.set_datalink(lt).map_err(|_| {
             format!(
                 "{} is not one of the DLTs supported by this device",

@@ -238,3 +238,38 @@ fn printing_matches_tcpdump() {
         assert_eq!(&outputs[0], theirs);
     }
 }
+
+/// `-i any` is captured as LINUX_SLL2, as tcpdump 4.99 does, and says so.
+#[test]
+fn any_is_sll2_as_in_tcpdump() {
+    let Some(pair) = Pair::new() else { return };
+    let inj = pair.injector();
+    let banner = |tool: &str| {
+        let mut child = pair
+            .a
+            .command(tool)
+            .args(["-i", "any", "-c", "1", "-n"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut err = BufReader::new(child.stderr.take().unwrap());
+        let mut lines = String::new();
+        while !lines.contains("listening on") {
+            assert!(err.read_line(&mut lines).unwrap() > 0, "{tool}: {lines}");
+        }
+        inj.send(&frame(2));
+        assert!(child.wait().unwrap().success(), "{tool}");
+        lines.replace("tcpdump:", "ferrocap:")
+    };
+    let ours = banner(ferrocap_bin().to_str().unwrap());
+    assert_eq!(
+        ours,
+        "ferrocap: data link type LINUX_SLL2\n\
+         ferrocap: verbose output suppressed, use -v[v]... for full protocol decode\n\
+         listening on any, link-type LINUX_SLL2 (Linux cooked v2), snapshot length 262144 bytes\n"
+    );
+    if tcpdump_here() {
+        assert_eq!(ours, banner("tcpdump"));
+    }
+}
