@@ -68,11 +68,12 @@ pub mod source;
 pub mod wire;
 
 pub use capture::{
-    Activated, BpfProgram, Capture, Dead, Offline, PacketCodec, PacketIter, Packets, Savefile,
-    State,
+    Activated, Active, BpfProgram, BreakLoop, Capture, Dead, Inactive, Offline, PacketCodec,
+    PacketIter, Packets, Savefile, State,
 };
 pub use error::{Error, Result};
 pub use linktype::Linktype;
+pub use live::{Device, Stat, TimestampType, BLOCK_FOREVER};
 pub use packet::{Direction, OwnedPacket, Packet, PacketHeader, Precision, Timestamp};
 pub use source::PacketSource;
 

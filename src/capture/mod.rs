@@ -7,8 +7,10 @@
 //! |---|---|---|
 //! | [`Offline`] | [`Capture::from_file`], [`Capture::from_reader`], [`Capture::from_bytes`], [`Capture::from_fd`] | reading pcap or pcapng files and streams |
 //! | [`Dead`] | [`Capture::dead`] | no packets: writing savefiles, compiling filters for a link type |
+//! | [`Inactive`] | [`Capture::from_device`], [`Capture::from_socket`] | a live capture being set up |
+//! | [`Active`] | [`Capture::open`], [`Capture::open_live`] | an open live capture (Linux) |
 //!
-//! Live capture adds its states beside these. Every state that can be read from implements
+//! Live capture's states sit beside these. Every state that can be read from implements
 //! [`Activated`], and everything such states share is written once, on
 //! `impl<S: Activated> Capture<S>`: reading ([`next_packet`](Capture::next_packet),
 //! [`next`](Capture::next), [`for_each`](Capture::for_each),
@@ -61,10 +63,12 @@
 mod dead;
 #[cfg(unix)]
 mod fd;
+mod live;
 mod offline;
 mod savefile;
 
 pub use dead::Dead;
+pub use live::{Active, BreakLoop, Inactive};
 pub use offline::Offline;
 pub use savefile::Savefile;
 
