@@ -30,8 +30,11 @@
 
 pub mod ast;
 mod error;
+pub(crate) mod lalr;
+pub(crate) mod lexer;
 pub mod limits;
 mod names;
+mod parser;
 pub mod resolve;
 mod span;
 
@@ -44,6 +47,8 @@ pub use names::{
 pub use span::{Span, Spanned};
 
 use crate::linktype::Linktype;
+
+pub use parser::parse;
 
 /// The netmask value that means "unknown" (libpcap's `PCAP_NETMASK_UNKNOWN`): `ip broadcast`
 /// is then an error.
