@@ -962,8 +962,9 @@ impl Parser<'_> {
             A::LlcName | A::LlcRnr => {
                 let _kw = next();
                 let t = tok_of(next());
+                // `llc rnr` / `llc rulenum`: the PF keyword, taken as the LLC subtype.
                 let name = if act == A::LlcRnr {
-                    t.span.slice(self.expr).to_string()
+                    "rnr".to_string()
                 } else {
                     text_of(&t)
                 };
