@@ -197,9 +197,7 @@ pub fn instructions(cfg: &Cfg) -> Result<Vec<Instruction>, EmitError> {
                     let mut insn = Instruction::jump(code, k, 0, 0);
                     let mut jas = Vec::new();
                     // Slot numbers of the inserted `ja`s, relative to the branch.
-                    for (is_long, target, field) in
-                        [(long[i].0, jt, 0u8), (long[i].1, jf, 1u8)]
-                    {
+                    for (is_long, target, field) in [(long[i].0, jt, 0u8), (long[i].1, jf, 1u8)] {
                         let dist = begin(target).saturating_sub(here + 1);
                         if is_long {
                             let slot = jas.len(); // 0 or 1 = offset from the branch
@@ -226,9 +224,14 @@ pub fn instructions(cfg: &Cfg) -> Result<Vec<Instruction>, EmitError> {
                 }
                 Terminal::Loop(t) => {
                     let back = (begin(t) as i64) - (here as i64 + 1);
-                    out.push(Instruction::stmt(bpf::BPF_JMP | bpf::BPF_JA, back as i32 as u32));
+                    out.push(Instruction::stmt(
+                        bpf::BPF_JMP | bpf::BPF_JA,
+                        back as i32 as u32,
+                    ));
                 }
-                Terminal::Ret(Ret::K(k)) => out.push(Instruction::stmt(bpf::BPF_RET | bpf::BPF_K, k)),
+                Terminal::Ret(Ret::K(k)) => {
+                    out.push(Instruction::stmt(bpf::BPF_RET | bpf::BPF_K, k))
+                }
                 Terminal::Ret(Ret::A) => out.push(Instruction::stmt(bpf::BPF_RET | bpf::BPF_A, 0)),
             }
         }
@@ -246,9 +249,9 @@ fn set_field(insn: &mut Instruction, field: u8, v: u8) {
 
 /// The rules a program needs: libpcap's when it loops or exceeds the kernel's limit.
 pub fn rules_for(insns: &[Instruction]) -> Rules {
-    let backward = insns.iter().any(|i| {
-        i.code == bpf::BPF_JMP | bpf::BPF_JA && (i.k as i32) < 0
-    });
+    let backward = insns
+        .iter()
+        .any(|i| i.code == bpf::BPF_JMP | bpf::BPF_JA && (i.k as i32) < 0);
     if backward || insns.len() > bpf::BPF_MAXINSNS {
         Rules::Libpcap
     } else {
@@ -280,11 +283,21 @@ mod tests {
         let rej = ret(&mut cfg, 0);
         let b23 = cfg.push(
             vec![Stmt::Ld(Size::B, 23)],
-            Terminal::Branch { cond: Cond::Eq, src: Src::K(6), jt: acc, jf: rej },
+            Terminal::Branch {
+                cond: Cond::Eq,
+                src: Src::K(6),
+                jt: acc,
+                jf: rej,
+            },
         );
         let root = cfg.push(
             vec![Stmt::Ld(Size::H, 12)],
-            Terminal::Branch { cond: Cond::Eq, src: Src::K(0x800), jt: b23, jf: rej },
+            Terminal::Branch {
+                cond: Cond::Eq,
+                src: Src::K(0x800),
+                jt: b23,
+                jf: rej,
+            },
         );
         cfg.entry = root;
         let p = instructions(&cfg).unwrap();
@@ -311,11 +324,21 @@ mod tests {
         let long = cfg.push(vec![Stmt::LdImm(1); 300], Terminal::Goto(acc));
         let mid = cfg.push(
             vec![Stmt::Ld(Size::B, 0)],
-            Terminal::Branch { cond: Cond::Eq, src: Src::K(1), jt: long, jf: rej },
+            Terminal::Branch {
+                cond: Cond::Eq,
+                src: Src::K(1),
+                jt: long,
+                jf: rej,
+            },
         );
         let root = cfg.push(
             vec![Stmt::Ld(Size::B, 1)],
-            Terminal::Branch { cond: Cond::Eq, src: Src::K(2), jt: mid, jf: rej },
+            Terminal::Branch {
+                cond: Cond::Eq,
+                src: Src::K(2),
+                jt: mid,
+                jf: rej,
+            },
         );
         cfg.entry = root;
         let p = program(&cfg).unwrap();
@@ -355,7 +378,12 @@ mod tests {
         let a = Program::new(src).unwrap();
         let b = Program::new(back).unwrap();
         let mut pkt = vec![0u8; 60];
-        for (et, hi, p) in [(0x86ddu16, 20usize, 6u8), (0x86dd, 20, 0x2c), (0x800, 23, 6), (0x800, 23, 17)] {
+        for (et, hi, p) in [
+            (0x86ddu16, 20usize, 6u8),
+            (0x86dd, 20, 0x2c),
+            (0x800, 23, 6),
+            (0x800, 23, 17),
+        ] {
             pkt.iter_mut().for_each(|b| *b = 0);
             pkt[12..14].copy_from_slice(&et.to_be_bytes());
             pkt[hi] = p;
@@ -368,14 +396,27 @@ mod tests {
     fn loops_emit_backward_ja() {
         let mut cfg = Cfg::new();
         let done = ret(&mut cfg, 7);
-        let head = cfg.push(vec![Stmt::Alu(crate::filter::ir::AluOp::Add, Src::K(1))], Terminal::Goto(BlockId::NONE));
+        let head = cfg.push(
+            vec![Stmt::Alu(crate::filter::ir::AluOp::Add, Src::K(1))],
+            Terminal::Goto(BlockId::NONE),
+        );
         let test = cfg.push(
             vec![],
-            Terminal::Branch { cond: Cond::Ge, src: Src::K(3), jt: done, jf: BlockId::NONE },
+            Terminal::Branch {
+                cond: Cond::Ge,
+                src: Src::K(3),
+                jt: done,
+                jf: BlockId::NONE,
+            },
         );
         let back = cfg.push(vec![], Terminal::Loop(head));
         cfg.block_mut(head).term = Terminal::Goto(test);
-        cfg.block_mut(test).term = Terminal::Branch { cond: Cond::Ge, src: Src::K(3), jt: done, jf: back };
+        cfg.block_mut(test).term = Terminal::Branch {
+            cond: Cond::Ge,
+            src: Src::K(3),
+            jt: done,
+            jf: back,
+        };
         let root = cfg.push(vec![Stmt::LdImm(0)], Terminal::Goto(head));
         cfg.entry = root;
         let p = program(&cfg).unwrap();

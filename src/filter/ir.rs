@@ -19,7 +19,7 @@ use crate::bpf::{self, Instruction};
 use std::fmt;
 
 /// A block's index in [`Cfg::blocks`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct BlockId(pub u32);
 
 impl BlockId {
@@ -221,7 +221,11 @@ impl Stmt {
     pub fn from_instruction(insn: &Instruction) -> Option<Stmt> {
         use bpf::*;
         let k = insn.k;
-        let mem = || u8::try_from(k).ok().filter(|&m| usize::from(m) < BPF_MEMWORDS);
+        let mem = || {
+            u8::try_from(k)
+                .ok()
+                .filter(|&m| usize::from(m) < BPF_MEMWORDS)
+        };
         Some(match insn.code {
             c if c & 0x07 == BPF_LD => match c & 0xe0 {
                 BPF_ABS => Stmt::Ld(Size::from_code(c)?, k),
@@ -402,12 +406,6 @@ pub struct Cfg {
     pub blocks: Vec<Block>,
     /// The block run first.
     pub entry: BlockId,
-}
-
-impl Default for BlockId {
-    fn default() -> BlockId {
-        BlockId(0)
-    }
 }
 
 impl Cfg {
@@ -750,7 +748,13 @@ impl fmt::Display for Cfg {
             }
             write!(f, "B{i}{}:", if i == self.entry.index() { "*" } else { "" })?;
             for s in &b.stmts {
-                write!(f, " {};", bpf::image(&s.instruction(), 0).trim_start_matches("(000) ").trim_end())?;
+                write!(
+                    f,
+                    " {};",
+                    bpf::image(&s.instruction(), 0)
+                        .trim_start_matches("(000) ")
+                        .trim_end()
+                )?;
             }
             match b.term {
                 Terminal::Branch { cond, src, jt, jf } => {
@@ -794,7 +798,12 @@ mod tests {
                     assert_eq!(back.code, code, "{s:?}");
                     if !matches!(
                         s,
-                        Stmt::LdLen | Stmt::LdxLen | Stmt::Neg | Stmt::Tax | Stmt::Txa | Stmt::Alu(_, Src::X)
+                        Stmt::LdLen
+                            | Stmt::LdxLen
+                            | Stmt::Neg
+                            | Stmt::Tax
+                            | Stmt::Txa
+                            | Stmt::Alu(_, Src::X)
                     ) {
                         assert_eq!(back.k, k, "{s:?}");
                     }
@@ -806,7 +815,12 @@ mod tests {
     #[test]
     fn lift_splits_at_targets() {
         // ldh [12]; jeq #0x800 jt 0 jf 1; ret #65535; ret #0
-        let p = insns(&[(0x28, 0, 0, 12), (0x15, 0, 1, 0x800), (0x6, 0, 0, 65535), (0x6, 0, 0, 0)]);
+        let p = insns(&[
+            (0x28, 0, 0, 12),
+            (0x15, 0, 1, 0x800),
+            (0x6, 0, 0, 65535),
+            (0x6, 0, 0, 0),
+        ]);
         let cfg = Cfg::from_instructions(&p).unwrap();
         assert_eq!(cfg.blocks.len(), 3);
         assert_eq!(cfg.blocks[0].stmts, vec![Stmt::Ld(Size::H, 12)]);
@@ -820,7 +834,12 @@ mod tests {
             }
         );
         // A statement that is a jump target starts a block; the one before falls into it.
-        let p = insns(&[(0x15, 0, 1, 1), (0x0, 0, 0, 5), (0x4, 0, 0, 1), (0x16, 0, 0, 0)]);
+        let p = insns(&[
+            (0x15, 0, 1, 1),
+            (0x0, 0, 0, 5),
+            (0x4, 0, 0, 1),
+            (0x16, 0, 0, 0),
+        ]);
         let cfg = Cfg::from_instructions(&p).unwrap();
         assert_eq!(cfg.blocks.len(), 3);
         assert_eq!(cfg.blocks[1].term, Terminal::Goto(BlockId(2)));
@@ -830,7 +849,13 @@ mod tests {
     #[test]
     fn lift_backward_ja_is_a_loop() {
         // 0: ld #0; 1: add #1; 2: jeq #3 jt 1 jf 0; 3: ja -3 (to 1); 4: ret a
-        let p = insns(&[(0x0, 0, 0, 0), (0x4, 0, 0, 1), (0x15, 1, 0, 3), (0x5, 0, 0, (-3i32) as u32), (0x16, 0, 0, 0)]);
+        let p = insns(&[
+            (0x0, 0, 0, 0),
+            (0x4, 0, 0, 1),
+            (0x15, 1, 0, 3),
+            (0x5, 0, 0, (-3i32) as u32),
+            (0x16, 0, 0, 0),
+        ]);
         let cfg = Cfg::from_instructions(&p).unwrap();
         assert!(cfg.has_loop());
         assert!(matches!(cfg.blocks[2].term, Terminal::Loop(BlockId(1))));
@@ -853,7 +878,10 @@ mod tests {
         assert_eq!(ab.entry, a.entry);
         assert_eq!(ab.t, b.t);
         assert_eq!(ab.f.len(), 2);
-        assert!(matches!(cfg.blocks[0].term, Terminal::Branch { jt: BlockId(1), .. }));
+        assert!(matches!(
+            cfg.blocks[0].term,
+            Terminal::Branch { jt: BlockId(1), .. }
+        ));
         let n = Cfg::not(ab.clone());
         assert_eq!(n.t, ab.f);
         let c = cfg.test(vec![], Cond::Eq, Src::K(0));

@@ -5,7 +5,8 @@
 //! compute it into `M[reg]`, and the guard that must hold for the load to mean anything (the
 //! protocol test of `tcp[…]`). A relation runs both operands' statements, then compares.
 
-use super::{bail, Gen, Proto, Rel, Result};
+use super::{bail, Gen, Rel, Result};
+use crate::filter::ast::{ArithOp, ByteOp, ProtoName as Proto, RelOp};
 use crate::filter::ir::{AluOp, Cond, Frag, Size, Src, Stmt};
 use crate::linktype::Linktype;
 
@@ -20,92 +21,32 @@ pub struct Arth {
     pub(crate) reg: u8,
 }
 
-/// A binary arithmetic operator.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ArithOp {
-    /// `+`
-    Add,
-    /// `-`
-    Sub,
-    /// `*`
-    Mul,
-    /// `/`
-    Div,
-    /// `%`
-    Mod,
-    /// `&`
-    And,
-    /// `|`
-    Or,
-    /// `^`
-    Xor,
-    /// `<<`
-    Lsh,
-    /// `>>`
-    Rsh,
-}
-
-impl ArithOp {
-    fn alu(self) -> AluOp {
-        match self {
-            ArithOp::Add => AluOp::Add,
-            ArithOp::Sub => AluOp::Sub,
-            ArithOp::Mul => AluOp::Mul,
-            ArithOp::Div => AluOp::Div,
-            ArithOp::Mod => AluOp::Mod,
-            ArithOp::And => AluOp::And,
-            ArithOp::Or => AluOp::Or,
-            ArithOp::Xor => AluOp::Xor,
-            ArithOp::Lsh => AluOp::Lsh,
-            ArithOp::Rsh => AluOp::Rsh,
-        }
+fn alu(op: ArithOp) -> AluOp {
+    match op {
+        ArithOp::Add => AluOp::Add,
+        ArithOp::Sub => AluOp::Sub,
+        ArithOp::Mul => AluOp::Mul,
+        ArithOp::Div => AluOp::Div,
+        ArithOp::Mod => AluOp::Mod,
+        ArithOp::And => AluOp::And,
+        ArithOp::Or => AluOp::Or,
+        ArithOp::Xor => AluOp::Xor,
+        ArithOp::Lsh => AluOp::Lsh,
+        ArithOp::Rsh => AluOp::Rsh,
     }
 }
 
-/// A comparison between two values.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Relop {
-    /// `>`
-    Gt,
-    /// `>=`
-    Ge,
-    /// `=` / `==`
-    Eq,
-    /// `<=` (compiled as not `>`)
-    Le,
-    /// `<` (compiled as not `>=`)
-    Lt,
-    /// `!=` (compiled as not `=`)
-    Ne,
-}
-
-impl Relop {
-    /// The jump it compiles to and whether the result is negated.
-    pub(crate) fn jump(self) -> (Cond, bool) {
-        match self {
-            Relop::Gt => (Cond::Gt, false),
-            Relop::Ge => (Cond::Ge, false),
-            Relop::Eq => (Cond::Eq, false),
-            Relop::Le => (Cond::Gt, true),
-            Relop::Lt => (Cond::Ge, true),
-            Relop::Ne => (Cond::Eq, true),
-        }
+/// The jump a relational operator compiles to, and whether the result is negated (`<=` is
+/// not `>`, `<` is not `>=`, `!=` is not `=`).
+pub(crate) fn relop_jump(op: RelOp) -> (Cond, bool) {
+    match op {
+        RelOp::Gt => (Cond::Gt, false),
+        RelOp::Ge => (Cond::Ge, false),
+        RelOp::Eq => (Cond::Eq, false),
+        RelOp::Le => (Cond::Gt, true),
+        RelOp::Lt => (Cond::Ge, true),
+        RelOp::Ne => (Cond::Eq, true),
     }
-}
-
-/// The operator of `byte N op V`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ByteOp {
-    /// `=`
-    Eq,
-    /// `<`
-    Lt,
-    /// `>`
-    Gt,
-    /// `&` (libpcap 1.10.3 tests `A & V != 0` on whatever A holds; reproduced)
-    And,
-    /// `|` (likewise `A | V != 0`)
-    Or,
 }
 
 impl Gen {
@@ -137,7 +78,7 @@ impl Gen {
             1 => Size::B,
             2 => Size::H,
             4 => Size::W,
-            _ => bail!("data size must be 1, 2, or 4"),
+            _ => bail!(OutOfRange, "data size must be 1, 2, or 4"),
         };
         let to_x = Stmt::LdxMem(inst.reg);
         let to_a = Stmt::LdMem(inst.reg);
@@ -145,19 +86,28 @@ impl Gen {
             Proto::Radio => {
                 if !matches!(
                     self.linktype,
-                    Linktype::IEEE802_11_RADIO_AVS | Linktype::IEEE802_11_RADIO | Linktype::PRISM_HEADER
+                    Linktype::IEEE802_11_RADIO_AVS
+                        | Linktype::IEEE802_11_RADIO
+                        | Linktype::PRISM_HEADER
                 ) {
-                    bail!("radio information not present in capture");
+                    bail!(
+                        UnsupportedLinktype,
+                        "radio information not present in capture"
+                    );
                 }
                 inst.stmts.extend([to_x, Stmt::LdInd(size, 0)]);
             }
             Proto::Link => {
                 let s = self.abs_offset_varpart(super::OffsetField::LinkHdr)?;
                 match s {
-                    Some(ldx) => inst.stmts.extend([ldx, to_a, Stmt::Alu(AluOp::Add, Src::X), Stmt::Tax]),
+                    Some(ldx) => {
+                        inst.stmts
+                            .extend([ldx, to_a, Stmt::Alu(AluOp::Add, Src::X), Stmt::Tax])
+                    }
                     None => inst.stmts.push(to_x),
                 }
-                inst.stmts.push(Stmt::LdInd(size, self.off_linkhdr.constant_part));
+                inst.stmts
+                    .push(Stmt::LdInd(size, self.off_linkhdr.constant_part));
             }
             Proto::Ip
             | Proto::Arp
@@ -171,7 +121,10 @@ impl Gen {
             | Proto::Ip6 => {
                 let s = self.abs_offset_varpart(super::OffsetField::LinkPl)?;
                 match s {
-                    Some(ldx) => inst.stmts.extend([ldx, to_a, Stmt::Alu(AluOp::Add, Src::X), Stmt::Tax]),
+                    Some(ldx) => {
+                        inst.stmts
+                            .extend([ldx, to_a, Stmt::Alu(AluOp::Add, Src::X), Stmt::Tax])
+                    }
                     None => inst.stmts.push(to_x),
                 }
                 inst.stmts.push(Stmt::LdInd(
@@ -211,7 +164,10 @@ impl Gen {
                 inst.guard = Some(self.and(b, nh));
                 let s = self.abs_offset_varpart(super::OffsetField::LinkPl)?;
                 match s {
-                    Some(ldx) => inst.stmts.extend([ldx, to_a, Stmt::Alu(AluOp::Add, Src::X), Stmt::Tax]),
+                    Some(ldx) => {
+                        inst.stmts
+                            .extend([ldx, to_a, Stmt::Alu(AluOp::Add, Src::X), Stmt::Tax])
+                    }
                     None => inst.stmts.push(to_x),
                 }
                 inst.stmts.push(Stmt::LdInd(
@@ -222,7 +178,7 @@ impl Gen {
                         .wrapping_add(40),
                 ));
             }
-            _ => bail!("unsupported index operation"),
+            _ => bail!(InvalidQualifier, "unsupported index operation"),
         }
         inst.reg = regno;
         inst.stmts.push(Stmt::St(regno));
@@ -238,10 +194,10 @@ impl Gen {
             _ => None,
         };
         match (op, first) {
-            (ArithOp::Div, Some(0)) => bail!("division by zero"),
-            (ArithOp::Mod, Some(0)) => bail!("modulus by zero"),
+            (ArithOp::Div, Some(0)) => bail!(InvalidArithmetic, "division by zero"),
+            (ArithOp::Mod, Some(0)) => bail!(InvalidArithmetic, "modulus by zero"),
             (ArithOp::Lsh | ArithOp::Rsh, Some(k)) if k > 31 => {
-                bail!("shift by more than 31 bits")
+                bail!(InvalidArithmetic, "shift by more than 31 bits")
             }
             _ => {}
         }
@@ -249,7 +205,7 @@ impl Gen {
         a0.stmts.extend([
             Stmt::LdxMem(a1.reg),
             Stmt::LdMem(a0.reg),
-            Stmt::Alu(op.alu(), Src::X),
+            Stmt::Alu(alu(op), Src::X),
         ]);
         self.free_reg(a0.reg);
         self.free_reg(a1.reg);
@@ -265,14 +221,15 @@ impl Gen {
 
     /// `-a` (libpcap's `gen_neg`).
     pub fn neg(&mut self, mut a: Arth) -> Result<Arth> {
-        a.stmts.extend([Stmt::LdMem(a.reg), Stmt::Neg, Stmt::St(a.reg)]);
+        a.stmts
+            .extend([Stmt::LdMem(a.reg), Stmt::Neg, Stmt::St(a.reg)]);
         Ok(a)
     }
 
     /// `a relop b` (libpcap's `gen_relation`): the guards, then one block computing both
     /// values and comparing them.
-    pub fn relation(&mut self, op: Relop, a0: Arth, a1: Arth) -> Result<Frag> {
-        let (cond, reversed) = op.jump();
+    pub fn relation(&mut self, op: RelOp, a0: Arth, a1: Arth) -> Result<Frag> {
+        let (cond, reversed) = relop_jump(op);
         let mut s = a0.stmts;
         s.extend(a1.stmts);
         s.push(Stmt::LdxMem(a1.reg));
@@ -311,7 +268,11 @@ impl Gen {
             ByteOp::Lt => self.cmp_lt(Rel::LinkHdr, idx, Size::B, val),
             ByteOp::Gt => self.cmp_gt(Rel::LinkHdr, idx, Size::B, val),
             ByteOp::And | ByteOp::Or => {
-                let alu = if op == ByteOp::And { AluOp::And } else { AluOp::Or };
+                let alu = if op == ByteOp::And {
+                    AluOp::And
+                } else {
+                    AluOp::Or
+                };
                 let b = self.test(vec![Stmt::Alu(alu, Src::K(val))], Cond::Eq, 0);
                 Ok(self.not(b))
             }

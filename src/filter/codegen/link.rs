@@ -3,8 +3,9 @@
 //! variable header lengths (radiotap, AVS, PRISM, PPI, 802.11, PFLOG), and the primitives that
 //! move the offsets for what follows them: `vlan`, `mpls`, `pppoes`, `geneve`.
 
-use super::{bail, AbsOffset, Gen, OffsetField, Rel, Result, NOT_SET};
+use super::{bail, AbsOffset, Context, Gen, OffsetField, Rel, Result, NOT_SET};
 use crate::filter::ir::{AluOp, BlockId, Cond, Frag, Size, Src, Stmt, Terminal};
+use crate::filter::resolve::Dir;
 use crate::linktype::Linktype;
 
 // ---- numbers ------------------------------------------------------------------------------
@@ -256,6 +257,7 @@ impl Gen {
         let lt = self.linktype;
         let Some(l) = layout(lt) else {
             bail!(
+                UnsupportedLinktype,
                 "unknown data link type {} (min 104, max 289)",
                 lt.to_dlt() as i32
             );
@@ -301,7 +303,13 @@ impl Gen {
     }
 
     /// libpcap's `PUSH_LINKHDR`: filter a new link layer found inside the current one.
-    pub(crate) fn push_linkhdr(&mut self, lt: Linktype, is_variable: bool, constant_part: u32, reg: Option<u8>) {
+    pub(crate) fn push_linkhdr(
+        &mut self,
+        lt: Linktype,
+        is_variable: bool,
+        constant_part: u32,
+        reg: Option<u8>,
+    ) {
         self.prevlinktype = self.linktype;
         self.off_prevlinkhdr = self.off_linkhdr;
         self.linktype = lt;
@@ -362,7 +370,7 @@ impl Gen {
     /// Loopback's address-family word (libpcap's `gen_loopback_linktype`).
     fn loopback_linktype(&mut self, mut ll_proto: u32) -> Result<Frag> {
         if matches!(self.linktype, Linktype::NULL | Linktype::ENC) {
-            if let super::Context::Savefile { swapped: true } = self.ctx {
+            if let Context::Savefile { swapped: true } = self.ctx {
                 ll_proto = ll_proto.swap_bytes();
             }
             // Host byte order in the header, read as big-endian: little-endian hosts swap.
@@ -472,7 +480,7 @@ impl Gen {
         let version = match ll_proto {
             ETHERTYPE_IP => 0x40,
             ETHERTYPE_IPV6 => 0x60,
-            _ => bail!("unsupported protocol over mpls"),
+            _ => bail!(UnsupportedLinktype, "unsupported protocol over mpls"),
         };
         let b0 = self.mcmp(Rel::LinkPl, 0u32.wrapping_sub(2), Size::B, 0x01, 0x01)?;
         let b1 = self.mcmp(Rel::LinkPl, 0, Size::B, version, 0xf0)?;
@@ -552,7 +560,7 @@ impl Gen {
             Linktype::NULL | Linktype::LOOP | Linktype::ENC => match ll_proto {
                 ETHERTYPE_IP => self.loopback_linktype(AF_INET),
                 ETHERTYPE_IPV6 => {
-                    if matches!(self.ctx, super::Context::Savefile { .. }) {
+                    if matches!(self.ctx, Context::Savefile { .. }) {
                         let b0 = self.loopback_linktype(BSD_AFNUM_INET6_BSD)?;
                         let b1 = self.loopback_linktype(BSD_AFNUM_INET6_FREEBSD)?;
                         let b1 = self.or(b0, b1);
@@ -603,51 +611,103 @@ impl Gen {
                 _ => Ok(self.gen_false()),
             },
             Linktype::MFR => {
-                bail!("Multi-link Frame Relay link-layer type filtering not implemented")
+                bail!(
+                    UnsupportedLinktype,
+                    "Multi-link Frame Relay link-layer type filtering not implemented"
+                )
             }
             _ if is_juniper(lt) => self.mcmp(Rel::LinkHdr, 0, Size::W, 0x4d47_4300, 0xffff_ff00),
             Linktype::BACNET_MS_TP => self.mcmp(Rel::LinkHdr, 0, Size::W, 0x55ff_0000, 0xffff_0000),
             Linktype::IPNET => self.ipnet_linktype(ll_proto),
-            Linktype::LINUX_IRDA => bail!("IrDA link-layer type filtering not implemented"),
-            Linktype::DOCSIS => bail!("DOCSIS link-layer type filtering not implemented"),
+            Linktype::LINUX_IRDA => bail!(
+                UnsupportedLinktype,
+                "IrDA link-layer type filtering not implemented"
+            ),
+            Linktype::DOCSIS => bail!(
+                UnsupportedLinktype,
+                "DOCSIS link-layer type filtering not implemented"
+            ),
             Linktype::MTP2 | Linktype::MTP2_WITH_PHDR => {
-                bail!("MTP2 link-layer type filtering not implemented")
+                bail!(
+                    UnsupportedLinktype,
+                    "MTP2 link-layer type filtering not implemented"
+                )
             }
-            Linktype::ERF => bail!("ERF link-layer type filtering not implemented"),
-            Linktype::PFSYNC => bail!("PFSYNC link-layer type filtering not implemented"),
-            Linktype::LINUX_LAPD => bail!("LAPD link-layer type filtering not implemented"),
+            Linktype::ERF => bail!(
+                UnsupportedLinktype,
+                "ERF link-layer type filtering not implemented"
+            ),
+            Linktype::PFSYNC => bail!(
+                UnsupportedLinktype,
+                "PFSYNC link-layer type filtering not implemented"
+            ),
+            Linktype::LINUX_LAPD => bail!(
+                UnsupportedLinktype,
+                "LAPD link-layer type filtering not implemented"
+            ),
             Linktype::USB_FREEBSD
             | Linktype::USB_LINUX
             | Linktype::USB_LINUX_MMAPPED
-            | Linktype::USBPCAP => bail!("USB link-layer type filtering not implemented"),
+            | Linktype::USBPCAP => bail!(
+                UnsupportedLinktype,
+                "USB link-layer type filtering not implemented"
+            ),
             Linktype::BLUETOOTH_HCI_H4 | Linktype::BLUETOOTH_HCI_H4_WITH_PHDR => {
-                bail!("Bluetooth link-layer type filtering not implemented")
+                bail!(
+                    UnsupportedLinktype,
+                    "Bluetooth link-layer type filtering not implemented"
+                )
             }
             Linktype::CAN20B | Linktype::CAN_SOCKETCAN => {
-                bail!("CAN link-layer type filtering not implemented")
+                bail!(
+                    UnsupportedLinktype,
+                    "CAN link-layer type filtering not implemented"
+                )
             }
             Linktype::IEEE802_15_4
             | Linktype::IEEE802_15_4_LINUX
             | Linktype::IEEE802_15_4_NONASK_PHY
             | Linktype::IEEE802_15_4_NOFCS
             | Linktype::IEEE802_15_4_TAP => {
-                bail!("IEEE 802.15.4 link-layer type filtering not implemented")
+                bail!(
+                    UnsupportedLinktype,
+                    "IEEE 802.15.4 link-layer type filtering not implemented"
+                )
             }
             Linktype::IEEE802_16_MAC_CPS_RADIO => {
-                bail!("IEEE 802.16 link-layer type filtering not implemented")
+                bail!(
+                    UnsupportedLinktype,
+                    "IEEE 802.16 link-layer type filtering not implemented"
+                )
             }
-            Linktype::SITA => bail!("SITA link-layer type filtering not implemented"),
-            Linktype::RAIF1 => bail!("RAIF1 link-layer type filtering not implemented"),
+            Linktype::SITA => bail!(
+                UnsupportedLinktype,
+                "SITA link-layer type filtering not implemented"
+            ),
+            Linktype::RAIF1 => bail!(
+                UnsupportedLinktype,
+                "RAIF1 link-layer type filtering not implemented"
+            ),
             Linktype::IPMB_KONTRON | Linktype::IPMB_LINUX => {
-                bail!("IPMB link-layer type filtering not implemented")
+                bail!(
+                    UnsupportedLinktype,
+                    "IPMB link-layer type filtering not implemented"
+                )
             }
-            Linktype::AX25_KISS => bail!("AX.25 link-layer type filtering not implemented"),
-            Linktype::NFLOG => bail!("NFLOG link-layer type filtering not implemented"),
+            Linktype::AX25_KISS => bail!(
+                UnsupportedLinktype,
+                "AX.25 link-layer type filtering not implemented"
+            ),
+            Linktype::NFLOG => bail!(
+                UnsupportedLinktype,
+                "NFLOG link-layer type filtering not implemented"
+            ),
             _ => {
                 if self.off_linktype.constant_part != NOT_SET {
                     self.cmp(Rel::LinkType, 0, Size::H, ll_proto)
                 } else {
                     bail!(
+                        UnsupportedLinktype,
                         "{} link-layer type filtering not implemented",
                         Gen::describe(lt)
                     )
@@ -769,11 +829,18 @@ impl Gen {
         let Some(r) = self.off_linkhdr.reg else {
             return Ok(next);
         };
-        let join = self.cfg.push(vec![Stmt::St(r), Stmt::Tax], Terminal::Goto(next));
-        let avs = self.cfg.push(vec![Stmt::Ld(Size::W, 4)], Terminal::Goto(join));
+        let join = self
+            .cfg
+            .push(vec![Stmt::St(r), Stmt::Tax], Terminal::Goto(next));
+        let avs = self
+            .cfg
+            .push(vec![Stmt::Ld(Size::W, 4)], Terminal::Goto(join));
         let fixed = self.cfg.push(vec![Stmt::LdImm(144)], Terminal::Goto(join));
         Ok(self.cfg.push(
-            vec![Stmt::Ld(Size::W, 0), Stmt::Alu(AluOp::And, Src::K(0xffff_f000))],
+            vec![
+                Stmt::Ld(Size::W, 0),
+                Stmt::Alu(AluOp::And, Src::K(0xffff_f000)),
+            ],
             Terminal::Branch {
                 cond: Cond::Eq,
                 src: Src::K(0x8021_1000),
@@ -868,9 +935,17 @@ impl Gen {
         }
         // QoS data frames have two more header bytes; afterwards the radiotap checks (if any)
         // run as well (libpcap falls through from the QoS adjustment into them).
-        let after_qos = if roundup_target.is_some() { qos_false } else { next };
+        let after_qos = if roundup_target.is_some() {
+            qos_false
+        } else {
+            next
+        };
         let qos = self.cfg.push(
-            vec![Stmt::LdMem(pl), Stmt::Alu(AluOp::Add, Src::K(2)), Stmt::St(pl)],
+            vec![
+                Stmt::LdMem(pl),
+                Stmt::Alu(AluOp::Add, Src::K(2)),
+                Stmt::St(pl),
+            ],
             Terminal::Goto(after_qos),
         );
         let qos_test = self.cfg.push(
@@ -914,7 +989,12 @@ impl Gen {
 
     fn vlan_vid_test(&mut self, vlan_num: u32) -> Result<Frag> {
         if vlan_num > 0x0fff {
-            bail!("VLAN tag {} greater than maximum {}", vlan_num, 0x0fff);
+            bail!(
+                OutOfRange,
+                "VLAN tag {} greater than maximum {}",
+                vlan_num,
+                0x0fff
+            );
         }
         self.mcmp(Rel::LinkPl, 0, Size::H, vlan_num, 0x0fff)
     }
@@ -941,7 +1021,11 @@ impl Gen {
                 r
             }
         };
-        s.extend([Stmt::LdMem(r), Stmt::Alu(AluOp::Add, Src::K(v)), Stmt::St(r)]);
+        s.extend([
+            Stmt::LdMem(r),
+            Stmt::Alu(AluOp::Add, Src::K(v)),
+            Stmt::St(r),
+        ]);
         Ok(())
     }
 
@@ -1002,11 +1086,11 @@ impl Gen {
     /// `vlan [id]` (libpcap's `gen_vlan`).
     pub fn vlan(&mut self, vlan_num: Option<u32>) -> Result<Frag> {
         if self.label_stack_depth > 0 {
-            bail!("no VLAN match after MPLS");
+            bail!(UnsupportedLinktype, "no VLAN match after MPLS");
         }
         let lt = self.linktype;
         let b0 = if is_ethernet(lt) {
-            if self.ctx == super::Context::Live
+            if self.ctx == Context::Live
                 && self.vlan_stack_depth == 0
                 && !self.off_linkhdr.is_variable
                 && self.off_linkhdr.constant_part == self.off_outermostlinkhdr.constant_part
@@ -1024,7 +1108,11 @@ impl Gen {
         ) {
             self.vlan_no_bpf_extensions(vlan_num)?
         } else {
-            bail!("no VLAN support for {}", Gen::describe(lt));
+            bail!(
+                UnsupportedLinktype,
+                "no VLAN support for {}",
+                Gen::describe(lt)
+            );
         };
         self.vlan_stack_depth += 1;
         Ok(b0)
@@ -1043,12 +1131,21 @@ impl Gen {
             } else if lt == Linktype::PPP {
                 self.linktype(PPP_MPLS_UCAST)?
             } else {
-                bail!("no MPLS support for {}", Gen::describe(lt));
+                bail!(
+                    UnsupportedLinktype,
+                    "no MPLS support for {}",
+                    Gen::describe(lt)
+                );
             }
         };
         if let Some(label) = label {
             if label > 0xfffff {
-                bail!("MPLS label {} greater than maximum {}", label, 0xfffff);
+                bail!(
+                    OutOfRange,
+                    "MPLS label {} greater than maximum {}",
+                    label,
+                    0xfffff
+                );
             }
             let b1 = self.mcmp(Rel::LinkPl, 0, Size::W, label << 12, 0xffff_f000)?;
             b0 = self.and(b0, b1);
@@ -1069,7 +1166,12 @@ impl Gen {
         let mut b0 = self.linktype(ETHERTYPE_PPPOES)?;
         if let Some(sess) = session {
             if sess > 0xffff {
-                bail!("PPPoE session number {} greater than maximum {}", sess, 0xffff);
+                bail!(
+                    OutOfRange,
+                    "PPPoE session number {} greater than maximum {}",
+                    sess,
+                    0xffff
+                );
             }
             let b1 = self.mcmp(Rel::LinkPl, 0, Size::W, sess, 0x0000_ffff)?;
             b0 = self.and(b0, b1);
@@ -1093,15 +1195,20 @@ impl Gen {
     fn geneve_check(&mut self, v6: bool, vni: Option<u32>) -> Result<Frag> {
         let rel = if v6 { Rel::TranIpv6 } else { Rel::TranIpv4 };
         let b0 = if v6 {
-            self.port6(GENEVE_PORT, Some(super::transport::IPPROTO_UDP), super::Dir::Dst)?
+            self.port6(GENEVE_PORT, Some(super::transport::IPPROTO_UDP), Dir::Dst)?
         } else {
-            self.port4(GENEVE_PORT, Some(super::transport::IPPROTO_UDP), super::Dir::Dst)?
+            self.port4(GENEVE_PORT, Some(super::transport::IPPROTO_UDP), Dir::Dst)?
         };
         let b1 = self.mcmp(rel, 8, Size::B, 0, 0xc0)?;
         let mut b0 = self.and(b0, b1);
         if let Some(vni) = vni {
             if vni > 0xff_ffff {
-                bail!("Geneve VNI {} greater than maximum {}", vni, 0xff_ffff);
+                bail!(
+                    OutOfRange,
+                    "Geneve VNI {} greater than maximum {}",
+                    vni,
+                    0xff_ffff
+                );
             }
             let b1 = self.mcmp(rel, 12, Size::W, vni << 8, 0xffff_ff00)?;
             b0 = self.and(b0, b1);
@@ -1139,7 +1246,12 @@ impl Gen {
         let mut s = vec![
             Stmt::Alu(
                 AluOp::Add,
-                Src::K(self.off_linkpl.constant_part.wrapping_add(self.off_nl).wrapping_add(8)),
+                Src::K(
+                    self.off_linkpl
+                        .constant_part
+                        .wrapping_add(self.off_nl)
+                        .wrapping_add(8),
+                ),
             ),
             Stmt::Tax,
             Stmt::Alu(AluOp::Add, Src::K(2)),
@@ -1209,7 +1321,7 @@ impl Gen {
     /// offsets differ).
     fn geneve_ll_check(&mut self) -> Result<Frag> {
         let (Some(h), Some(p)) = (self.off_linkhdr.reg, self.off_linkpl.reg) else {
-            return Err(super::Error::Internal("geneve registers missing".into()));
+            return Err(super::Error::internal("geneve registers missing"));
         };
         let b0 = self.test_x(vec![Stmt::LdMem(h), Stmt::LdxMem(p)], Cond::Eq);
         Ok(self.not(b0))

@@ -21,244 +21,50 @@
 
 pub(crate) mod arith;
 pub(crate) mod link;
+pub(crate) mod lower;
 pub(crate) mod net;
 pub(crate) mod other;
 pub(crate) mod transport;
 
 use super::ir::{Cfg, Cond, Exit, Frag, Ret, Size, Src, Stmt, Terminal};
+use super::{Context, ErrorKind, Target, NETMASK_UNKNOWN};
 use crate::bpf;
 use crate::linktype::Linktype;
 use std::fmt;
 
-pub use arith::Arth;
+pub(crate) use arith::Arth;
 
-/// The handle a filter is compiled for: what libpcap's code depends on besides the link type.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Context {
-    /// `pcap_open_dead`: no source (what `tcpdump -d` without `-r`/`-i` compiles for).
-    #[default]
-    Dead,
-    /// A savefile (`pcap_open_offline`): `inbound`/`outbound`/`ifindex` need a link-layer
-    /// field, and loopback `ip6` matches the three BSD values of `AF_INET6`.
-    Savefile {
-        /// The file is in the other byte order than this host's (the loopback address-family
-        /// word is then compared byte-swapped).
-        swapped: bool,
-    },
-    /// A live Linux capture: VLAN tags and packet direction come from the kernel's ancillary
-    /// data (`SKF_AD_*` loads).
-    Live,
+/// Why code could not be generated: the kind the front end reports and libpcap's message,
+/// word for word where libpcap has one. The span is added by [`lower::lower`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Error {
+    /// What kind of problem.
+    pub kind: ErrorKind,
+    /// The message.
+    pub message: String,
 }
 
-/// A protocol qualifier (libpcap's `Q_*` protocol values).
-#[allow(missing_docs)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Proto {
-    /// No protocol given.
-    Default,
-    /// `link`, `ether`, `ppp`, `slip`, `fddi`, `tr`, `wlan`
-    Link,
-    Ip,
-    Arp,
-    Rarp,
-    Sctp,
-    Tcp,
-    Udp,
-    Icmp,
-    Igmp,
-    Igrp,
-    Atalk,
-    Decnet,
-    Lat,
-    Sca,
-    Moprc,
-    Mopdl,
-    Ip6,
-    Icmp6,
-    Ah,
-    Esp,
-    Pim,
-    Vrrp,
-    Aarp,
-    Iso,
-    Esis,
-    Isis,
-    Clnp,
-    Stp,
-    Ipx,
-    Netbeui,
-    L1,
-    L2,
-    Iih,
-    Snp,
-    Csnp,
-    Psnp,
-    Lsp,
-    Radio,
-    Carp,
-}
-
-impl Proto {
-    /// The keyword, as libpcap's messages quote it (`'tcp' modifier applied to host`).
-    pub fn keyword(self) -> &'static str {
-        match self {
-            Proto::Default => "",
-            Proto::Link => "link",
-            Proto::Ip => "ip",
-            Proto::Arp => "arp",
-            Proto::Rarp => "rarp",
-            Proto::Sctp => "sctp",
-            Proto::Tcp => "tcp",
-            Proto::Udp => "udp",
-            Proto::Icmp => "icmp",
-            Proto::Igmp => "igmp",
-            Proto::Igrp => "igrp",
-            Proto::Atalk => "atalk",
-            Proto::Decnet => "decnet",
-            Proto::Lat => "lat",
-            Proto::Sca => "sca",
-            Proto::Moprc => "moprc",
-            Proto::Mopdl => "mopdl",
-            Proto::Ip6 => "ip6",
-            Proto::Icmp6 => "icmp6",
-            Proto::Ah => "ah",
-            Proto::Esp => "esp",
-            Proto::Pim => "pim",
-            Proto::Vrrp => "vrrp",
-            Proto::Aarp => "aarp",
-            Proto::Iso => "iso",
-            Proto::Esis => "esis",
-            Proto::Isis => "isis",
-            Proto::Clnp => "clnp",
-            Proto::Stp => "stp",
-            Proto::Ipx => "ipx",
-            Proto::Netbeui => "netbeui",
-            Proto::L1 => "l1",
-            Proto::L2 => "l2",
-            Proto::Iih => "iih",
-            Proto::Snp => "snp",
-            Proto::Csnp => "csnp",
-            Proto::Psnp => "psnp",
-            Proto::Lsp => "lsp",
-            Proto::Radio => "radio",
-            Proto::Carp => "carp",
+impl Error {
+    /// An error of `kind` saying `message`.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
+        Error {
+            kind,
+            message: message.into(),
         }
     }
-}
 
-/// A direction qualifier (libpcap's `Q_SRC`…).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Dir {
-    /// None given.
-    Default,
-    /// `src`
-    Src,
-    /// `dst`
-    Dst,
-    /// `src or dst`
-    Or,
-    /// `src and dst`
-    And,
-    /// `addr1` (802.11)
-    Addr1,
-    /// `addr2` (802.11)
-    Addr2,
-    /// `addr3` (802.11)
-    Addr3,
-    /// `addr4` (802.11)
-    Addr4,
-    /// `ra` (802.11 receiver address)
-    Ra,
-    /// `ta` (802.11 transmitter address)
-    Ta,
-}
-
-/// An address-kind qualifier (libpcap's `Q_HOST`…).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Kind {
-    /// None given.
-    Default,
-    /// `host`
-    Host,
-    /// `net`
-    Net,
-    /// `port`
-    Port,
-    /// `gateway`
-    Gateway,
-    /// `proto`
-    Proto,
-    /// `protochain`
-    Protochain,
-    /// `portrange`
-    Portrange,
-    /// No qualifier reached this identifier (libpcap's `Q_UNDEF`, e.g. `tcp or 80`): a syntax
-    /// error.
-    Undef,
-}
-
-/// The qualifiers an identifier is compiled with (libpcap's `struct qual`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Qual {
-    /// The protocol.
-    pub proto: Proto,
-    /// The direction.
-    pub dir: Dir,
-    /// The address kind.
-    pub kind: Kind,
-}
-
-impl Qual {
-    /// Qualifiers from their three parts.
-    pub const fn new(proto: Proto, dir: Dir, kind: Kind) -> Qual {
-        Qual { proto, dir, kind }
-    }
-
-    /// No qualifiers at all (an identifier nothing qualified: a syntax error).
-    pub const UNDEF: Qual = Qual::new(Proto::Default, Dir::Default, Kind::Undef);
-}
-
-/// Why code could not be generated. The message is libpcap's, word for word, where libpcap
-/// has one.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Error {
-    /// A primitive that does not apply (a qualifier that does not fit, a link type without the
-    /// needed header, a value out of range): libpcap's message.
-    Semantic(String),
-    /// More than 16 scratch registers would be live at once.
-    TooManyRegisters,
-    /// The optimized program rejects every packet (`ip and ip6`).
-    RejectsAll,
-    /// The program is longer than any BPF interpreter runs.
-    TooLong {
-        /// Its length.
-        len: usize,
-        /// The limit.
-        max: usize,
-    },
     /// A bug in the compiler, reported instead of panicking.
-    Internal(String),
+    pub(crate) fn internal(what: &str) -> Error {
+        Error::new(
+            ErrorKind::Unsupported,
+            format!("internal compiler error: {what}"),
+        )
+    }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Semantic(m) => f.write_str(m),
-            Error::TooManyRegisters => {
-                f.write_str("too many registers needed to evaluate expression")
-            }
-            Error::RejectsAll => f.write_str("expression rejects all packets"),
-            Error::TooLong { len, max } => write!(
-                f,
-                "the compiled program has {len} instructions, more than the {max} a BPF program can have"
-            ),
-            Error::Internal(m) => write!(f, "internal compiler error: {m}"),
-        }
+        f.write_str(&self.message)
     }
 }
 
@@ -267,10 +73,13 @@ impl std::error::Error for Error {}
 /// Shorthand for this module's results.
 pub type Result<T> = std::result::Result<T, Error>;
 
-/// Returns early with a [`Error::Semantic`] message.
+/// Returns early with an error of the given [`ErrorKind`] variant and message.
 macro_rules! bail {
-    ($($arg:tt)*) => {
-        return Err($crate::filter::codegen::Error::Semantic(format!($($arg)*)))
+    ($kind:ident, $($arg:tt)*) => {
+        return Err($crate::filter::codegen::Error::new(
+            $crate::filter::ErrorKind::$kind,
+            format!($($arg)*),
+        ))
     };
 }
 pub(crate) use bail;
@@ -366,14 +175,15 @@ pub struct Gen {
 }
 
 impl Gen {
-    /// A generator for `linktype` in `ctx`, or libpcap's error for a link type it does not
-    /// know ("unknown data link type …").
-    pub fn new(linktype: Linktype, ctx: Context, snaplen: u32, netmask: Option<u32>) -> Result<Gen> {
+    /// A generator for the target's link type and handle, or libpcap's error for a link type
+    /// it does not know ("unknown data link type …").
+    pub fn new(target: &Target) -> Result<Gen> {
+        let linktype = target.linktype;
         let mut g = Gen {
             cfg: Cfg::new(),
-            ctx,
-            snaplen,
-            netmask,
+            ctx: target.context,
+            snaplen: target.snaplen,
+            netmask: (target.netmask != NETMASK_UNKNOWN).then_some(target.netmask),
             no_optimize: false,
             outermost: linktype,
             linktype,
@@ -441,7 +251,10 @@ impl Gen {
                 return Ok(self.curreg as u8);
             }
         }
-        Err(Error::TooManyRegisters)
+        Err(Error::new(
+            ErrorKind::TooManyRegisters,
+            "too many registers needed to evaluate expression",
+        ))
     }
 
     pub(crate) fn free_reg(&mut self, r: u8) {
@@ -503,7 +316,12 @@ impl Gen {
     /// Moves a block's statements from index `at` on, and its terminal, into a new block;
     /// the old block keeps the first `at` statements and falls into the new one. Exits of `frag`
     /// that named the old block now name the new one. Returns the new block.
-    pub(crate) fn split_block(&mut self, frag: &mut Frag, b: super::ir::BlockId, at: usize) -> super::ir::BlockId {
+    pub(crate) fn split_block(
+        &mut self,
+        frag: &mut Frag,
+        b: super::ir::BlockId,
+        at: usize,
+    ) -> super::ir::BlockId {
         let (tail, term) = {
             let blk = self.cfg.block_mut(b);
             let at = at.min(blk.stmts.len());
@@ -550,7 +368,12 @@ impl Gen {
     }
 
     /// A load at `offset` from an absolute offset (libpcap's `gen_load_absoffsetrel`).
-    fn load_absoffsetrel(&mut self, which: OffsetField, offset: u32, size: Size) -> Result<Vec<Stmt>> {
+    fn load_absoffsetrel(
+        &mut self,
+        which: OffsetField,
+        offset: u32,
+        size: Size,
+    ) -> Result<Vec<Stmt>> {
         let var = self.abs_offset_varpart(which)?;
         let k = self.offset_mut(which).constant_part.wrapping_add(offset);
         Ok(match var {
@@ -572,7 +395,9 @@ impl Gen {
                 nl.wrapping_sub(4).wrapping_add(offset),
                 size,
             ),
-            Rel::LinkPl => self.load_absoffsetrel(OffsetField::LinkPl, nl.wrapping_add(offset), size),
+            Rel::LinkPl => {
+                self.load_absoffsetrel(OffsetField::LinkPl, nl.wrapping_add(offset), size)
+            }
             Rel::LinkPlNoSnap => self.load_absoffsetrel(
                 OffsetField::LinkPl,
                 self.off_nl_nosnap.wrapping_add(offset),
@@ -583,7 +408,10 @@ impl Gen {
                 let mut s = self.loadx_iphdrlen()?;
                 s.push(Stmt::LdInd(
                     size,
-                    self.off_linkpl.constant_part.wrapping_add(nl).wrapping_add(offset),
+                    self.off_linkpl
+                        .constant_part
+                        .wrapping_add(nl)
+                        .wrapping_add(offset),
                 ));
                 Ok(s)
             }
@@ -662,7 +490,14 @@ impl Gen {
     }
 
     /// `field & mask == v`
-    pub(crate) fn mcmp(&mut self, rel: Rel, offset: u32, size: Size, v: u32, mask: u32) -> Result<Frag> {
+    pub(crate) fn mcmp(
+        &mut self,
+        rel: Rel,
+        offset: u32,
+        size: Size,
+        v: u32,
+        mask: u32,
+    ) -> Result<Frag> {
         self.ncmp(rel, offset, size, mask, Cond::Eq, false, v)
     }
 
@@ -747,3 +582,6 @@ pub struct Finished {
     /// See [`Gen::no_optimize`].
     pub no_optimize: bool,
 }
+
+#[cfg(test)]
+mod tests;

@@ -5,7 +5,9 @@
 use super::link::{is_80211, is_juniper};
 use super::{bail, Context, Gen, Rel, Result};
 use crate::bpf;
+use crate::filter::ast::{AtmField, AtmKeyword as Atm, Mtp2Type as Mtp2, Mtp3Field as Mtp3, RelOp};
 use crate::filter::ir::{Cond, Frag, Size};
+use crate::filter::resolve::Llc;
 use crate::linktype::Linktype;
 
 /// SunATM protocol types.
@@ -21,96 +23,10 @@ const RELEASE: u32 = 0x4d;
 const RELEASE_DONE: u32 = 0x5a;
 const MSG_TYPE_POS: u32 = 5;
 
-/// An `llc` form.
+/// The comparison of a `vpi`/`vci`/MTP3 field value. libpcap 1.10.3 honours the negation
+/// only of `<` and `<=`: `!=` compiles as `=`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Llc {
-    /// `llc`
-    Any,
-    /// `llc i`: information frames.
-    I,
-    /// `llc s`: supervisory frames.
-    S,
-    /// `llc u`: unnumbered frames.
-    U,
-    /// `llc rr|rnr|rej`: a supervisory subtype (control & 0x0f).
-    SSubtype(u32),
-    /// `llc ui|ua|disc|dm|sabme|test|xid|frmr`: an unnumbered subtype (control & 0xef).
-    USubtype(u32),
-}
-
-/// A PF field test.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Pf<'a> {
-    /// `on|ifname NAME`
-    Ifname(&'a str),
-    /// `rset|ruleset NAME`
-    Ruleset(&'a str),
-    /// `rnr|rulenum N`
-    Rnr(u32),
-    /// `srnr|subrulenum N`
-    Srnr(u32),
-    /// `reason N|NAME` (resolved)
-    Reason(u32),
-    /// `action NAME` (resolved)
-    Action(u32),
-}
-
-/// An ATM abbreviation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[allow(missing_docs)]
-pub enum Atm {
-    Lane,
-    Metac,
-    Bcc,
-    Oamf4ec,
-    Oamf4sc,
-    Sc,
-    Ilmic,
-    Oam,
-    Oamf4,
-    Connectmsg,
-    Metaconnect,
-}
-
-/// An ATM field with values.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum AtmField {
-    /// `vpi`
-    Vpi,
-    /// `vci`
-    Vci,
-}
-
-/// An MTP2 abbreviation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[allow(missing_docs)]
-pub enum Mtp2 {
-    Fisu,
-    Lssu,
-    Msu,
-    Hfisu,
-    Hlssu,
-    Hmsu,
-}
-
-/// An MTP3 field.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[allow(missing_docs)]
-pub enum Mtp3 {
-    Sio,
-    Opc,
-    Dpc,
-    Sls,
-    Hsio,
-    Hopc,
-    Hdpc,
-    Hsls,
-}
-
-/// The comparison of a `vpi`/`vci`/MTP3 field value: `=` unless a relational operator was
-/// written. libpcap 1.10.3 honours the negation only of `<` and `<=`: `!=` compiles as `=`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct FieldCmp {
+pub(crate) struct FieldCmp {
     /// The jump.
     pub cond: Cond,
     /// Whether the operator was one of `<=`, `<`, `!=`.
@@ -125,9 +41,9 @@ impl FieldCmp {
     };
 }
 
-impl From<super::arith::Relop> for FieldCmp {
-    fn from(op: super::arith::Relop) -> FieldCmp {
-        let (cond, reverse) = op.jump();
+impl From<RelOp> for FieldCmp {
+    fn from(op: RelOp) -> FieldCmp {
+        let (cond, reverse) = super::arith::relop_jump(op);
         FieldCmp { cond, reverse }
     }
 }
@@ -152,7 +68,11 @@ impl Gen {
             }
             Linktype::IEEE802 | Linktype::FDDI | Linktype::ATM_RFC1483 => Ok(self.gen_true()),
             _ if is_80211(lt) => self.check_802_11_data_frame(),
-            _ => bail!("'llc' not supported for {}", Gen::describe(lt)),
+            _ => bail!(
+                UnsupportedLinktype,
+                "'llc' not supported for {}",
+                Gen::describe(lt)
+            ),
         }
     }
 
@@ -167,45 +87,47 @@ impl Gen {
             }
             Llc::S => self.mcmp(Rel::Llc, 2, Size::B, 0x01, 0x03)?,
             Llc::U => self.mcmp(Rel::Llc, 2, Size::B, 0x03, 0x03)?,
-            Llc::SSubtype(v) => self.mcmp(Rel::Llc, 2, Size::B, v, 0x0f)?,
-            Llc::USubtype(v) => self.mcmp(Rel::Llc, 2, Size::B, v, 0xef)?,
+            Llc::SSubtype(v) => self.mcmp(Rel::Llc, 2, Size::B, u32::from(v), 0x0f)?,
+            Llc::USubtype(v) => self.mcmp(Rel::Llc, 2, Size::B, u32::from(v), 0xef)?,
         };
         Ok(self.and(b0, b1))
     }
 
     // ---- PF -------------------------------------------------------------------------------
 
-    /// A PF header field (PFLOG only).
-    pub fn pf(&mut self, what: Pf<'_>) -> Result<Frag> {
-        let kw = match what {
-            Pf::Ifname(_) => "ifname",
-            Pf::Ruleset(_) => "ruleset",
-            Pf::Rnr(_) => "rnr",
-            Pf::Srnr(_) => "srnr",
-            Pf::Reason(_) => "reason",
-            Pf::Action(_) => "action",
-        };
+    fn pflog_only(&self, kw: &str) -> Result<()> {
         if self.linktype != Linktype::PFLOG {
-            bail!("{kw} supported only on PF linktype");
+            bail!(UnsupportedLinktype, "{kw} supported only on PF linktype");
         }
-        match what {
-            Pf::Ifname(name) => {
-                if name.len() >= 16 {
-                    bail!("ifname interface names can only be 15 characters");
-                }
-                self.bcmp(Rel::LinkHdr, 4, name.as_bytes())
-            }
-            Pf::Ruleset(name) => {
-                if name.len() >= 16 {
-                    bail!("ruleset names can only be 15 characters");
-                }
-                self.bcmp(Rel::LinkHdr, 20, name.as_bytes())
-            }
-            Pf::Rnr(n) => self.cmp(Rel::LinkHdr, 36, Size::W, n),
-            Pf::Srnr(n) => self.cmp(Rel::LinkHdr, 40, Size::W, n),
-            Pf::Reason(n) => self.cmp(Rel::LinkHdr, 3, Size::B, n),
-            Pf::Action(n) => self.cmp(Rel::LinkHdr, 2, Size::B, n),
+        Ok(())
+    }
+
+    /// `on|ifname NAME` (PFLOG).
+    pub fn pf_ifname(&mut self, name: &str) -> Result<Frag> {
+        self.pflog_only("ifname")?;
+        if name.len() >= 16 {
+            bail!(
+                OutOfRange,
+                "ifname interface names can only be 15 characters"
+            );
         }
+        self.bcmp(Rel::LinkHdr, 4, name.as_bytes())
+    }
+
+    /// `rset|ruleset NAME` (PFLOG).
+    pub fn pf_ruleset(&mut self, name: &str) -> Result<Frag> {
+        self.pflog_only("ruleset")?;
+        if name.len() >= 16 {
+            bail!(OutOfRange, "ruleset names can only be 15 characters");
+        }
+        self.bcmp(Rel::LinkHdr, 20, name.as_bytes())
+    }
+
+    /// `rnr|rulenum N`, `srnr|subrulenum N`, `reason N`, `action N` (PFLOG): `(keyword,
+    /// offset, size)` of the header field.
+    pub fn pf_field(&mut self, kw: &str, offset: u32, size: Size, v: u32) -> Result<Frag> {
+        self.pflog_only(kw)?;
+        self.cmp(Rel::LinkHdr, offset, size, v)
     }
 
     // ---- 802.11 ---------------------------------------------------------------------------
@@ -217,7 +139,10 @@ impl Gen {
             | Linktype::PRISM_HEADER
             | Linktype::IEEE802_11_RADIO_AVS
             | Linktype::IEEE802_11_RADIO => self.mcmp(Rel::LinkHdr, 0, Size::B, value, mask),
-            _ => bail!("802.11 link-layer types supported only on 802.11"),
+            _ => bail!(
+                UnsupportedLinktype,
+                "802.11 link-layer types supported only on 802.11"
+            ),
         }
     }
 
@@ -228,7 +153,10 @@ impl Gen {
             | Linktype::PRISM_HEADER
             | Linktype::IEEE802_11_RADIO_AVS
             | Linktype::IEEE802_11_RADIO => self.mcmp(Rel::LinkHdr, 1, Size::B, dir, 0x03),
-            _ => bail!("frame direction supported only with 802.11 headers"),
+            _ => bail!(
+                UnsupportedLinktype,
+                "frame direction supported only with 802.11 headers"
+            ),
         }
     }
 
@@ -236,21 +164,45 @@ impl Gen {
 
     /// The SunATM protocol-type nibble (libpcap's `A_PROTOTYPE` field).
     pub(crate) fn atm_prototype(&mut self, v: u32) -> Result<Frag> {
-        self.ncmp(Rel::LinkHdr, self.off_proto, Size::B, 0x0f, Cond::Eq, false, v)
+        self.ncmp(
+            Rel::LinkHdr,
+            self.off_proto,
+            Size::B,
+            0x0f,
+            Cond::Eq,
+            false,
+            v,
+        )
     }
 
     fn atm_vpi(&mut self, v: u32, c: FieldCmp) -> Result<Frag> {
         if !self.is_atm {
-            bail!("'vpi' supported only on raw ATM");
+            bail!(UnsupportedLinktype, "'vpi' supported only on raw ATM");
         }
-        self.ncmp(Rel::LinkHdr, self.off_vpi, Size::B, 0xffff_ffff, c.cond, c.reverse, v)
+        self.ncmp(
+            Rel::LinkHdr,
+            self.off_vpi,
+            Size::B,
+            0xffff_ffff,
+            c.cond,
+            c.reverse,
+            v,
+        )
     }
 
     fn atm_vci(&mut self, v: u32, c: FieldCmp) -> Result<Frag> {
         if !self.is_atm {
-            bail!("'vci' supported only on raw ATM");
+            bail!(UnsupportedLinktype, "'vci' supported only on raw ATM");
         }
-        self.ncmp(Rel::LinkHdr, self.off_vci, Size::H, 0xffff_ffff, c.cond, c.reverse, v)
+        self.ncmp(
+            Rel::LinkHdr,
+            self.off_vci,
+            Size::H,
+            0xffff_ffff,
+            c.cond,
+            c.reverse,
+            v,
+        )
     }
 
     fn atm_msgtype(&mut self, v: u32) -> Result<Frag> {
@@ -259,7 +211,7 @@ impl Gen {
     }
 
     /// `vpi`/`vci` compared with a value.
-    pub fn atm_field(&mut self, field: AtmField, v: u32, c: FieldCmp) -> Result<Frag> {
+    pub(crate) fn atm_field(&mut self, field: AtmField, v: u32, c: FieldCmp) -> Result<Frag> {
         match field {
             AtmField::Vpi => self.atm_vpi(v, c),
             AtmField::Vci => self.atm_vci(v, c),
@@ -274,21 +226,14 @@ impl Gen {
 
     /// An ATM abbreviation (libpcap's `gen_atmtype_abbrev` and `gen_atmmulti_abbrev`).
     pub fn atm(&mut self, which: Atm) -> Result<Frag> {
+        // libpcap's messages say 'oam4ec' and 'oam4sc' for oamf4ec and oamf4sc.
         let name = match which {
-            Atm::Lane => "lane",
-            Atm::Metac => "metac",
-            Atm::Bcc => "bcc",
             Atm::Oamf4ec => "oam4ec",
             Atm::Oamf4sc => "oam4sc",
-            Atm::Sc => "sc",
-            Atm::Ilmic => "ilmic",
-            Atm::Oam => "oam",
-            Atm::Oamf4 => "oamf4",
-            Atm::Connectmsg => "connectmsg",
-            Atm::Metaconnect => "metaconnect",
+            other => other.as_str(),
         };
         if !self.is_atm {
-            bail!("'{name}' supported only on raw ATM");
+            bail!(UnsupportedLinktype, "'{name}' supported only on raw ATM");
         }
         match which {
             Atm::Metac => self.vpi_vci(0, 1),
@@ -316,7 +261,14 @@ impl Gen {
             }
             Atm::Connectmsg | Atm::Metaconnect => {
                 let msgs: &[u32] = if which == Atm::Connectmsg {
-                    &[SETUP, CALL_PROCEED, CONNECT, CONNECT_ACK, RELEASE, RELEASE_DONE]
+                    &[
+                        SETUP,
+                        CALL_PROCEED,
+                        CONNECT,
+                        CONNECT_ACK,
+                        RELEASE,
+                        RELEASE_DONE,
+                    ]
                 } else {
                     &[SETUP, CALL_PROCEED, CONNECT, RELEASE, RELEASE_DONE]
                 };
@@ -346,12 +298,12 @@ impl Gen {
             Linktype::MTP2 | Linktype::ERF | Linktype::MTP2_WITH_PHDR
         ) {
             match which {
-                Mtp2::Fisu => bail!("'fisu' supported only on MTP2"),
-                Mtp2::Lssu => bail!("'lssu' supported only on MTP2"),
-                Mtp2::Msu => bail!("'msu' supported only on MTP2"),
-                Mtp2::Hfisu => bail!("'hfisu' supported only on MTP2_HSL"),
-                Mtp2::Hlssu => bail!("'hlssu' supported only on MTP2_HSL"),
-                Mtp2::Hmsu => bail!("'hmsu' supported only on MTP2_HSL"),
+                Mtp2::Fisu => bail!(UnsupportedLinktype, "'fisu' supported only on MTP2"),
+                Mtp2::Lssu => bail!(UnsupportedLinktype, "'lssu' supported only on MTP2"),
+                Mtp2::Msu => bail!(UnsupportedLinktype, "'msu' supported only on MTP2"),
+                Mtp2::Hfisu => bail!(UnsupportedLinktype, "'hfisu' supported only on MTP2_HSL"),
+                Mtp2::Hlssu => bail!(UnsupportedLinktype, "'hlssu' supported only on MTP2_HSL"),
+                Mtp2::Hmsu => bail!(UnsupportedLinktype, "'hmsu' supported only on MTP2_HSL"),
             }
         }
         let (li, hsl) = (self.off_li, self.off_li_hsl);
@@ -374,47 +326,63 @@ impl Gen {
     }
 
     /// An MTP3 field compared with a value (libpcap's `gen_mtp3field_code`).
-    pub fn mtp3(&mut self, field: Mtp3, v: u32, c: FieldCmp) -> Result<Frag> {
+    pub(crate) fn mtp3(&mut self, field: Mtp3, v: u32, c: FieldCmp) -> Result<Frag> {
         let hsl = |h: bool| if h { 3u32 } else { 0 };
         match field {
             Mtp3::Sio | Mtp3::Hsio => {
                 if self.off_sio == super::NOT_SET {
-                    bail!("'sio' supported only on SS7");
+                    bail!(UnsupportedLinktype, "'sio' supported only on SS7");
                 }
                 if v > 255 {
-                    bail!("sio value {v} too big; max value = 255");
+                    bail!(OutOfRange, "sio value {v} too big; max value = 255");
                 }
                 let off = self.off_sio.wrapping_add(hsl(field == Mtp3::Hsio));
                 self.ncmp(Rel::Packet, off, Size::B, 0xffff_ffff, c.cond, c.reverse, v)
             }
             Mtp3::Opc | Mtp3::Hopc => {
                 if self.off_opc == super::NOT_SET {
-                    bail!("'opc' supported only on SS7");
+                    bail!(UnsupportedLinktype, "'opc' supported only on SS7");
                 }
                 if v > 16383 {
-                    bail!("opc value {v} too big; max value = 16383");
+                    bail!(OutOfRange, "opc value {v} too big; max value = 16383");
                 }
                 let jv = ((v & 0x3c00) >> 10) + ((v & 0x03fc) << 6) + ((v & 0x3) << 22);
                 let off = self.off_opc.wrapping_add(hsl(field == Mtp3::Hopc));
-                self.ncmp(Rel::Packet, off, Size::W, 0x00c0_ff0f, c.cond, c.reverse, jv)
+                self.ncmp(
+                    Rel::Packet,
+                    off,
+                    Size::W,
+                    0x00c0_ff0f,
+                    c.cond,
+                    c.reverse,
+                    jv,
+                )
             }
             Mtp3::Dpc | Mtp3::Hdpc => {
                 if self.off_dpc == super::NOT_SET {
-                    bail!("'dpc' supported only on SS7");
+                    bail!(UnsupportedLinktype, "'dpc' supported only on SS7");
                 }
                 if v > 16383 {
-                    bail!("dpc value {v} too big; max value = 16383");
+                    bail!(OutOfRange, "dpc value {v} too big; max value = 16383");
                 }
                 let jv = ((v & 0xff) << 24) + ((v & 0x3f00) << 8);
                 let off = self.off_dpc.wrapping_add(hsl(field == Mtp3::Hdpc));
-                self.ncmp(Rel::Packet, off, Size::W, 0xff3f_0000, c.cond, c.reverse, jv)
+                self.ncmp(
+                    Rel::Packet,
+                    off,
+                    Size::W,
+                    0xff3f_0000,
+                    c.cond,
+                    c.reverse,
+                    jv,
+                )
             }
             Mtp3::Sls | Mtp3::Hsls => {
                 if self.off_sls == super::NOT_SET {
-                    bail!("'sls' supported only on SS7");
+                    bail!(UnsupportedLinktype, "'sls' supported only on SS7");
                 }
                 if v > 15 {
-                    bail!("sls value {v} too big; max value = 15");
+                    bail!(OutOfRange, "sls value {v} too big; max value = 15");
                 }
                 let off = self.off_sls.wrapping_add(hsl(field == Mtp3::Hsls));
                 self.ncmp(Rel::Packet, off, Size::B, 0xf0, c.cond, c.reverse, v << 4)
@@ -431,13 +399,9 @@ impl Gen {
             Linktype::SLIP => {
                 // libpcap: `link[0] = 0`, negated for outbound (`!=` via the relation code).
                 let idx = self.loadi(0)?;
-                let a0 = self.load(super::Proto::Link, idx, 1)?;
+                let a0 = self.load(crate::filter::ast::ProtoName::Link, idx, 1)?;
                 let a1 = self.loadi(0)?;
-                let op = if outbound {
-                    super::arith::Relop::Ne
-                } else {
-                    super::arith::Relop::Eq
-                };
+                let op = if outbound { RelOp::Ne } else { RelOp::Eq };
                 self.relation(op, a0, a1)
             }
             Linktype::IPNET => self.cmp(Rel::LinkHdr, 2, Size::H, if outbound { 1 } else { 2 }),
@@ -457,6 +421,7 @@ impl Gen {
             _ => {
                 if matches!(self.ctx, Context::Savefile { .. }) {
                     bail!(
+                        UnsupportedLinktype,
                         "inbound/outbound not supported on {} when reading savefiles",
                         Gen::describe(lt)
                     );
@@ -479,6 +444,7 @@ impl Gen {
         }
         if matches!(self.ctx, Context::Savefile { .. }) {
             bail!(
+                UnsupportedLinktype,
                 "ifindex not supported on {} when reading savefiles",
                 Gen::describe(self.linktype)
             );
