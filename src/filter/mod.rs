@@ -29,11 +29,21 @@
 //! looked up through a [`Resolver`]; [`NoLookups`] allows numbers and addresses only.
 
 pub mod ast;
+// The back end (code generation, optimizer, emission); `allow(dead_code)` until the parser's
+// `compile` calls it.
+#[allow(dead_code)]
+pub(crate) mod codegen;
+#[allow(dead_code)]
+pub(crate) mod emit;
 mod error;
+#[allow(dead_code)]
+pub(crate) mod ir;
 pub(crate) mod lalr;
 pub(crate) mod lexer;
 pub mod limits;
 mod names;
+#[allow(dead_code)]
+pub(crate) mod optimize;
 mod parser;
 pub mod resolve;
 mod span;
