@@ -74,7 +74,7 @@ impl Capture<Offline> {
     /// Reads a capture held in memory, without copying it.
     pub fn from_bytes(bytes: Vec<u8>) -> Result<Capture<Offline>> {
         Ok(Capture::offline(
-            file::Reader::from_bytes(bytes)?,
+            file::Reader::from_vec(bytes)?,
             Precision::Nano,
         ))
     }

@@ -164,13 +164,23 @@ impl Reader<std::fs::File> {
     /// A mapped file must not be truncated by another process while it is read: the process
     /// would receive `SIGBUS`. Files that grow while read are fine either way.
     pub fn open_with(path: impl AsRef<Path>, map: bool) -> Result<Reader<std::fs::File>, Error> {
-        let file = std::fs::File::open(path).map_err(|e| Error::new(ErrorKind::Io(e), 0))?;
+        let file =
+            std::fs::File::open(path).map_err(|e| Error::without_offset(ErrorKind::Io(e)))?;
         if map {
             if let Some(r) = Reader::try_map(&file) {
                 return r;
             }
         }
         Reader::new(file)
+    }
+}
+
+impl Reader<std::io::Empty> {
+    /// Reads either format from bytes in memory.
+    ///
+    /// No copy is made and no stream is involved (the type parameter is `std::io::Empty`).
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<Reader<std::io::Empty>, Error> {
+        Reader::from_vec(bytes)
     }
 }
 
@@ -194,8 +204,8 @@ impl<R: Read> Reader<R> {
         }
     }
 
-    /// Reads either format from bytes in memory.
-    pub fn from_bytes(bytes: Vec<u8>) -> Result<Reader<R>, Error> {
+    /// A reader over bytes in memory, for any stream type (see [`Reader::from_bytes`]).
+    pub(crate) fn from_vec(bytes: Vec<u8>) -> Result<Reader<R>, Error> {
         Reader::from_input(Input::from_memory(Memory::Vec(bytes)))
     }
 
@@ -209,7 +219,7 @@ impl<R: Read> Reader<R> {
                 };
                 return Err(Error::new(kind, 0));
             }
-            Err(Short::Io(e)) => return Err(Error::new(ErrorKind::Io(e), 0)),
+            Err(Short::Io(e)) => return Err(Error::without_offset(ErrorKind::Io(e))),
         };
         let inner = if magic == PCAPNG_MAGIC {
             Inner::Pcapng(pcapng::Reader::from_input(input)?)

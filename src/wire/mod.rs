@@ -40,6 +40,34 @@
     )
 )]
 
+/// Defines a view's field accessors in pairs: `name()` reads the field (missing bytes read as
+/// zero, so it never panics) and `try_name()` returns `None` when the field lies beyond the
+/// buffer, for printers that must tell a truncated packet from a zero field. `$read` is one of
+/// the `Option`-returning readers of [`bytes`]; `$conv` turns the raw value into the field's
+/// type.
+macro_rules! accessors {
+    ($(
+        $(#[$m:meta])*
+        fn $name:ident / $try_name:ident -> $t:ty = $read:ident($at:expr) $(=> $conv:expr)?;
+    )*) => {$(
+        $(#[$m])*
+        pub fn $name(&self) -> $t {
+            let raw = $crate::wire::bytes::$read(self.buffer.as_ref(), $at).unwrap_or_default();
+            accessors!(@conv raw $(, $conv)?)
+        }
+
+        $(#[$m])*
+        ///
+        /// `None` when the buffer ends before the field does.
+        pub fn $try_name(&self) -> Option<$t> {
+            let raw = $crate::wire::bytes::$read(self.buffer.as_ref(), $at)?;
+            Some(accessors!(@conv raw $(, $conv)?))
+        }
+    )*};
+    (@conv $raw:ident) => { $raw };
+    (@conv $raw:ident, $conv:expr) => { ($conv)($raw) };
+}
+
 pub mod arp;
 pub mod ethernet;
 pub mod hexdump;
@@ -53,7 +81,8 @@ pub mod udp;
 pub mod vlan;
 
 mod checksum;
-mod names;
+pub mod link;
+pub mod names;
 
 use std::fmt;
 
@@ -168,7 +197,7 @@ impl EtherType {
 
     /// tcpdump's name for this type (`"IPv4"`, `"802.1Q"`, …), or `None` when it has none.
     pub fn name(self) -> Option<&'static str> {
-        names::ethertype(self.0)
+        names::ETHERTYPE.name(self.0)
     }
 }
 
@@ -231,7 +260,13 @@ impl IpProto {
     /// tcpdump's name for this protocol (`"TCP"`, `"ICMP"`, …), as it prints it after `proto`
     /// with `-v`, or `None`.
     pub fn name(self) -> Option<&'static str> {
-        names::ipproto(self.0)
+        names::IP_PROTO.name(self.0)
+    }
+
+    /// The IANA keyword for this protocol (`"tcp"`, `"ospf"`, `"ipv6-icmp"`), as tcpdump
+    /// prints a protocol it does not dissect when names are on, or `None`.
+    pub fn keyword(self) -> Option<&'static str> {
+        names::IP_PROTO_KEYWORD.name(self.0)
     }
 }
 
@@ -254,11 +289,6 @@ impl From<u8> for IpProto {
 /// Bounds-checked big-endian reads: missing bytes read as zero, so callers that checked the
 /// length get the field and callers that did not get a harmless value instead of a panic.
 pub(crate) mod bytes {
-    /// The byte at `at`, or 0.
-    pub fn u8_at(b: &[u8], at: usize) -> u8 {
-        b.get(at).copied().unwrap_or(0)
-    }
-
     /// The big-endian `u16` at `at`, or 0.
     pub fn be16(b: &[u8], at: usize) -> u16 {
         u16::from_be_bytes(array(b, at))
@@ -271,10 +301,27 @@ pub(crate) mod bytes {
 
     /// `N` bytes from `at`, or zeros when they are not all there.
     pub fn array<const N: usize>(b: &[u8], at: usize) -> [u8; N] {
-        b.get(at..)
-            .and_then(|s| s.first_chunk::<N>())
-            .copied()
-            .unwrap_or([0; N])
+        get_array(b, at).unwrap_or([0; N])
+    }
+
+    /// The byte at `at`, or `None` when the buffer ends before it.
+    pub fn get_u8(b: &[u8], at: usize) -> Option<u8> {
+        b.get(at).copied()
+    }
+
+    /// The big-endian `u16` at `at`, or `None`.
+    pub fn get_be16(b: &[u8], at: usize) -> Option<u16> {
+        get_array(b, at).map(u16::from_be_bytes)
+    }
+
+    /// The big-endian `u32` at `at`, or `None`.
+    pub fn get_be32(b: &[u8], at: usize) -> Option<u32> {
+        get_array(b, at).map(u32::from_be_bytes)
+    }
+
+    /// `N` bytes from `at`, or `None` when they are not all there.
+    pub fn get_array<const N: usize>(b: &[u8], at: usize) -> Option<[u8; N]> {
+        b.get(at..)?.first_chunk::<N>().copied()
     }
 
     /// `b[from..]`, or empty.

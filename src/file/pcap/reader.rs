@@ -55,6 +55,15 @@ impl<R> std::fmt::Debug for Reader<R> {
     }
 }
 
+impl Reader<std::io::Empty> {
+    /// A reader over a whole file held in memory.
+    ///
+    /// No copy is made and no stream is involved (the type parameter is `std::io::Empty`).
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<Reader<std::io::Empty>, Error> {
+        Reader::from_vec(bytes)
+    }
+}
+
 impl<R: Read> Reader<R> {
     /// Reads the file header from `reader`; packets follow with [`Reader::next`].
     ///
@@ -63,8 +72,8 @@ impl<R: Read> Reader<R> {
         Reader::from_input(Input::from_reader(reader))
     }
 
-    /// A reader over a whole file held in memory.
-    pub fn from_bytes(bytes: Vec<u8>) -> Result<Reader<R>, Error> {
+    /// A reader over bytes in memory, for any stream type (see [`Reader::from_bytes`]).
+    pub(crate) fn from_vec(bytes: Vec<u8>) -> Result<Reader<R>, Error> {
         Reader::from_input(Input::from_memory(Memory::Vec(bytes)))
     }
 

@@ -428,6 +428,15 @@ impl<R> std::fmt::Debug for Reader<R> {
     }
 }
 
+impl Reader<std::io::Empty> {
+    /// A reader over a whole file held in memory.
+    ///
+    /// No copy is made and no stream is involved (the type parameter is `std::io::Empty`).
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<Reader<std::io::Empty>, Error> {
+        Reader::from_vec(bytes)
+    }
+}
+
 impl<R: Read> Reader<R> {
     /// Reads the first section header from `reader` (and looks ahead for the first interface);
     /// packets follow with [`Reader::next`]. The reader is read in large chunks and needs no
@@ -436,8 +445,8 @@ impl<R: Read> Reader<R> {
         Reader::from_input(Input::from_reader(reader))
     }
 
-    /// A reader over a whole file held in memory.
-    pub fn from_bytes(bytes: Vec<u8>) -> Result<Reader<R>, Error> {
+    /// A reader over bytes in memory, for any stream type (see [`Reader::from_bytes`]).
+    pub(crate) fn from_vec(bytes: Vec<u8>) -> Result<Reader<R>, Error> {
         Reader::from_input(Input::from_memory(Memory::Vec(bytes)))
     }
 
@@ -801,7 +810,7 @@ mod tests {
     /// Whether an error is of the expected kind.
     type KindCheck = fn(&ErrorKind) -> bool;
 
-    fn open(f: &File) -> Result<Reader<&'static [u8]>, Error> {
+    fn open(f: &File) -> Result<Reader<std::io::Empty>, Error> {
         Reader::from_bytes(f.bytes())
     }
 
@@ -909,7 +918,7 @@ mod tests {
             assert_eq!(pkts[1].header.interface_id(), 0);
             assert_eq!(pkts[1].header.ts, Timestamp::new(1, 234_000_000));
             let err = end.unwrap_err();
-            assert_eq!(err.offset(), at);
+            assert_eq!(err.offset(), Some(at));
             assert!(matches!(
                 err.kind(),
                 ErrorKind::UnknownInterface { id: 1, count: 1 }
@@ -944,7 +953,7 @@ mod tests {
             assert_eq!(pkts[0].header.ts, Timestamp::new(100, 0));
             assert_eq!(pkts[1].data, b"xy");
             let err = end.unwrap_err();
-            assert_eq!(err.offset(), at);
+            assert_eq!(err.offset(), Some(at));
             assert!(matches!(
                 err.kind(),
                 ErrorKind::UnknownInterface { id: 0, count: 0 }
@@ -1197,7 +1206,7 @@ mod tests {
         let bad = File::new(e).idb(1, 4, &[]).raw(&spb);
         let (pkts, end) = all(&mut open(&bad).unwrap());
         assert!(pkts.is_empty());
-        assert_eq!(end.unwrap_err().offset(), at);
+        assert_eq!(end.unwrap_err().offset(), Some(at));
     }
 
     #[test]
@@ -1282,12 +1291,12 @@ mod tests {
         cases.push((long_opt, 28, |k| matches!(k, ErrorKind::Malformed { .. })));
         for (i, (bytes, offset, kind)) in cases.into_iter().enumerate() {
             let expect_ok = offset > 28;
-            let r = Reader::<&[u8]>::from_bytes(bytes.clone());
+            let r = Reader::from_bytes(bytes.clone());
             let mut r = match r {
                 Ok(r) => r,
                 Err(err) => {
                     assert!(!expect_ok, "case {i}: refused at open: {err}");
-                    assert_eq!(err.offset(), offset, "case {i}");
+                    assert_eq!(err.offset(), Some(offset), "case {i}");
                     assert!(kind(err.kind()), "case {i}: {err}");
                     continue;
                 }
@@ -1296,10 +1305,10 @@ mod tests {
             assert_eq!(pkts.len(), 1, "case {i}");
             assert_eq!(pkts[0].data, b"ok", "case {i}");
             let err = end.unwrap_err();
-            assert_eq!(err.offset(), offset, "case {i}: {err}");
+            assert_eq!(err.offset(), Some(offset), "case {i}: {err}");
             assert!(kind(err.kind()), "case {i}: {err}");
             // The same through next_block, and streamed.
-            let mut r = Reader::<&[u8]>::from_bytes(bytes.clone()).unwrap();
+            let mut r = Reader::from_bytes(bytes.clone()).unwrap();
             let end = loop {
                 match r.next_block() {
                     Ok(Some(_)) => {}
@@ -1307,11 +1316,11 @@ mod tests {
                     Err(e) => break Some(e),
                 }
             };
-            assert_eq!(end.unwrap().offset(), offset, "case {i}");
+            assert_eq!(end.unwrap().offset(), Some(offset), "case {i}");
             assert!(r.next_block().unwrap().is_none());
             let (spkts, send) = all(&mut Reader::new(Dribble(bytes, 0)).unwrap());
             assert_eq!(spkts, pkts, "case {i}");
-            assert_eq!(send.unwrap_err().offset(), offset, "case {i}");
+            assert_eq!(send.unwrap_err().offset(), Some(offset), "case {i}");
         }
     }
 
@@ -1364,7 +1373,7 @@ mod tests {
             }),
         ];
         for (i, (bytes, kind)) in cases.into_iter().enumerate() {
-            let err = Reader::<&[u8]>::from_bytes(bytes.clone()).unwrap_err();
+            let err = Reader::from_bytes(bytes.clone()).unwrap_err();
             assert!(kind(err.kind()), "case {i}: {err}");
             let err = Reader::new(Dribble(bytes, 0)).unwrap_err();
             assert!(kind(err.kind()), "case {i} streamed: {err}");

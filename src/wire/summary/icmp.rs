@@ -217,39 +217,6 @@ impl fmt::Display for Msecs {
     }
 }
 
-fn icmp6_type_name(t: u8) -> Option<&'static str> {
-    Some(match t {
-        1 => "destination unreachable",
-        2 => "packet too big",
-        3 => "time exceeded in-transit",
-        4 => "parameter problem",
-        128 => "echo request",
-        129 => "echo reply",
-        130 => "multicast listener query",
-        131 => "multicast listener report",
-        132 => "multicast listener done",
-        133 => "router solicitation",
-        134 => "router advertisement",
-        135 => "neighbor solicitation",
-        136 => "neighbor advertisement",
-        137 => "redirect",
-        138 => "router renumbering",
-        141 => "inverse neighbor solicitation",
-        142 => "inverse neighbor advertisement",
-        143 => "multicast listener report v2",
-        144 => "ha discovery request",
-        145 => "ha discovery reply",
-        146 => "mobile router solicitation",
-        147 => "mobile router advertisement",
-        139 => "who-are-you request",
-        140 => "who-are-you reply",
-        200 => "mtrace response",
-        201 => "mtrace message",
-        155 => "RPL",
-        _ => return None,
-    })
-}
-
 /// The transport header of the packet quoted in an ICMPv6 error (tcpdump's `get_upperlayer`):
 /// its protocol and destination port, or `None`.
 fn quoted_upper_layer(p: &[u8]) -> Option<(u8, u16)> {
@@ -314,7 +281,7 @@ pub(super) fn icmp6(
     }
     let t = get_u8(p, 0)?;
     c.s("ICMP6, ")?;
-    match icmp6_type_name(t) {
+    match crate::wire::names::ICMP6_TYPE_TCPDUMP.name(t) {
         Some(n) => c.s(n)?,
         None => write!(c, "unknown icmp6 type ({t})")?,
     }

@@ -5,7 +5,7 @@ use super::{get_be16, get_u8, ip, need, other, Ctx, Ether, Stop, R};
 use crate::linktype::Linktype;
 use crate::wire::bytes::{be32, range, tail};
 use crate::wire::sll::{self, PacketType};
-use crate::wire::{ethernet, EtherType, MacAddr};
+use crate::wire::{ethernet, names, EtherType, MacAddr};
 
 pub(super) fn print(c: &mut Ctx<'_>, lt: Linktype, data: &[u8], wire_len: u32) -> R {
     match lt {
@@ -169,33 +169,12 @@ pub(super) fn ethertype_print(c: &mut Ctx<'_>, t: EtherType, p: &[u8], length: u
     Ok(true)
 }
 
-fn llc_sap_name(sap: u8) -> Option<&'static str> {
-    Some(match sap {
-        0x00 => "Null",
-        0xff => "Global",
-        0x02 => "802.1B I",
-        0x03 => "802.1B G",
-        0x06 => "IP",
-        0x04 => "SNA",
-        0x0e => "ProWay NM",
-        0x42 => "STP",
-        0x4e => "RS511",
-        0x7e => "ISO8208",
-        0x8e => "ProWay",
-        0xaa => "SNAP",
-        0xe0 => "IPX",
-        0xf0 => "NetBeui",
-        0xfe => "OSI",
-        _ => return None,
-    })
-}
-
 /// An LLC SAP by name, or `Unknown DSAP 0x42` style.
 struct SapName(u8, &'static str);
 
 impl std::fmt::Display for SapName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match llc_sap_name(self.0) {
+        match names::LLC_SAP.name(self.0) {
             Some(n) => f.write_str(n),
             None => write!(f, "Unknown {} 0x{:02x}", self.1, self.0),
         }
@@ -286,13 +265,13 @@ pub(super) fn llc(
         write!(
             c,
             "LLC, dsap {} (0x{dsap:02x}) {}, ssap {} (0x{ssap:02x}) {}",
-            llc_sap_name(dsap).unwrap_or("Unknown"),
+            names::LLC_SAP.name(dsap).unwrap_or("Unknown"),
             if dsap_field & 1 == 0 {
                 "Individual"
             } else {
                 "Group"
             },
-            llc_sap_name(ssap).unwrap_or("Unknown"),
+            names::LLC_SAP.name(ssap).unwrap_or("Unknown"),
             if ssap_field & 1 == 0 {
                 "Command"
             } else {
@@ -606,27 +585,15 @@ fn unsupported_inner(c: &mut Ctx<'_>, p: &[u8]) -> R {
     c.default_print(p)
 }
 
-fn bsd_af_name(af: u32) -> Option<&'static str> {
-    Some(match af {
-        2 => "IPv4",
-        6 => "NS",
-        7 => "ISO",
-        16 => "Appletalk",
-        23 => "IPX",
-        24 | 28 | 30 => "IPv6",
-        _ => return None,
-    })
-}
-
 fn null_hdr_print(c: &mut Ctx<'_>, family: u32, length: u32) -> R {
     if !c.opts.quick {
         write!(
             c,
             "AF {} ({family})",
-            bsd_af_name(family).unwrap_or("Unknown")
+            names::BSD_AF.name(family).unwrap_or("Unknown")
         )?;
     } else {
-        match bsd_af_name(family) {
+        match names::BSD_AF.name(family) {
             Some(n) => c.s(n)?,
             None => write!(c, "Unknown AF {family}")?,
         }

@@ -14,12 +14,18 @@ pub(super) struct Port(u16, Option<&'static str>);
 impl Port {
     /// A TCP port as `tcpport_string` prints it.
     pub fn tcp(c: &Ctx<'_>, p: u16) -> Port {
-        Port(p, (!c.opts.numeric).then(|| names::tcp_port(p)).flatten())
+        Port(
+            p,
+            (!c.opts.numeric).then(|| names::TCP_PORT.name(p)).flatten(),
+        )
     }
 
     /// A UDP port as `udpport_string` prints it.
     pub fn udp(c: &Ctx<'_>, p: u16) -> Port {
-        Port(p, (!c.opts.numeric).then(|| names::udp_port(p)).flatten())
+        Port(
+            p,
+            (!c.opts.numeric).then(|| names::UDP_PORT.name(p)).flatten(),
+        )
     }
 }
 
