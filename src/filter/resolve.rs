@@ -1037,7 +1037,15 @@ impl Resolution<'_> {
                     addr <<= 8;
                     mask <<= 8;
                 }
-                self.host4(addr, mask, q, span)?
+                if proto == Some(ProtoName::Decnet) {
+                    // libpcap hands a network's number to the DECnet test, mask dropped.
+                    PrimKind::Decnet {
+                        dir: self.dir(q, "addresses other than 802.11 MAC addresses")?,
+                        addr,
+                    }
+                } else {
+                    self.host4(addr, mask, q, span)?
+                }
             }
             None | Some(AddrQual::Host) => {
                 if proto == Some(ProtoName::Link) {

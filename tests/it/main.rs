@@ -6,6 +6,7 @@ mod bpf;
 mod cli;
 mod common;
 mod corpus;
+mod filter;
 mod filter_names;
 mod fuzz_regressions;
 mod hostile;
