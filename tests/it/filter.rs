@@ -402,3 +402,37 @@ fn apply(optimize: bool) {
 fn unoptimized_apply_values_are_libpcaps() {
     apply(false);
 }
+
+/// The `filter_compile` fuzz body on deterministic inputs (grammar-shaped and text), every
+/// link type and handle kind: the fuzz target's properties hold in CI too.
+#[test]
+fn fuzz_body_on_generated_inputs() {
+    let mut rng = packets::Rng::new(0xf11e);
+    let n = if cfg!(debug_assertions) { 1500 } else { 20_000 };
+    for i in 0..n {
+        let len = 16 + rng.below(200);
+        let mut data: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+        // Mostly grammar-shaped, sometimes text.
+        if i % 4 != 0 {
+            data[0] |= 0x40;
+        }
+        ferrocap::fuzzing::filter::filter_compile(&data);
+    }
+    // Text inputs from the corpus, on random link types and handles.
+    let Some(shared) = shared_dir() else { return };
+    for (i, e) in refdata::corpus(&shared).iter().enumerate() {
+        if e.len() > 500 {
+            continue;
+        }
+        let mut data = vec![(i % 64) as u8 & 0x3f, e.len().div_ceil(2) as u8];
+        data.extend_from_slice(e.as_bytes());
+        if e.len() % 2 == 1 {
+            data.push(b' ');
+        }
+        for _ in 0..4 {
+            data.push(8);
+            data.extend((0..64).map(|_| rng.next() as u8));
+        }
+        ferrocap::fuzzing::filter::filter_compile(&data);
+    }
+}

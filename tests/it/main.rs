@@ -7,6 +7,7 @@ mod cli;
 mod common;
 mod corpus;
 mod filter;
+mod filter_errors;
 mod filter_names;
 mod fuzz_regressions;
 mod hostile;
