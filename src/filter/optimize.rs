@@ -39,6 +39,9 @@ pub const MAX_ROUNDS: usize = 64;
 /// How many blocks a threaded edge may skip in one go.
 const MAX_THREAD: usize = 64;
 
+/// Most blocks of one `or`/`and` chain regrouped.
+const MAX_CHAIN: usize = 4096;
+
 /// Most values a block's fact set keeps (the most recent ones win).
 const MAX_FACTS: usize = 96;
 
@@ -54,22 +57,32 @@ pub fn optimize(cfg: &mut Cfg) -> Result<(), Error> {
         cfg.compact();
         return Ok(());
     }
+    // Rounds of everything but block merging until nothing changes, then merging; again
+    // until merging changes nothing either (merging early would split chains still forming).
     for _ in 0..MAX_ROUNDS {
-        let before = cfg.clone();
-        simplify(cfg);
-        cfg.compact();
-        number(cfg)?;
-        thread(cfg);
-        simplify(cfg);
-        cfg.compact();
-        dead_stores(cfg);
-        peephole(cfg);
-        simplify(cfg);
-        cfg.compact();
-        pullup(cfg);
+        let outer = cfg.clone();
+        for _ in 0..MAX_ROUNDS {
+            let before = cfg.clone();
+            simplify(cfg);
+            cfg.compact();
+            number(cfg)?;
+            thread(cfg);
+            simplify(cfg);
+            cfg.compact();
+            dead_stores(cfg);
+            peephole(cfg);
+            simplify(cfg);
+            cfg.compact();
+            pullup(cfg);
+            simplify(cfg);
+            cfg.compact();
+            if *cfg == before {
+                break;
+            }
+        }
         merge_identical(cfg);
         cfg.compact();
-        if *cfg == before {
+        if *cfg == outer {
             break;
         }
     }
@@ -402,7 +415,12 @@ struct Known {
     zeros: u32,
     /// Masks of which at least one bit is set.
     any: Vec<u32>,
+    /// The only values it can have, when few (sorted).
+    set: Option<Vec<u32>>,
 }
+
+/// Most values a [`Known::set`] lists.
+const MAX_SET: usize = 16;
 
 impl Known {
     fn new() -> Known {
@@ -413,6 +431,7 @@ impl Known {
             ones: 0,
             zeros: 0,
             any: Vec::new(),
+            set: None,
         }
     }
 
@@ -434,6 +453,14 @@ impl Known {
     fn decide(&self, cond: Cond, k: u32) -> Option<bool> {
         if let Some(e) = self.is_eq() {
             return Some(cond.holds(e, k));
+        }
+        if let Some(set) = &self.set {
+            if let Some((&first, rest)) = set.split_first() {
+                let r = cond.holds(first, k);
+                if rest.iter().all(|&v| cond.holds(v, k) == r) {
+                    return Some(r);
+                }
+            }
         }
         match cond {
             Cond::Eq => self.not_eq(k).then_some(false),
@@ -469,6 +496,11 @@ impl Known {
 
     /// Adds `v cond k == holds`.
     fn learn(&mut self, cond: Cond, k: u32, holds: bool) {
+        if let Some(set) = &mut self.set {
+            set.retain(|&v| cond.holds(v, k) == holds);
+        } else if cond == Cond::Eq && holds {
+            self.set = Some(vec![k]);
+        }
         match (cond, holds) {
             (Cond::Eq, true) => {
                 self.lo = k;
@@ -534,6 +566,15 @@ impl Known {
                 .copied()
                 .filter(|m| other.any.contains(m))
                 .collect(),
+            set: match (&self.set, &other.set) {
+                (Some(a), Some(b)) => {
+                    let mut u: Vec<u32> = a.iter().chain(b.iter()).copied().collect();
+                    u.sort_unstable();
+                    u.dedup();
+                    (u.len() <= MAX_SET).then_some(u)
+                }
+                _ => None,
+            },
         }
     }
 
@@ -544,6 +585,7 @@ impl Known {
             && self.ones == 0
             && self.zeros == 0
             && self.any.is_empty()
+            && self.set.is_none()
     }
 }
 
@@ -628,7 +670,7 @@ impl Facts {
     /// The outcome of `a cond operand`, if known.
     fn decide(&self, vals: &Values, a: Val, cond: Cond, operand: Val) -> Option<bool> {
         match (vals.konst(a), vals.konst(operand)) {
-            (Some(x), Some(y)) => return Some(cond.holds(x, y)),
+            (Some(x), Some(y)) => Some(cond.holds(x, y)),
             (_, Some(k)) => {
                 if let Some(kn) = self.get(a) {
                     if let Some(r) = kn.decide(cond, k) {
@@ -651,6 +693,11 @@ impl Facts {
                 .find(|&&(ra, rc, rx, _)| ra == a && rc == cond && rx == operand)
                 .map(|r| r.3),
         }
+    }
+
+    /// Whether the value is known to be one of a few constants.
+    fn has_set(&self, v: Val) -> bool {
+        self.get(v).is_some_and(|k| k.set.is_some())
     }
 
     /// Adds the outcome of a branch.
@@ -958,52 +1005,19 @@ fn thread(cfg: &mut Cfg) {
             _ => vec![],
         };
         for (side, target) in sides {
-            let mut ef = match term {
+            let ef = match term {
                 Terminal::Branch { .. } => edge_facts(&mut vals, cfg, b, &out, &facts, side),
                 _ => facts.clone(),
             };
-            let mut path = out;
-            let mut cur = target;
-            let mut best = target;
-            for _ in 0..MAX_THREAD {
-                let blk = cfg.block(cur);
-                let mut st2 = path;
-                eval_all(&mut vals, &mut st2, &blk.stmts);
-                let next = match blk.term {
-                    Terminal::Goto(t) => t,
-                    Terminal::Branch { jt, jf, .. } if jt == jf => jt,
-                    Terminal::Branch { cond, src, jt, jf } => {
-                        let operand = match src {
-                            Src::K(k) => vals.get(Def::Const(k)),
-                            Src::X => st2[X],
-                        };
-                        match ef.decide(&vals, st2[A], cond, operand) {
-                            Some(true) => jt,
-                            Some(false) => jf,
-                            None => break,
-                        }
-                    }
-                    _ => break,
-                };
-                // Facts stay true; the skipped test's outcome is implied by them.
-                if let Terminal::Branch { cond, src, jt, jf } = blk.term {
-                    if jt != jf {
-                        let operand = match src {
-                            Src::K(k) => vals.get(Def::Const(k)),
-                            Src::X => st2[X],
-                        };
-                        ef.learn_branch(&vals, st2[A], cond, operand, next == jt);
-                    }
-                }
-                path = st2;
-                cur = next;
-                // Going straight to `cur` is right if every register it needs has the value
-                // it would have had.
-                let need = live.get(cur.index()).copied().unwrap_or(u32::MAX);
-                if (0..NREGS).all(|r| need & (1 << r) == 0 || path[r] == out[r]) {
-                    best = cur;
-                }
-            }
+            let mut ex = Explorer {
+                cfg,
+                live: &live,
+                from: out,
+                budget: EXPLORE_BUDGET,
+            };
+            let best = ex
+                .explore(&mut vals, target, out, &ef, MAX_THREAD)
+                .unwrap_or(target);
             if best != target {
                 if let Some(v) = ins.get_mut(target.index()) {
                     if let Some(i) = v.iter().position(|&e| e == (b, side)) {
@@ -1027,6 +1041,77 @@ fn thread(cfg: &mut Cfg) {
                 }
             }
         }
+    }
+}
+
+/// Most blocks one threading decision looks at.
+const EXPLORE_BUDGET: usize = 256;
+
+/// Finds where an edge can go instead of its target.
+struct Explorer<'a> {
+    cfg: &'a Cfg,
+    live: &'a [u32],
+    /// The state the edge leaves with.
+    from: State,
+    budget: usize,
+}
+
+impl Explorer<'_> {
+    /// `Some(e)`: running `b` from state `st` (with `facts` true) is the same as jumping to `e`
+    /// with the edge's state — `e` as far down as the facts decide the tests, or where both
+    /// outcomes of an undecided test on a value known to be one of a few constants meet again.
+    fn explore(
+        &mut self,
+        vals: &mut Values,
+        b: BlockId,
+        st: State,
+        facts: &Facts,
+        depth: usize,
+    ) -> Option<BlockId> {
+        let need = self.live.get(b.index()).copied().unwrap_or(u32::MAX);
+        let here = (0..NREGS)
+            .all(|r| need & (1 << r) == 0 || st[r] == self.from[r])
+            .then_some(b);
+        if depth == 0 || self.budget == 0 {
+            return here;
+        }
+        self.budget -= 1;
+        let blk = self.cfg.block(b);
+        let mut st2 = st;
+        eval_all(vals, &mut st2, &blk.stmts);
+        let further = match blk.term {
+            Terminal::Goto(t) => self.explore(vals, t, st2, facts, depth - 1),
+            Terminal::Branch { jt, jf, .. } if jt == jf => {
+                self.explore(vals, jt, st2, facts, depth - 1)
+            }
+            Terminal::Branch { cond, src, jt, jf } => {
+                let operand = operand_val(vals, &st2, src);
+                let a = st2[A];
+                match facts.decide(vals, a, cond, operand) {
+                    Some(o) => {
+                        let mut f2 = facts.clone();
+                        f2.learn_branch(vals, a, cond, operand, o);
+                        self.explore(vals, if o { jt } else { jf }, st2, &f2, depth - 1)
+                    }
+                    None if facts.has_set(a) && vals.konst(operand).is_some() => {
+                        let mut ft = facts.clone();
+                        ft.learn_branch(vals, a, cond, operand, true);
+                        let mut ff = facts.clone();
+                        ff.learn_branch(vals, a, cond, operand, false);
+                        let r1 = self.explore(vals, jt, st2, &ft, depth - 1);
+                        let r2 = self.explore(vals, jf, st2, &ff, depth - 1);
+                        if r1.is_some() && r1 == r2 {
+                            r1
+                        } else {
+                            None
+                        }
+                    }
+                    None => None,
+                }
+            }
+            _ => None,
+        };
+        further.or(here)
     }
 }
 
@@ -1256,10 +1341,7 @@ fn simplify(cfg: &mut Cfg) {
         if merged[i] {
             continue;
         }
-        loop {
-            let Terminal::Goto(t) = cfg.blocks[i].term else {
-                break;
-            };
+        while let Terminal::Goto(t) = cfg.blocks[i].term {
             let ti = t.index();
             if ti == i || merged[ti] || t == cfg.entry || preds.get(ti).map(Vec::len) != Some(1) {
                 break;
@@ -1330,7 +1412,7 @@ fn find_chain(
     }
     let mut chain = vec![head];
     let mut cur = head;
-    while chain.len() < MAX_THREAD {
+    while chain.len() < MAX_CHAIN {
         let (next, _) = chain_sides(cfg, cur, or)?;
         match chain_sides(cfg, next, or) {
             Some((_, c))
@@ -1346,7 +1428,7 @@ fn find_chain(
         }
     }
     let _ = an;
-    (chain.len() >= 3).then_some(chain)
+    (chain.len() >= 2).then_some(chain)
 }
 
 /// Reorders a chain by value; false when it is already grouped or cannot be.
@@ -1360,14 +1442,12 @@ fn regroup(
     let (Some(&head), Some(&last)) = (chain.first(), chain.last()) else {
         return false;
     };
-    let Some((exit, common)) = chain_sides(cfg, last, or) else {
+    let Some((exit, _)) = chain_sides(cfg, last, or) else {
         return false;
     };
-    // A's value leaving the chain changes: nothing after it may read A.
+    // Each block still jumps to the common target with its own value in A; the chain's exit
+    // gets the last block's: if it reads A, that must not change.
     let live = |t: BlockId| an.live.get(t.index()).copied().unwrap_or(u32::MAX);
-    if live(exit) & (1 << A) != 0 || live(common) & (1 << A) != 0 {
-        return false;
-    }
     let entry_a = an.entry[head.index()][A];
     let val = |b: BlockId| an.exit[b.index()][A];
     // Value order: the entry value first (if tested), then by first appearance.
@@ -1384,7 +1464,9 @@ fn regroup(
     for v in &order {
         new.extend(chain.iter().copied().filter(|&b| val(b) == *v));
     }
-    if new == chain {
+    if new == chain
+        || (live(exit) & (1 << A) != 0 && new.last().map(|&b| val(b)) != Some(val(last)))
+    {
         return false;
     }
     // Statements computing each value from the chain's entry state (the chain changes only A,
@@ -1440,7 +1522,6 @@ fn regroup(
             cfg.entry = first;
         }
     }
-    let _ = common;
     true
 }
 
