@@ -85,6 +85,17 @@ impl Backend for Active {
     fn set_program(&mut self, program: &Program) -> Result<()> {
         Ok(self.handle.set_program(program)?)
     }
+
+    /// Live Linux context; the device's IPv4 netmask for `ip broadcast`, or libpcap's
+    /// "unknown" when it has none (as gopacket's `SetBPFFilter` does).
+    fn filter_context(&self) -> (crate::filter::Context, u32) {
+        let netmask = live::lookup_net(self.handle.device())
+            .ok()
+            .map(|(_, mask)| u32::from(mask))
+            .filter(|&m| m != 0)
+            .unwrap_or(crate::filter::NETMASK_UNKNOWN);
+        (crate::filter::Context::Live, netmask)
+    }
 }
 
 /// A millisecond timeout as the `pcap` crate takes it: 0 or less blocks.
