@@ -40,6 +40,9 @@ pub enum Error {
     /// A BPF listing (`tcpdump -dd` / `-ddd` text) could not be read.
     #[error(transparent)]
     BpfListing(#[from] crate::bpf::ParseError),
+    /// A filter expression did not compile (the error shows where, with a caret).
+    #[error(transparent)]
+    Filter(crate::filter::Error),
     /// Live capture failed: see [`live::Error`](crate::live::Error) for the matchable kinds
     /// (no such device, permission denied, interface down or gone, …). A live read's timeout
     /// and break arrive as [`Error::TimeoutExpired`] and [`Error::Break`], not in here.

@@ -31,6 +31,7 @@
 //! | [`bpf`] | classic BPF: instructions, validator, interpreter, tcpdump listings | `packet` |
 //! | [`filter`] | the pcap-filter language compiled to BPF | `bpf`, `linktype` |
 //! | [`live`] | Linux AF_PACKET capture | `packet`, `bpf` |
+//! | [`netdb`] | name lookups for filters: `/etc` name files and the system resolver | `filter` |
 //! | [`capture`] | [`Capture`], the `pcap`-crate-shaped front door | all of the above |
 //!
 //! Dependencies point down the table and never sideways: `file` knows nothing of BPF (to filter
@@ -62,17 +63,19 @@ pub mod filter;
 pub mod fuzzing;
 pub mod linktype;
 pub mod live;
+pub mod netdb;
 pub mod packet;
 pub mod print;
 pub mod source;
 pub mod wire;
 
 pub use capture::{
-    Activated, BpfProgram, Capture, Dead, Offline, PacketCodec, PacketIter, Packets, Savefile,
-    State,
+    Activated, Active, BpfProgram, BreakLoop, Capture, Dead, Inactive, Offline, PacketCodec,
+    PacketIter, Packets, Savefile, State,
 };
 pub use error::{Error, Result};
 pub use linktype::Linktype;
+pub use live::{Device, Stat, TimestampType, BLOCK_FOREVER};
 pub use packet::{Direction, OwnedPacket, Packet, PacketHeader, Precision, Timestamp};
 pub use source::PacketSource;
 

@@ -7,6 +7,11 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
+/// The read timeout that blocks until a packet arrives, for the `pcap`-crate-style
+/// millisecond setters (`Capture::timeout`, `Capture::open_live`): gopacket's `BlockForever`.
+/// Any timeout of 0 or less blocks too.
+pub const BLOCK_FOREVER: i32 = -1;
+
 /// Default snapshot length: 262144 bytes, libpcap's `MAXIMUM_SNAPLEN`.
 pub const DEFAULT_SNAPLEN: u32 = MAXIMUM_SNAPLEN;
 /// Default ring size: 2 MiB, libpcap's default buffer.

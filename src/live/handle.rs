@@ -10,6 +10,7 @@ use super::sys::{self, IntOpt, Ring};
 use crate::bpf::{self, Ancillary, Instruction, Program, Rules};
 use crate::linktype::{Linktype, MAXIMUM_SNAPLEN};
 use crate::packet::{Direction, Packet, PacketHeader, Precision, Timestamp};
+use std::cell::Cell;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -162,7 +163,7 @@ pub struct Handle {
     tag_at: TagAt,
     snaplen: u32,
     precision: Precision,
-    direction: Direction,
+    direction: Cell<Direction>,
     timeout: Option<Duration>,
     /// The ring's block-retire timeout: the longest a poll waits before the block status is
     /// looked at again.
@@ -415,7 +416,7 @@ impl Handle {
             tag_at,
             snaplen,
             precision: config.precision,
-            direction: config.direction,
+            direction: Cell::new(config.direction),
             timeout: config.effective_timeout(),
             retire_ms: i32::try_from(config.retire_timeout_ms()).unwrap_or(i32::MAX),
             nonblocking: config.nonblocking,
@@ -459,9 +460,10 @@ impl Handle {
     /// `PACKET_IGNORE_OUTGOING` where the direction or the loopback duplicate allows it (the
     /// kernel then spends no ring space on those copies; Linux ≥ 4.20, else the user-space
     /// check below does the same).
-    fn apply_direction(&mut self) -> Result<(), Error> {
+    fn apply_direction(&self) -> Result<(), Error> {
         let lo = self.ifindex != 0 && self.ifindex == self.lo_ifindex;
-        let ignore = self.direction == Direction::In || (lo && self.direction == Direction::InOut);
+        let d = self.direction.get();
+        let ignore = d == Direction::In || (lo && d == Direction::InOut);
         match sys::set_int(self.fd.as_fd(), IntOpt::IgnoreOutgoing, i32::from(ignore)) {
             Ok(()) => Ok(()),
             Err((_, e)) if e.raw_os_error() == Some(libc::ENOPROTOOPT) => Ok(()),
@@ -535,14 +537,14 @@ impl Handle {
     /// Which packets are captured by direction (libpcap's `pcap_setdirection`). `Out` on `lo`
     /// captures nothing, as in libpcap (every loopback packet is seen once going out and once
     /// coming in, and the outgoing copy is the one dropped).
-    pub fn set_direction(&mut self, direction: Direction) -> Result<(), Error> {
-        self.direction = direction;
+    pub fn set_direction(&self, direction: Direction) -> Result<(), Error> {
+        self.direction.set(direction);
         self.apply_direction()
     }
 
     /// The direction setting.
     pub fn direction(&self) -> Direction {
-        self.direction
+        self.direction.get()
     }
 
     /// Nonblocking mode: a read with nothing ready returns [`Error::TimeoutExpired`] at once.
@@ -972,10 +974,10 @@ impl Handle {
         // Direction, and the loopback duplicate (every lo packet is seen going out and coming in).
         let outgoing = f.ll.pkttype == PACKET_OUTGOING;
         if outgoing {
-            if f.ll.ifindex == self.lo_ifindex || self.direction == Direction::In {
+            if f.ll.ifindex == self.lo_ifindex || self.direction.get() == Direction::In {
                 return None;
             }
-        } else if self.direction == Direction::Out {
+        } else if self.direction.get() == Direction::Out {
             return None;
         }
         let tag = f.vlan().filter(|_| self.tag_at != TagAt::Nowhere);

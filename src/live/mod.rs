@@ -48,8 +48,9 @@ mod unsupported;
 
 pub use config::{
     Config, Fanout, FanoutMode, RingConfig, RingGeometry, TimestampType, UnknownTimestampType,
-    BLOCK_FOREVER_RETIRE, DEFAULT_BUFFER_SIZE, DEFAULT_SNAPLEN, IMMEDIATE_BLOCK_SIZE,
-    IMMEDIATE_MIN_BLOCKS, IMMEDIATE_RETIRE, MAX_BLOCK_SIZE, MIN_BLOCKS, PREFERRED_BLOCKS,
+    BLOCK_FOREVER, BLOCK_FOREVER_RETIRE, DEFAULT_BUFFER_SIZE, DEFAULT_SNAPLEN,
+    IMMEDIATE_BLOCK_SIZE, IMMEDIATE_MIN_BLOCKS, IMMEDIATE_RETIRE, MAX_BLOCK_SIZE, MIN_BLOCKS,
+    PREFERRED_BLOCKS,
 };
 pub use device::{lookup_net, Address, ConnectionStatus, Device, DeviceFlags, IfFlags, ANY};
 pub use error::{Error, Warning};

@@ -91,7 +91,7 @@ impl Handle {
     pub fn geometry(&self) -> RingGeometry {
         match self.never {}
     }
-    pub fn set_direction(&mut self, _direction: Direction) -> Result<(), Error> {
+    pub fn set_direction(&self, _direction: Direction) -> Result<(), Error> {
         match self.never {}
     }
     pub fn direction(&self) -> Direction {

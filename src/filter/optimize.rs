@@ -1,0 +1,1583 @@
+//! The optimizer: rewrites the control-flow graph into a smaller one that accepts the same
+//! packets. Its own design, built from a few passes repeated until nothing changes (or
+//! [`MAX_ROUNDS`]):
+//!
+//! * **Value numbering** ([`Values`]): every register (A, X, `M[0..16]`) holds a symbolic value
+//!   — a constant, a packet load (`[12]:2`, `[x+14]:1` with X's value), the packet length, an
+//!   operation on other values, or an opaque value where paths with different values meet.
+//!   Values are shared by the whole program, so a load repeated in another block is known to
+//!   be the same. A statement that gives a register the value it already holds is deleted;
+//!   operations on constants are folded; `ld M[k]`/`ldx M[k]` of a constant become immediates,
+//!   and an indirect load from a constant X becomes an absolute load.
+//! * **Facts and jump threading**: each edge of the graph carries what is known about values on
+//!   it (`[12]:2 == 0x800`, `[23]:1 != 6`, `len > 100`, bits known set or clear); a block's
+//!   facts are what holds on every edge into it. When an edge leads to a block whose test is
+//!   decided by those facts, and skipping the block changes no register the code after it
+//!   needs, the edge goes straight to the outcome — repeatedly, so `ip or ip6` tests after a
+//!   known `ip` vanish. This subsumes libpcap's edge-dominator threading.
+//! * **Dead code**: statements whose result no path reads are deleted (liveness over A, X and
+//!   the scratch words), unreachable blocks dropped, blocks whose branch goes to the same place
+//!   both ways become jumps, jump-only blocks are bypassed, a block that only falls into
+//!   another is merged with it, and identical blocks are merged.
+//! * **Peepholes** for the shapes code generation makes: `sub x; jeq #0` → `jeq x`,
+//!   `sub #k; jeq #c` → `jeq #c+k`, `and #k; jeq #0` → `jset #k` (sides swapped), constant
+//!   comparisons decided, `ld #k; ldxb; add x; tax; ld [x+c]` → `ldxb; ld [x+c+k]`.
+//!
+//! Like libpcap's, the optimizer treats packet loads as having no side effect: a load whose
+//! value is never used is deleted, even though running it could have rejected a short packet.
+//! Programs with a loop (`protochain`) are only tidied, as libpcap leaves them alone.
+
+use super::codegen::Error;
+use super::ir::{AluOp, BlockId, Cfg, Cond, Ret, Size, Src, Stmt, Terminal};
+use super::ErrorKind;
+use std::collections::HashMap;
+
+/// The most rounds of all passes (the passes only shrink the program, so this is a safety
+/// bound, never reached in practice).
+pub const MAX_ROUNDS: usize = 64;
+
+/// How many blocks a threaded edge may skip in one go.
+const MAX_THREAD: usize = 64;
+
+/// Most blocks of one `or`/`and` chain regrouped.
+const MAX_CHAIN: usize = 4096;
+
+/// Most values a block's fact set keeps (the most recent ones win).
+const MAX_FACTS: usize = 96;
+
+/// Most "not equal to" constants remembered per value.
+const MAX_NE: usize = 48;
+
+/// Optimizes `cfg` in place. Errors as libpcap's optimizer: a division or modulo by a known
+/// zero, a shift by a known amount over 31.
+pub fn optimize(cfg: &mut Cfg) -> Result<(), Error> {
+    cfg.compact();
+    if cfg.has_loop() {
+        simplify(cfg);
+        cfg.compact();
+        return Ok(());
+    }
+    // Rounds of everything but block merging until nothing changes, then merging; again
+    // until merging changes nothing either (merging early would split chains still forming).
+    for _ in 0..MAX_ROUNDS {
+        let outer = cfg.clone();
+        for _ in 0..MAX_ROUNDS {
+            let before = cfg.clone();
+            simplify(cfg);
+            cfg.compact();
+            number(cfg)?;
+            thread(cfg);
+            simplify(cfg);
+            cfg.compact();
+            dead_stores(cfg);
+            peephole(cfg);
+            simplify(cfg);
+            cfg.compact();
+            pullup(cfg);
+            simplify(cfg);
+            cfg.compact();
+            if *cfg == before {
+                break;
+            }
+        }
+        merge_identical(cfg);
+        cfg.compact();
+        if *cfg == outer {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Whether the program rejects every packet (its first block is `ret #0`).
+pub fn rejects_all(cfg: &Cfg) -> bool {
+    matches!(
+        cfg.blocks.get(cfg.entry.index()).map(|b| b.term),
+        Some(Terminal::Ret(Ret::K(0)))
+    )
+}
+
+// ---- registers and values -----------------------------------------------------------------
+
+/// Register numbers: the 16 scratch words, then A and X.
+const A: usize = 16;
+const X: usize = 17;
+const NREGS: usize = 18;
+
+/// A value number.
+type Val = u32;
+
+/// What a value is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Def {
+    Const(u32),
+    /// Absolute packet load.
+    Load(Size, u32),
+    /// Indirect packet load at X + k, X's value not constant.
+    LoadInd(Size, u32, Val),
+    /// `4*([k]&0xf)`
+    Msh(u32),
+    /// The wire length.
+    Len,
+    Alu(AluOp, Val, Val),
+    Neg(Val),
+    /// Unknown: a register where paths with different values meet (block, register).
+    Opaque(u32, u8),
+    /// A scratch word's unknown initial value.
+    Init(u8),
+}
+
+/// The hash-consed value table of one analysis.
+#[derive(Default)]
+struct Values {
+    defs: Vec<Def>,
+    map: HashMap<Def, Val>,
+}
+
+impl Values {
+    fn get(&mut self, d: Def) -> Val {
+        let d = self.canon(d);
+        if let Some(&v) = self.map.get(&d) {
+            return v;
+        }
+        let v = self.defs.len() as Val;
+        self.defs.push(d);
+        self.map.insert(d, v);
+        v
+    }
+
+    fn def(&self, v: Val) -> Def {
+        self.defs
+            .get(v as usize)
+            .copied()
+            .unwrap_or(Def::Opaque(u32::MAX, 0))
+    }
+
+    fn konst(&self, v: Val) -> Option<u32> {
+        match self.def(v) {
+            Def::Const(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// An upper bound of a value, when small enough to reason about address arithmetic.
+    fn max(&self, v: Val) -> Option<u32> {
+        match self.def(v) {
+            Def::Const(c) => Some(c),
+            Def::Msh(_) => Some(60),
+            Def::Load(Size::B, _) | Def::LoadInd(Size::B, _, _) => Some(0xff),
+            Def::Load(Size::H, _) | Def::LoadInd(Size::H, _, _) => Some(0xffff),
+            _ => None,
+        }
+    }
+
+    /// Canonical forms, so equal computations get equal numbers.
+    fn canon(&mut self, d: Def) -> Def {
+        match d {
+            Def::Alu(op, a, b) => {
+                let (ka, kb) = (self.konst(a), self.konst(b));
+                if let (Some(x), Some(y)) = (ka, kb) {
+                    if let Some(r) = op.apply(x, y) {
+                        return Def::Const(r);
+                    }
+                }
+                match (op, ka, kb) {
+                    (
+                        AluOp::Add | AluOp::Or | AluOp::Xor | AluOp::Sub | AluOp::Lsh | AluOp::Rsh,
+                        _,
+                        Some(0),
+                    )
+                    | (AluOp::Mul | AluOp::Div, _, Some(1))
+                    | (AluOp::And, _, Some(0xffff_ffff)) => return self.def(a),
+                    (AluOp::Add | AluOp::Or | AluOp::Xor, Some(0), _)
+                    | (AluOp::Mul, Some(1), _) => return self.def(b),
+                    (AluOp::Mul | AluOp::And, _, Some(0))
+                    | (AluOp::Mul | AluOp::And, Some(0), _) => return Def::Const(0),
+                    _ => {}
+                }
+                // Commutative operations: constant second.
+                if matches!(
+                    op,
+                    AluOp::Add | AluOp::Mul | AluOp::And | AluOp::Or | AluOp::Xor
+                ) && ka.is_some()
+                {
+                    return Def::Alu(op, b, a);
+                }
+                d
+            }
+            Def::Neg(a) => match self.konst(a) {
+                Some(c) => Def::Const(0u32.wrapping_sub(c)),
+                None => d,
+            },
+            Def::LoadInd(size, k, x) => {
+                if let Some(c) = self.konst(x) {
+                    if let Some(addr) = k.checked_add(c) {
+                        return Def::Load(size, addr);
+                    }
+                }
+                // X = x' + c with a small x': the same bytes as [x' + (k + c)].
+                if let Def::Alu(AluOp::Add, x2, cv) = self.def(x) {
+                    if let (Some(c), Some(m)) = (self.konst(cv), self.max(x2)) {
+                        if let Some(k2) = k.checked_add(c) {
+                            if k2.checked_add(m).is_some() && c.checked_add(m).is_some() {
+                                return self.canon(Def::LoadInd(size, k2, x2));
+                            }
+                        }
+                    }
+                }
+                d
+            }
+            _ => d,
+        }
+    }
+}
+
+type State = [Val; NREGS];
+
+/// The state at the program's start: A = X = 0, scratch words unknown.
+fn initial_state(vals: &mut Values) -> State {
+    let mut s = [0; NREGS];
+    for (i, r) in s.iter_mut().enumerate().take(16) {
+        *r = vals.get(Def::Init(i as u8));
+    }
+    let zero = vals.get(Def::Const(0));
+    s[A] = zero;
+    s[X] = zero;
+    s
+}
+
+/// Where statements go wrong in a way libpcap's optimizer reports.
+fn arith_error(op: AluOp, k: u32) -> Option<Error> {
+    match op {
+        AluOp::Div if k == 0 => Some(Error::new(ErrorKind::InvalidArithmetic, "division by zero")),
+        AluOp::Mod if k == 0 => Some(Error::new(ErrorKind::InvalidArithmetic, "modulus by zero")),
+        AluOp::Lsh | AluOp::Rsh if k > 31 => Some(Error::new(
+            ErrorKind::InvalidArithmetic,
+            "shift by more than 31 bits",
+        )),
+        _ => None,
+    }
+}
+
+/// Runs a statement on a symbolic state; returns the statement as it may be rewritten (`None`
+/// when it changes nothing and can go).
+fn eval(vals: &mut Values, st: &mut State, s: Stmt) -> Result<Option<Stmt>, Error> {
+    let set_a = |vals: &mut Values, st: &mut State, v: Val, s: Stmt| -> Option<Stmt> {
+        if st[A] == v {
+            return None;
+        }
+        st[A] = v;
+        Some(if let Some(c) = vals.konst(v) {
+            Stmt::LdImm(c)
+        } else if v == st[X] && !matches!(s, Stmt::Txa) {
+            Stmt::Txa
+        } else {
+            s
+        })
+    };
+    let set_x = |vals: &mut Values, st: &mut State, v: Val, s: Stmt| -> Option<Stmt> {
+        if st[X] == v {
+            return None;
+        }
+        st[X] = v;
+        Some(if let Some(c) = vals.konst(v) {
+            Stmt::LdxImm(c)
+        } else if v == st[A] {
+            Stmt::Tax
+        } else {
+            s
+        })
+    };
+    Ok(match s {
+        Stmt::Ld(size, k) => {
+            let v = vals.get(Def::Load(size, k));
+            set_a(vals, st, v, s)
+        }
+        Stmt::LdInd(size, k) => {
+            let v = vals.get(Def::LoadInd(size, k, st[X]));
+            // Keep the statement's form unless the value became an absolute load.
+            let s2 = match vals.def(v) {
+                Def::Load(sz, addr) if vals.konst(st[X]).is_some() => Stmt::Ld(sz, addr),
+                _ => s,
+            };
+            set_a(vals, st, v, s2)
+        }
+        Stmt::LdImm(k) => {
+            let v = vals.get(Def::Const(k));
+            set_a(vals, st, v, s)
+        }
+        Stmt::LdMem(m) => {
+            let v = st[usize::from(m) & 15];
+            set_a(vals, st, v, s)
+        }
+        Stmt::LdLen => {
+            let v = vals.get(Def::Len);
+            set_a(vals, st, v, s)
+        }
+        Stmt::LdxImm(k) => {
+            let v = vals.get(Def::Const(k));
+            set_x(vals, st, v, s)
+        }
+        Stmt::LdxMem(m) => {
+            let v = st[usize::from(m) & 15];
+            set_x(vals, st, v, s)
+        }
+        Stmt::LdxMsh(k) => {
+            let v = vals.get(Def::Msh(k));
+            set_x(vals, st, v, s)
+        }
+        Stmt::LdxLen => {
+            let v = vals.get(Def::Len);
+            set_x(vals, st, v, s)
+        }
+        Stmt::St(m) => {
+            let m = usize::from(m) & 15;
+            if st[m] == st[A] {
+                None
+            } else {
+                st[m] = st[A];
+                Some(s)
+            }
+        }
+        Stmt::Stx(m) => {
+            let m = usize::from(m) & 15;
+            if st[m] == st[X] {
+                None
+            } else {
+                st[m] = st[X];
+                Some(s)
+            }
+        }
+        Stmt::Alu(op, src) => {
+            let (operand, s) = match src {
+                Src::K(k) => (vals.get(Def::Const(k)), s),
+                Src::X => match vals.konst(st[X]) {
+                    Some(c) => {
+                        if let Some(e) = arith_error(op, c) {
+                            return Err(e);
+                        }
+                        (st[X], Stmt::Alu(op, Src::K(c)))
+                    }
+                    None => (st[X], s),
+                },
+            };
+            if let (Src::K(0), AluOp::Div | AluOp::Mod) = (src, op) {
+                if let Some(e) = arith_error(op, 0) {
+                    return Err(e);
+                }
+            }
+            // Division and modulo by a non-constant X reject the packet when X is 0: keep
+            // them as they are.
+            if matches!(op, AluOp::Div | AluOp::Mod) && vals.konst(operand).is_none() {
+                let v = vals.get(Def::Alu(op, st[A], operand));
+                st[A] = v;
+                Some(s)
+            } else {
+                let v = vals.get(Def::Alu(op, st[A], operand));
+                set_a(vals, st, v, s)
+            }
+        }
+        Stmt::Neg => {
+            let v = vals.get(Def::Neg(st[A]));
+            set_a(vals, st, v, s)
+        }
+        Stmt::Tax => {
+            let v = st[A];
+            set_x(vals, st, v, s)
+        }
+        Stmt::Txa => {
+            let v = st[X];
+            set_a(vals, st, v, s)
+        }
+    })
+}
+
+/// Runs statements without rewriting them.
+fn eval_all(vals: &mut Values, st: &mut State, stmts: &[Stmt]) {
+    for &s in stmts {
+        // Errors only matter where the optimizer rewrites (in `number`).
+        let _ = eval(vals, st, s);
+    }
+}
+
+// ---- facts --------------------------------------------------------------------------------
+
+/// What is known about a value on every path to a point.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Known {
+    /// Inclusive bounds.
+    lo: u32,
+    hi: u32,
+    /// Constants it is not.
+    ne: Vec<u32>,
+    /// Bits known set / clear.
+    ones: u32,
+    zeros: u32,
+    /// Masks of which at least one bit is set.
+    any: Vec<u32>,
+    /// The only values it can have, when few (sorted).
+    set: Option<Vec<u32>>,
+}
+
+/// Most values a [`Known::set`] lists.
+const MAX_SET: usize = 16;
+
+impl Known {
+    fn new() -> Known {
+        Known {
+            lo: 0,
+            hi: u32::MAX,
+            ne: Vec::new(),
+            ones: 0,
+            zeros: 0,
+            any: Vec::new(),
+            set: None,
+        }
+    }
+
+    fn is_eq(&self) -> Option<u32> {
+        (self.lo == self.hi).then_some(self.lo)
+    }
+
+    /// Whether `v != k` is known.
+    fn not_eq(&self, k: u32) -> bool {
+        k < self.lo
+            || k > self.hi
+            || self.ne.contains(&k)
+            || k & self.zeros != 0
+            || self.ones & !k != 0
+            || self.any.iter().any(|&m| m & k == 0)
+    }
+
+    /// The outcome of `v cond k`, if known.
+    fn decide(&self, cond: Cond, k: u32) -> Option<bool> {
+        if let Some(e) = self.is_eq() {
+            return Some(cond.holds(e, k));
+        }
+        if let Some(set) = &self.set {
+            if let Some((&first, rest)) = set.split_first() {
+                let r = cond.holds(first, k);
+                if rest.iter().all(|&v| cond.holds(v, k) == r) {
+                    return Some(r);
+                }
+            }
+        }
+        match cond {
+            Cond::Eq => self.not_eq(k).then_some(false),
+            Cond::Gt => {
+                if self.lo > k {
+                    Some(true)
+                } else if self.hi <= k {
+                    Some(false)
+                } else {
+                    None
+                }
+            }
+            Cond::Ge => {
+                if self.lo >= k {
+                    Some(true)
+                } else if self.hi < k {
+                    Some(false)
+                } else {
+                    None
+                }
+            }
+            Cond::Set => {
+                if k & self.ones != 0 || self.any.iter().any(|&m| m & !k == 0 && m != 0) {
+                    Some(true)
+                } else if k & !self.zeros == 0 || self.hi < lowest_bit(k) {
+                    Some(false)
+                } else {
+                    None
+                }
+            }
+        }
+    }
+
+    /// Adds `v cond k == holds`.
+    fn learn(&mut self, cond: Cond, k: u32, holds: bool) {
+        if let Some(set) = &mut self.set {
+            set.retain(|&v| cond.holds(v, k) == holds);
+        } else if cond == Cond::Eq && holds {
+            self.set = Some(vec![k]);
+        }
+        match (cond, holds) {
+            (Cond::Eq, true) => {
+                self.lo = k;
+                self.hi = k;
+            }
+            (Cond::Eq, false) => {
+                if !self.ne.contains(&k) {
+                    if self.ne.len() >= MAX_NE {
+                        self.ne.remove(0);
+                    }
+                    self.ne.push(k);
+                }
+            }
+            (Cond::Gt, true) => self.lo = self.lo.max(k.saturating_add(1)),
+            (Cond::Gt, false) => self.hi = self.hi.min(k),
+            (Cond::Ge, true) => self.lo = self.lo.max(k),
+            (Cond::Ge, false) => self.hi = self.hi.min(k.saturating_sub(1)),
+            (Cond::Set, true) => {
+                if k.is_power_of_two() {
+                    self.ones |= k;
+                } else if !self.any.contains(&k) && self.any.len() < 8 {
+                    self.any.push(k);
+                }
+            }
+            (Cond::Set, false) => self.zeros |= k,
+        }
+    }
+
+    /// What holds on both of two paths.
+    fn meet(&self, other: &Known) -> Known {
+        let ne = self
+            .ne
+            .iter()
+            .chain(other.ne.iter())
+            .copied()
+            .filter(|&k| self.not_eq(k) && other.not_eq(k))
+            .fold(Vec::new(), |mut v, k| {
+                if !v.contains(&k) && v.len() < MAX_NE {
+                    v.push(k);
+                }
+                v
+            });
+        // An exact value on one side and "not k" on the other still excludes k when k differs.
+        let mut ne = ne;
+        for (a, b) in [(self, other), (other, self)] {
+            if let Some(e) = a.is_eq() {
+                for &k in &b.ne {
+                    if k != e && !ne.contains(&k) && ne.len() < MAX_NE {
+                        ne.push(k);
+                    }
+                }
+            }
+        }
+        Known {
+            lo: self.lo.min(other.lo),
+            hi: self.hi.max(other.hi),
+            ne,
+            ones: self.ones & other.ones,
+            zeros: self.zeros & other.zeros,
+            any: self
+                .any
+                .iter()
+                .copied()
+                .filter(|m| other.any.contains(m))
+                .collect(),
+            set: match (&self.set, &other.set) {
+                (Some(a), Some(b)) => {
+                    let mut u: Vec<u32> = a.iter().chain(b.iter()).copied().collect();
+                    u.sort_unstable();
+                    u.dedup();
+                    (u.len() <= MAX_SET).then_some(u)
+                }
+                _ => None,
+            },
+        }
+    }
+
+    fn is_trivial(&self) -> bool {
+        self.lo == 0
+            && self.hi == u32::MAX
+            && self.ne.is_empty()
+            && self.ones == 0
+            && self.zeros == 0
+            && self.any.is_empty()
+            && self.set.is_none()
+    }
+}
+
+fn lowest_bit(k: u32) -> u32 {
+    k & k.wrapping_neg()
+}
+
+/// Facts at a point: per value (sorted by value), plus outcomes of comparisons with X.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Facts {
+    known: Vec<(Val, Known)>,
+    /// `(A value, cond, X value, outcome)`
+    xrel: Vec<(Val, Cond, Val, bool)>,
+}
+
+impl Facts {
+    fn get(&self, v: Val) -> Option<&Known> {
+        self.known
+            .binary_search_by_key(&v, |(k, _)| *k)
+            .ok()
+            .and_then(|i| self.known.get(i))
+            .map(|(_, k)| k)
+    }
+
+    fn learn(&mut self, v: Val, cond: Cond, k: u32, holds: bool) {
+        match self.known.binary_search_by_key(&v, |(x, _)| *x) {
+            Ok(i) => {
+                if let Some((_, kn)) = self.known.get_mut(i) {
+                    kn.learn(cond, k, holds);
+                }
+            }
+            Err(i) => {
+                let mut kn = Known::new();
+                kn.learn(cond, k, holds);
+                self.known.insert(i, (v, kn));
+                if self.known.len() > MAX_FACTS {
+                    // Forget the oldest value (lowest number: values are numbered in program
+                    // order, roughly).
+                    self.known.remove(0);
+                }
+            }
+        }
+    }
+
+    fn learn_x(&mut self, a: Val, cond: Cond, x: Val, holds: bool) {
+        if !self.xrel.contains(&(a, cond, x, holds)) {
+            if self.xrel.len() >= 16 {
+                self.xrel.remove(0);
+            }
+            self.xrel.push((a, cond, x, holds));
+        }
+    }
+
+    fn meet(&self, other: &Facts) -> Facts {
+        let mut known = Vec::new();
+        let (mut i, mut j) = (0, 0);
+        while let (Some((va, ka)), Some((vb, kb))) = (self.known.get(i), other.known.get(j)) {
+            match va.cmp(vb) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    let k = ka.meet(kb);
+                    if !k.is_trivial() {
+                        known.push((*va, k));
+                    }
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        Facts {
+            known,
+            xrel: self
+                .xrel
+                .iter()
+                .copied()
+                .filter(|r| other.xrel.contains(r))
+                .collect(),
+        }
+    }
+
+    /// The outcome of `a cond operand`, if known.
+    fn decide(&self, vals: &Values, a: Val, cond: Cond, operand: Val) -> Option<bool> {
+        match (vals.konst(a), vals.konst(operand)) {
+            (Some(x), Some(y)) => Some(cond.holds(x, y)),
+            (_, Some(k)) => {
+                if let Some(kn) = self.get(a) {
+                    if let Some(r) = kn.decide(cond, k) {
+                        return Some(r);
+                    }
+                }
+                // `(v & m) == 0` is `jset` on v.
+                if cond == Cond::Eq && k == 0 {
+                    if let Def::Alu(AluOp::And, v, m) = vals.def(a) {
+                        if let (Some(kn), Some(m)) = (self.get(v), vals.konst(m)) {
+                            return kn.decide(Cond::Set, m).map(|set| !set);
+                        }
+                    }
+                }
+                None
+            }
+            _ => self
+                .xrel
+                .iter()
+                .find(|&&(ra, rc, rx, _)| ra == a && rc == cond && rx == operand)
+                .map(|r| r.3),
+        }
+    }
+
+    /// Whether the value is known to be one of a few constants.
+    fn has_set(&self, v: Val) -> bool {
+        self.get(v).is_some_and(|k| k.set.is_some())
+    }
+
+    /// Adds the outcome of a branch.
+    fn learn_branch(&mut self, vals: &Values, a: Val, cond: Cond, operand: Val, holds: bool) {
+        match vals.konst(operand) {
+            Some(k) => {
+                self.learn(a, cond, k, holds);
+                // `(v & m) == 0` tells about v's bits.
+                if cond == Cond::Eq && k == 0 {
+                    if let Def::Alu(AluOp::And, v, m) = vals.def(a) {
+                        if let Some(m) = vals.konst(m) {
+                            self.learn(v, Cond::Set, m, !holds);
+                        }
+                    }
+                }
+            }
+            None => self.learn_x(a, cond, operand, holds),
+        }
+    }
+}
+
+// ---- the analysis ---------------------------------------------------------------------------
+
+/// Which registers each block reads before writing, and writes.
+fn use_def(stmts: &[Stmt], term: &Terminal) -> (u32, u32) {
+    let (mut used, mut defined) = (0u32, 0u32);
+    let read = |r: usize, defined: u32, used: &mut u32| {
+        if defined & (1 << r) == 0 {
+            *used |= 1 << r;
+        }
+    };
+    for s in stmts {
+        let (u, d) = stmt_use_def(*s);
+        for r in 0..NREGS {
+            if u & (1 << r) != 0 {
+                read(r, defined, &mut used);
+            }
+        }
+        defined |= d;
+    }
+    match term {
+        Terminal::Branch { src, .. } => {
+            read(A, defined, &mut used);
+            if *src == Src::X {
+                read(X, defined, &mut used);
+            }
+        }
+        Terminal::Ret(Ret::A) => read(A, defined, &mut used),
+        _ => {}
+    }
+    (used, defined)
+}
+
+/// The registers a statement reads and writes, as bit masks.
+fn stmt_use_def(s: Stmt) -> (u32, u32) {
+    let a = 1u32 << A;
+    let x = 1u32 << X;
+    let m = |k: u8| 1u32 << (usize::from(k) & 15);
+    match s {
+        Stmt::Ld(..) | Stmt::LdImm(_) | Stmt::LdLen => (0, a),
+        Stmt::LdInd(..) => (x, a),
+        Stmt::LdMem(k) => (m(k), a),
+        Stmt::LdxImm(_) | Stmt::LdxMsh(_) | Stmt::LdxLen => (0, x),
+        Stmt::LdxMem(k) => (m(k), x),
+        Stmt::St(k) => (a, m(k)),
+        Stmt::Stx(k) => (x, m(k)),
+        Stmt::Alu(_, Src::K(_)) | Stmt::Neg => (a, a),
+        Stmt::Alu(_, Src::X) => (a | x, a),
+        Stmt::Tax => (a, x),
+        Stmt::Txa => (x, a),
+    }
+}
+
+/// Registers live on entry to each block (reachable blocks, no loops).
+fn liveness(cfg: &Cfg, order: &[BlockId]) -> Vec<u32> {
+    let mut live = vec![0u32; cfg.blocks.len()];
+    for &b in order.iter().rev() {
+        let blk = cfg.block(b);
+        let out = blk.term.successors().fold(0u32, |acc, s| {
+            acc | live.get(s.index()).copied().unwrap_or(0)
+        });
+        let (u, d) = use_def(&blk.stmts, &blk.term);
+        live[b.index()] = u | (out & !d);
+    }
+    live
+}
+
+/// Entry states, exit states and facts of every block, in topological order.
+struct Analysis {
+    vals: Values,
+    order: Vec<BlockId>,
+    exit: Vec<State>,
+    facts_in: Vec<Facts>,
+    entry: Vec<State>,
+    live: Vec<u32>,
+}
+
+/// The facts on the edge leaving `b` on one side, given its exit state.
+fn edge_facts(
+    vals: &mut Values,
+    cfg: &Cfg,
+    b: BlockId,
+    exit: &State,
+    facts: &Facts,
+    side: bool,
+) -> Facts {
+    let mut f = facts.clone();
+    if let Terminal::Branch { cond, src, jt, jf } = cfg.block(b).term {
+        if jt != jf {
+            let operand = operand_val(vals, exit, src);
+            f.learn_branch(vals, exit[A], cond, operand, side);
+        }
+    }
+    f
+}
+
+fn operand_val(vals: &mut Values, st: &State, src: Src) -> Val {
+    match src {
+        Src::K(k) => vals.get(Def::Const(k)),
+        Src::X => st[X],
+    }
+}
+
+/// The state on entry to `b`: what its predecessors leave where they agree, opaque values
+/// where they do not.
+fn meet_states(vals: &mut Values, b: BlockId, preds: &[State], initial: &State) -> State {
+    let Some(first) = preds.first() else {
+        return *initial;
+    };
+    let mut s = *first;
+    for p in &preds[1..] {
+        for r in 0..NREGS {
+            if s[r] != p[r] {
+                s[r] = vals.get(Def::Opaque(b.0, r as u8));
+            }
+        }
+    }
+    s
+}
+
+/// Incoming edges of each block: (predecessor, true side?).
+fn in_edges(cfg: &Cfg, order: &[BlockId]) -> Vec<Vec<(BlockId, bool)>> {
+    let mut ins = vec![Vec::new(); cfg.blocks.len()];
+    for &b in order {
+        match cfg.block(b).term {
+            Terminal::Branch { jt, jf, .. } => {
+                if let Some(v) = ins.get_mut(jt.index()) {
+                    v.push((b, true));
+                }
+                if jf != jt {
+                    if let Some(v) = ins.get_mut(jf.index()) {
+                        v.push((b, false));
+                    }
+                }
+            }
+            Terminal::Goto(t) | Terminal::Loop(t) => {
+                if let Some(v) = ins.get_mut(t.index()) {
+                    v.push((b, true));
+                }
+            }
+            Terminal::Ret(_) => {}
+        }
+    }
+    ins
+}
+
+impl Analysis {
+    fn run(cfg: &Cfg) -> Analysis {
+        let order = cfg.topo_order();
+        let n = cfg.blocks.len();
+        let mut vals = Values::default();
+        let init = initial_state(&mut vals);
+        let ins = in_edges(cfg, &order);
+        let mut exit = vec![init; n];
+        let mut entry = vec![init; n];
+        let mut facts_in = vec![Facts::default(); n];
+        for &b in &order {
+            let preds: Vec<State> = ins[b.index()]
+                .iter()
+                .map(|(p, _)| exit[p.index()])
+                .collect();
+            let st = meet_states(&mut vals, b, &preds, &init);
+            let mut facts: Option<Facts> = None;
+            for &(p, side) in &ins[b.index()] {
+                let ef = edge_facts(
+                    &mut vals,
+                    cfg,
+                    p,
+                    &exit[p.index()],
+                    &facts_in[p.index()],
+                    side,
+                );
+                facts = Some(match facts {
+                    None => ef,
+                    Some(f) => f.meet(&ef),
+                });
+            }
+            facts_in[b.index()] = facts.unwrap_or_default();
+            entry[b.index()] = st;
+            let mut out = st;
+            eval_all(&mut vals, &mut out, &cfg.block(b).stmts);
+            exit[b.index()] = out;
+        }
+        let live = liveness(cfg, &order);
+        Analysis {
+            vals,
+            order,
+            exit,
+            facts_in,
+            entry,
+            live,
+        }
+    }
+}
+
+// ---- passes -----------------------------------------------------------------------------------
+
+/// Value numbering: deletes statements that change nothing, folds constants, decides branches
+/// on constants and on what every path into the block knows.
+fn number(cfg: &mut Cfg) -> Result<(), Error> {
+    let mut an = Analysis::run(cfg);
+    for &b in &an.order.clone() {
+        let mut st = an.entry[b.index()];
+        let stmts = std::mem::take(&mut cfg.block_mut(b).stmts);
+        let mut out = Vec::with_capacity(stmts.len());
+        for s in stmts {
+            if let Some(s2) = eval(&mut an.vals, &mut st, s)? {
+                out.push(s2);
+            }
+        }
+        let blk = cfg.block_mut(b);
+        blk.stmts = out;
+        if let Terminal::Branch { cond, src, jt, jf } = blk.term {
+            // Compare with a constant X as an immediate.
+            let src = match src {
+                Src::X => match an.vals.konst(st[X]) {
+                    Some(c) => Src::K(c),
+                    None => Src::X,
+                },
+                k => k,
+            };
+            let operand = match src {
+                Src::K(k) => an.vals.get(Def::Const(k)),
+                Src::X => st[X],
+            };
+            let decided = an.facts_in[b.index()].decide(&an.vals, st[A], cond, operand);
+            blk.term = match decided {
+                Some(true) => Terminal::Goto(jt),
+                Some(false) => Terminal::Goto(jf),
+                None => Terminal::Branch { cond, src, jt, jf },
+            };
+        }
+    }
+    Ok(())
+}
+
+/// Jump threading: an edge into a block whose test its facts decide goes straight to the
+/// outcome, when skipping the block changes nothing the rest needs. Blocks are visited in
+/// topological order with their entry state recomputed from their current predecessors, so
+/// every decision sees the edges earlier decisions made.
+fn thread(cfg: &mut Cfg) {
+    let order = cfg.topo_order();
+    let n = cfg.blocks.len();
+    let live = liveness(cfg, &order);
+    let mut vals = Values::default();
+    let init = initial_state(&mut vals);
+    let mut exit = vec![init; n];
+    let mut facts_in = vec![Facts::default(); n];
+    let mut ins = in_edges(cfg, &order);
+    for &b in &order {
+        // Predecessors are all visited (edges only ever move forward in this order), and
+        // `ins` follows the edges threading moved.
+        let ins_b = ins.get(b.index()).cloned().unwrap_or_default();
+        if ins_b.is_empty() && b != cfg.entry {
+            continue; // unreachable now
+        }
+        let preds: Vec<State> = ins_b.iter().map(|(p, _)| exit[p.index()]).collect();
+        let st = meet_states(&mut vals, b, &preds, &init);
+        let mut facts: Option<Facts> = None;
+        for &(p, side) in &ins_b {
+            let ef = edge_facts(
+                &mut vals,
+                cfg,
+                p,
+                &exit[p.index()],
+                &facts_in[p.index()],
+                side,
+            );
+            facts = Some(match facts {
+                None => ef,
+                Some(f) => f.meet(&ef),
+            });
+        }
+        let facts = facts.unwrap_or_default();
+        let mut out = st;
+        eval_all(&mut vals, &mut out, &cfg.block(b).stmts);
+        exit[b.index()] = out;
+        facts_in[b.index()] = facts.clone();
+
+        // Thread each out-edge.
+        let term = cfg.block(b).term;
+        let sides: Vec<(bool, BlockId)> = match term {
+            Terminal::Branch { jt, jf, .. } => vec![(true, jt), (false, jf)],
+            Terminal::Goto(t) => vec![(true, t)],
+            _ => vec![],
+        };
+        for (side, target) in sides {
+            let ef = match term {
+                Terminal::Branch { .. } => edge_facts(&mut vals, cfg, b, &out, &facts, side),
+                _ => facts.clone(),
+            };
+            let mut ex = Explorer {
+                cfg,
+                live: &live,
+                from: out,
+                budget: EXPLORE_BUDGET,
+            };
+            let best = ex
+                .explore(&mut vals, target, out, &ef, MAX_THREAD)
+                .unwrap_or(target);
+            if best != target {
+                if let Some(v) = ins.get_mut(target.index()) {
+                    if let Some(i) = v.iter().position(|&e| e == (b, side)) {
+                        v.remove(i);
+                    }
+                }
+                if let Some(v) = ins.get_mut(best.index()) {
+                    v.push((b, side));
+                }
+                let blk = cfg.block_mut(b);
+                match &mut blk.term {
+                    Terminal::Branch { jt, jf, .. } => {
+                        if side {
+                            *jt = best;
+                        } else {
+                            *jf = best;
+                        }
+                    }
+                    Terminal::Goto(t) => *t = best,
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+/// Most blocks one threading decision looks at.
+const EXPLORE_BUDGET: usize = 256;
+
+/// Finds where an edge can go instead of its target.
+struct Explorer<'a> {
+    cfg: &'a Cfg,
+    live: &'a [u32],
+    /// The state the edge leaves with.
+    from: State,
+    budget: usize,
+}
+
+impl Explorer<'_> {
+    /// `Some(e)`: running `b` from state `st` (with `facts` true) is the same as jumping to `e`
+    /// with the edge's state — `e` as far down as the facts decide the tests, or where both
+    /// outcomes of an undecided test on a value known to be one of a few constants meet again.
+    fn explore(
+        &mut self,
+        vals: &mut Values,
+        b: BlockId,
+        st: State,
+        facts: &Facts,
+        depth: usize,
+    ) -> Option<BlockId> {
+        let need = self.live.get(b.index()).copied().unwrap_or(u32::MAX);
+        let here = (0..NREGS)
+            .all(|r| need & (1 << r) == 0 || st[r] == self.from[r])
+            .then_some(b);
+        if depth == 0 || self.budget == 0 {
+            return here;
+        }
+        self.budget -= 1;
+        let blk = self.cfg.block(b);
+        let mut st2 = st;
+        eval_all(vals, &mut st2, &blk.stmts);
+        let further = match blk.term {
+            Terminal::Goto(t) => self.explore(vals, t, st2, facts, depth - 1),
+            Terminal::Branch { jt, jf, .. } if jt == jf => {
+                self.explore(vals, jt, st2, facts, depth - 1)
+            }
+            Terminal::Branch { cond, src, jt, jf } => {
+                let operand = operand_val(vals, &st2, src);
+                let a = st2[A];
+                match facts.decide(vals, a, cond, operand) {
+                    Some(o) => {
+                        let mut f2 = facts.clone();
+                        f2.learn_branch(vals, a, cond, operand, o);
+                        self.explore(vals, if o { jt } else { jf }, st2, &f2, depth - 1)
+                    }
+                    None if facts.has_set(a) && vals.konst(operand).is_some() => {
+                        let mut ft = facts.clone();
+                        ft.learn_branch(vals, a, cond, operand, true);
+                        let mut ff = facts.clone();
+                        ff.learn_branch(vals, a, cond, operand, false);
+                        let r1 = self.explore(vals, jt, st2, &ft, depth - 1);
+                        let r2 = self.explore(vals, jf, st2, &ff, depth - 1);
+                        if r1.is_some() && r1 == r2 {
+                            r1
+                        } else {
+                            None
+                        }
+                    }
+                    None => None,
+                }
+            }
+            _ => None,
+        };
+        further.or(here)
+    }
+}
+
+/// Deletes statements whose results nothing reads.
+fn dead_stores(cfg: &mut Cfg) {
+    let order = cfg.topo_order();
+    let live = liveness(cfg, &order);
+    for &b in &order {
+        let blk = cfg.block(b);
+        let mut need = blk.term.successors().fold(0u32, |acc, s| {
+            acc | live.get(s.index()).copied().unwrap_or(0)
+        });
+        match blk.term {
+            Terminal::Branch { src, .. } => {
+                need |= 1 << A;
+                if src == Src::X {
+                    need |= 1 << X;
+                }
+            }
+            Terminal::Ret(Ret::A) => need |= 1 << A,
+            Terminal::Ret(Ret::K(_)) => need = 0,
+            _ => {}
+        }
+        let stmts = &blk.stmts;
+        let mut keep = vec![true; stmts.len()];
+        for (i, s) in stmts.iter().enumerate().rev() {
+            let (u, d) = stmt_use_def(*s);
+            if d & need == 0 {
+                keep[i] = false;
+                continue;
+            }
+            need = (need & !d) | u;
+        }
+        if keep.iter().any(|k| !k) {
+            let mut i = 0;
+            cfg.block_mut(b).stmts.retain(|_| {
+                let k = keep[i];
+                i += 1;
+                k
+            });
+        }
+    }
+}
+
+/// Statement patterns code generation leaves behind.
+fn peephole(cfg: &mut Cfg) {
+    let order = cfg.topo_order();
+    let live = liveness(cfg, &order);
+    for &b in &order {
+        let out_live = cfg.block(b).term.successors().fold(0u32, |acc, s| {
+            acc | live.get(s.index()).copied().unwrap_or(0)
+        });
+        let blk = cfg.block_mut(b);
+        // `ld #k; [ldxb n;] add x; tax; ld? [x + c]` → `[ldxb n;] ld? [x + c + k]` when X is
+        // not needed afterwards.
+        let mut i = 0;
+        while i + 3 < blk.stmts.len() + usize::from(false) {
+            let s = &blk.stmts;
+            let (k, msh, rest) = match (s.get(i), s.get(i + 1)) {
+                (Some(&Stmt::LdImm(k)), Some(&Stmt::LdxMsh(n))) => (k, Some(n), i + 2),
+                (Some(&Stmt::LdImm(k)), _) => (k, None, i + 1),
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            };
+            if let (
+                Some(Stmt::Alu(AluOp::Add, Src::X)),
+                Some(Stmt::Tax),
+                Some(&Stmt::LdInd(size, c)),
+            ) = (s.get(rest), s.get(rest + 1), s.get(rest + 2))
+            {
+                // X after the load must be dead: rewritten before read in this block, or not
+                // live out.
+                let mut x_dead = out_live & (1 << X) == 0;
+                for later in &s[rest + 3..] {
+                    let (u, d) = stmt_use_def(*later);
+                    if u & (1 << X) != 0 {
+                        x_dead = false;
+                        break;
+                    }
+                    if d & (1 << X) != 0 {
+                        x_dead = true;
+                        break;
+                    }
+                }
+                // The terminal may read X too.
+                if let Terminal::Branch { src: Src::X, .. } = blk.term {
+                    if !s[rest + 3..]
+                        .iter()
+                        .any(|l| stmt_use_def(*l).1 & (1 << X) != 0)
+                    {
+                        x_dead = false;
+                    }
+                }
+                // Only when X was ldxb's small value: then x + (c + k) cannot overflow.
+                let x_small = msh.is_some()
+                    || s[..i].iter().rev().find_map(|p| match p {
+                        Stmt::LdxMsh(_) => Some(true),
+                        p if stmt_use_def(*p).1 & (1 << X) != 0 => Some(false),
+                        _ => None,
+                    }) == Some(true);
+                if let Some(c2) = c.checked_add(k) {
+                    if x_dead && x_small && c2.checked_add(60).is_some() {
+                        let mut repl = Vec::new();
+                        if let Some(n) = msh {
+                            repl.push(Stmt::LdxMsh(n));
+                        }
+                        repl.push(Stmt::LdInd(size, c2));
+                        blk.stmts.splice(i..rest + 3, repl);
+                        continue;
+                    }
+                }
+            }
+            i += 1;
+        }
+        // Branch patterns: the statement before a `jeq` when A is not needed afterwards.
+        let a_dead_after = out_live & (1 << A) == 0;
+        if let Terminal::Branch {
+            cond: Cond::Eq,
+            src: Src::K(c),
+            jt,
+            jf,
+        } = blk.term
+        {
+            if a_dead_after {
+                match blk.stmts.last() {
+                    Some(Stmt::Alu(AluOp::Sub, Src::X)) if c == 0 => {
+                        blk.stmts.pop();
+                        blk.term = Terminal::Branch {
+                            cond: Cond::Eq,
+                            src: Src::X,
+                            jt,
+                            jf,
+                        };
+                    }
+                    Some(&Stmt::Alu(AluOp::Sub, Src::K(k))) => {
+                        blk.stmts.pop();
+                        blk.term = Terminal::Branch {
+                            cond: Cond::Eq,
+                            src: Src::K(c.wrapping_add(k)),
+                            jt,
+                            jf,
+                        };
+                    }
+                    Some(&Stmt::Alu(AluOp::And, Src::K(k))) if c == 0 => {
+                        blk.stmts.pop();
+                        blk.term = Terminal::Branch {
+                            cond: Cond::Set,
+                            src: Src::K(k),
+                            jt: jf,
+                            jf: jt,
+                        };
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if let Terminal::Branch {
+            cond: Cond::Set,
+            src: Src::K(k),
+            jt,
+            jf,
+        } = blk.term
+        {
+            if k == 0 {
+                blk.term = Terminal::Goto(jf);
+            } else if k == u32::MAX {
+                blk.term = Terminal::Goto(jt);
+            }
+        }
+    }
+}
+
+/// Graph clean-up: branches with one destination become jumps, jumps to empty jump-only
+/// blocks are shortened, a block that is the only way into the next is merged with it, and
+/// `ret` blocks lose their statements.
+fn simplify(cfg: &mut Cfg) {
+    for blk in &mut cfg.blocks {
+        if let Terminal::Branch { jt, jf, .. } = blk.term {
+            if jt == jf {
+                blk.term = Terminal::Goto(jt);
+            }
+        }
+        if let Terminal::Ret(Ret::K(_)) = blk.term {
+            blk.stmts.clear();
+        }
+    }
+    // Shortcut empty `goto` blocks (bounded: chains are finite in a DAG, loops are left).
+    let n = cfg.blocks.len();
+    let forward = |cfg: &Cfg, mut t: BlockId| {
+        for _ in 0..n {
+            match cfg.blocks.get(t.index()) {
+                Some(b) if b.stmts.is_empty() => match b.term {
+                    Terminal::Goto(u) if u != t => t = u,
+                    _ => break,
+                },
+                _ => break,
+            }
+        }
+        t
+    };
+    for i in 0..n {
+        let term = cfg.blocks[i].term;
+        let new = match term {
+            Terminal::Branch { cond, src, jt, jf } => {
+                let (jt, jf) = (forward(cfg, jt), forward(cfg, jf));
+                if jt == jf {
+                    Terminal::Goto(jt)
+                } else {
+                    Terminal::Branch { cond, src, jt, jf }
+                }
+            }
+            Terminal::Goto(t) => Terminal::Goto(forward(cfg, t)),
+            other => other,
+        };
+        cfg.blocks[i].term = new;
+    }
+    cfg.entry = forward(cfg, cfg.entry);
+    // Merge a block into its only predecessor when that one just falls into it.
+    if cfg.has_loop() {
+        return;
+    }
+    let preds = cfg.predecessors();
+    let mut merged = vec![false; n];
+    for i in 0..n {
+        if merged[i] {
+            continue;
+        }
+        while let Terminal::Goto(t) = cfg.blocks[i].term {
+            let ti = t.index();
+            if ti == i || merged[ti] || t == cfg.entry || preds.get(ti).map(Vec::len) != Some(1) {
+                break;
+            }
+            let tail = cfg.blocks[ti].clone();
+            let blk = &mut cfg.blocks[i];
+            blk.stmts.extend(tail.stmts);
+            blk.term = tail.term;
+            merged[ti] = true;
+        }
+    }
+}
+
+/// Groups the tests of `or` (and `and`) chains by the value they test (libpcap's
+/// `or_pullup`/`and_pullup` end with the same order): in a chain of blocks that all go to the
+/// same place when their test holds (fails, for `and`) and that only load A, the tests of one
+/// value are made adjacent, values ordered by first appearance — the value the chain is entered
+/// with first. Then one load serves each group: `port 80 or 443` tests the source port against
+/// both numbers, then the destination port.
+fn pullup(cfg: &mut Cfg) {
+    let an = Analysis::run(cfg);
+    let preds = cfg.predecessors();
+    let mut used = vec![false; cfg.blocks.len()];
+    for &head in &an.order {
+        for or in [true, false] {
+            if used[head.index()] {
+                break;
+            }
+            if let Some(chain) = find_chain(cfg, &an, &preds, head, or) {
+                if regroup(cfg, &an, &preds, &chain, or) {
+                    for b in chain {
+                        used[b.index()] = true;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The chain successor (false side of an `or` chain, true side of an `and` chain) and the
+/// common target.
+fn chain_sides(cfg: &Cfg, b: BlockId, or: bool) -> Option<(BlockId, BlockId)> {
+    match cfg.block(b).term {
+        Terminal::Branch { jt, jf, .. } if jt != jf => Some(if or { (jf, jt) } else { (jt, jf) }),
+        _ => None,
+    }
+}
+
+/// The maximal chain starting at `head`: blocks linked on the chain side, all with the same
+/// common target, all but the head entered only from the previous one, none changing anything
+/// but A.
+fn find_chain(
+    cfg: &Cfg,
+    an: &Analysis,
+    preds: &[Vec<BlockId>],
+    head: BlockId,
+    or: bool,
+) -> Option<Vec<BlockId>> {
+    let (_, common) = chain_sides(cfg, head, or)?;
+    let only_a = |b: BlockId| {
+        let blk = cfg.block(b);
+        blk.stmts
+            .iter()
+            .all(|s| stmt_use_def(*s).1 & !(1 << A) == 0)
+    };
+    if !only_a(head) {
+        return None;
+    }
+    let mut chain = vec![head];
+    let mut cur = head;
+    while chain.len() < MAX_CHAIN {
+        let (next, _) = chain_sides(cfg, cur, or)?;
+        match chain_sides(cfg, next, or) {
+            Some((_, c))
+                if c == common
+                    && preds.get(next.index()).map(Vec::len) == Some(1)
+                    && only_a(next)
+                    && !chain.contains(&next) =>
+            {
+                chain.push(next);
+                cur = next;
+            }
+            _ => break,
+        }
+    }
+    let _ = an;
+    (chain.len() >= 2).then_some(chain)
+}
+
+/// Reorders a chain by value; false when it is already grouped or cannot be.
+fn regroup(
+    cfg: &mut Cfg,
+    an: &Analysis,
+    preds: &[Vec<BlockId>],
+    chain: &[BlockId],
+    or: bool,
+) -> bool {
+    let (Some(&head), Some(&last)) = (chain.first(), chain.last()) else {
+        return false;
+    };
+    let Some((exit, _)) = chain_sides(cfg, last, or) else {
+        return false;
+    };
+    // Each block still jumps to the common target with its own value in A; the chain's exit
+    // gets the last block's: if it reads A, that must not change.
+    let live = |t: BlockId| an.live.get(t.index()).copied().unwrap_or(u32::MAX);
+    let entry_a = an.entry[head.index()][A];
+    let val = |b: BlockId| an.exit[b.index()][A];
+    // Value order: the entry value first (if tested), then by first appearance.
+    let mut order: Vec<Val> = Vec::new();
+    if chain.iter().any(|&b| val(b) == entry_a) {
+        order.push(entry_a);
+    }
+    for &b in chain {
+        if !order.contains(&val(b)) {
+            order.push(val(b));
+        }
+    }
+    let mut new: Vec<BlockId> = Vec::with_capacity(chain.len());
+    for v in &order {
+        new.extend(chain.iter().copied().filter(|&b| val(b) == *v));
+    }
+    if new == chain
+        || (live(exit) & (1 << A) != 0 && new.last().map(|&b| val(b)) != Some(val(last)))
+    {
+        return false;
+    }
+    // Statements computing each value from the chain's entry state (the chain changes only A,
+    // so any block's loads of a value compute it anywhere in the chain).
+    let mut vals = Values {
+        defs: an.vals.defs.clone(),
+        map: an.vals.map.clone(),
+    };
+    let entry = an.entry[head.index()];
+    let mut loads: HashMap<Val, Vec<Stmt>> = HashMap::new();
+    for &b in chain {
+        let stmts = &cfg.block(b).stmts;
+        if stmts.is_empty() || loads.contains_key(&val(b)) {
+            continue;
+        }
+        let mut st = entry;
+        eval_all(&mut vals, &mut st, stmts);
+        if st[A] == val(b) {
+            loads.insert(val(b), stmts.clone());
+        }
+    }
+    let mut plan: Vec<Vec<Stmt>> = Vec::with_capacity(new.len());
+    let mut prev = entry_a;
+    for &b in &new {
+        let v = val(b);
+        if v == prev {
+            plan.push(Vec::new());
+        } else {
+            match loads.get(&v) {
+                Some(s) => plan.push(s.clone()),
+                None => return false,
+            }
+        }
+        prev = v;
+    }
+    // Tests comparing with X see the chain's X, unchanged.
+    for (&b, stmts) in new.iter().zip(plan) {
+        let blk = cfg.block_mut(b);
+        blk.stmts = stmts;
+    }
+    for w in new.windows(2) {
+        set_chain(cfg, w[0], or, w[1]);
+    }
+    if let Some(&l) = new.last() {
+        set_chain(cfg, l, or, exit);
+    }
+    let first = new[0];
+    if first != head {
+        for &p in preds.get(head.index()).map(Vec::as_slice).unwrap_or(&[]) {
+            cfg.block_mut(p).term.retarget(head, first);
+        }
+        if cfg.entry == head {
+            cfg.entry = first;
+        }
+    }
+    true
+}
+
+fn set_chain(cfg: &mut Cfg, b: BlockId, or: bool, to: BlockId) {
+    if let Terminal::Branch { jt, jf, .. } = &mut cfg.block_mut(b).term {
+        if or {
+            *jf = to;
+        } else {
+            *jt = to;
+        }
+    }
+}
+
+/// Merges blocks with the same statements and the same terminal, bottom up.
+fn merge_identical(cfg: &mut Cfg) {
+    let order = cfg.topo_order();
+    let mut canon: HashMap<super::ir::Block, BlockId> = HashMap::new();
+    let mut repl: Vec<BlockId> = (0..cfg.blocks.len() as u32).map(BlockId).collect();
+    for &b in order.iter().rev() {
+        // Successors are already canonical.
+        let mut blk = cfg.block(b).clone();
+        let fix = |t: BlockId| repl.get(t.index()).copied().unwrap_or(t);
+        blk.term = match blk.term {
+            Terminal::Branch { cond, src, jt, jf } => Terminal::Branch {
+                cond,
+                src,
+                jt: fix(jt),
+                jf: fix(jf),
+            },
+            Terminal::Goto(t) => Terminal::Goto(fix(t)),
+            Terminal::Loop(t) => Terminal::Loop(t),
+            r => r,
+        };
+        *cfg.block_mut(b) = blk.clone();
+        match canon.get(&blk) {
+            Some(&c) => repl[b.index()] = c,
+            None => {
+                canon.insert(blk, b);
+            }
+        }
+    }
+    let fix = |t: BlockId| repl.get(t.index()).copied().unwrap_or(t);
+    for blk in &mut cfg.blocks {
+        blk.term = match blk.term {
+            Terminal::Branch { cond, src, jt, jf } => Terminal::Branch {
+                cond,
+                src,
+                jt: fix(jt),
+                jf: fix(jf),
+            },
+            Terminal::Goto(t) => Terminal::Goto(fix(t)),
+            r => r,
+        };
+    }
+    cfg.entry = fix(cfg.entry);
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,239 @@
+//! The optimizer checked against libpcap's: every unoptimized program libpcap 1.10.3 generated
+//! for the expression corpus is lifted into blocks, optimized here, and compared with libpcap's
+//! optimized program — by length (ours must be no longer, as a rule) and by verdict on real
+//! captures of the link type and mutations of them.
+
+use super::*;
+use crate::bpf::{Instruction, Program, Rules};
+use crate::filter::emit;
+use crate::linktype::Linktype;
+use std::path::PathBuf;
+
+fn shared() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    if dir.join("filters/reference").is_dir() {
+        return Some(dir);
+    }
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("{} is missing: CI must provide ../shared", dir.display());
+    }
+    eprintln!("notice: {} not found, skipping", dir.display());
+    None
+}
+
+fn dd_line(line: &str) -> Option<Instruction> {
+    let body = line
+        .trim()
+        .strip_prefix('{')?
+        .trim_end_matches(',')
+        .strip_suffix('}')?;
+    let mut f = body.split(',').map(|t| {
+        let t = t.trim();
+        match t.strip_prefix("0x") {
+            Some(h) => u64::from_str_radix(h, 16).ok(),
+            None => t.parse().ok(),
+        }
+    });
+    let (c, jt, jf, k) = (f.next()??, f.next()??, f.next()??, f.next()??);
+    Some(Instruction::new(c as u16, jt as u8, jf as u8, k as u32))
+}
+
+/// `(expression, program or None for an error)` in file order.
+fn records(path: &std::path::Path) -> Vec<(String, Option<Vec<Instruction>>)> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let mut out: Vec<(String, Option<Vec<Instruction>>)> = Vec::new();
+    for line in text.split('\n') {
+        if let Some(e) = line.strip_prefix("### ") {
+            out.push((e.to_owned(), Some(Vec::new())));
+        } else if let Some((_, prog)) = out.last_mut() {
+            if line.starts_with('{') {
+                if let (Some(p), Some(i)) = (prog.as_mut(), dd_line(line)) {
+                    p.push(i);
+                }
+            } else if line.starts_with("ERROR") {
+                *prog = None;
+            }
+        }
+    }
+    out
+}
+
+fn rng(seed: &mut u64) -> u64 {
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 7;
+    *seed ^= *seed << 17;
+    *seed
+}
+
+/// Packets of a link type from the corpus, and mutations of the bytes filters read.
+fn packets(shared: &std::path::Path, lt: Linktype, max_base: usize) -> Vec<Vec<u8>> {
+    let inv = std::fs::read_to_string(shared.join("corpus/meta/inventory.tsv")).unwrap_or_default();
+    let mut base: Vec<Vec<u8>> = Vec::new();
+    for line in inv.lines().skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.get(7).and_then(|v| v.parse::<u32>().ok()) != Some(lt.0) {
+            continue;
+        }
+        let Some(name) = f.first() else { continue };
+        let Ok(mut r) = crate::file::Reader::open(shared.join("corpus/files").join(name)) else {
+            continue;
+        };
+        let mut n = 0;
+        while let Ok(Some(p)) = r.next() {
+            base.push(p.data.to_vec());
+            n += 1;
+            if n >= 40 {
+                break;
+            }
+        }
+        if base.len() >= max_base {
+            break;
+        }
+    }
+    const INTERESTING: &[u8] = &[
+        0x00, 0x01, 0x02, 0x03, 0x04, 0x06, 0x08, 0x11, 0x2c, 0x32, 0x33, 0x3a, 0x40, 0x45, 0x60,
+        0x81, 0x84, 0x86, 0x88, 0xa8, 0xdd, 0xfe, 0xff, 0x20, 0x1f, 0x3f, 0x47, 0x50, 0x35,
+    ];
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut out = base.clone();
+    for p in &base {
+        for _ in 0..6 {
+            let mut q = p.clone();
+            for _ in 0..1 + rng(&mut seed) % 3 {
+                let span = q.len().clamp(1, 80);
+                let i = (rng(&mut seed) as usize) % span;
+                if let Some(b) = q.get_mut(i) {
+                    *b = INTERESTING[(rng(&mut seed) as usize) % INTERESTING.len()];
+                }
+            }
+            if rng(&mut seed) % 5 == 0 {
+                let cut = (rng(&mut seed) as usize) % (q.len() + 1);
+                q.truncate(cut);
+            }
+            out.push(q);
+        }
+    }
+    out
+}
+
+struct Stats {
+    ratios: Vec<(f64, String, usize, usize)>,
+    disagreements: Vec<String>,
+    failures: Vec<String>,
+}
+
+fn check_linktype(dlt: &str, lt: Linktype) -> Option<Stats> {
+    let shared = shared()?;
+    let dir = shared.join("filters/reference");
+    let unopt = records(&dir.join(format!("{dlt}.unopt.txt")));
+    let opt: HashMap<String, Option<Vec<Instruction>>> = records(&dir.join(format!("{dlt}.txt")))
+        .into_iter()
+        .collect();
+    let pk = packets(&shared, lt, if cfg!(debug_assertions) { 150 } else { 1500 });
+    let mut st = Stats {
+        ratios: Vec::new(),
+        disagreements: Vec::new(),
+        failures: Vec::new(),
+    };
+    for (expr, prog) in &unopt {
+        let (Some(prog), Some(Some(theirs))) = (prog, opt.get(expr)) else {
+            continue;
+        };
+        let mut cfg = match Cfg::from_instructions(prog) {
+            Ok(c) => c,
+            Err(e) => {
+                st.failures.push(format!("{expr}: lift: {e}"));
+                continue;
+            }
+        };
+        if let Err(e) = optimize(&mut cfg) {
+            st.failures.push(format!("{expr}: optimize: {e}"));
+            continue;
+        }
+        let ours = match emit::instructions(&cfg) {
+            Ok(i) => i,
+            Err(e) => {
+                st.failures.push(format!("{expr}: emit: {e}"));
+                continue;
+            }
+        };
+        if std::env::var("FERROCAP_OPT_EXPR").as_deref() == Ok(expr.as_str()) {
+            eprintln!(
+                "{dlt} {expr}\nours:\n{}theirs:\n{}",
+                crate::bpf::dump(&ours, crate::bpf::Format::Asm),
+                crate::bpf::dump(theirs, crate::bpf::Format::Asm)
+            );
+        }
+        st.ratios.push((
+            ours.len() as f64 / theirs.len() as f64,
+            expr.clone(),
+            ours.len(),
+            theirs.len(),
+        ));
+        let a = Program::with_rules(ours.clone(), emit::rules_for(&ours));
+        let b = Program::with_rules(theirs.clone(), Rules::Libpcap);
+        let (Ok(a), Ok(b)) = (a, b) else {
+            st.failures.push(format!("{expr}: does not validate"));
+            continue;
+        };
+        for p in &pk {
+            let (x, y) = (a.run(p, p.len() as u32), b.run(p, p.len() as u32));
+            if x != y {
+                st.disagreements.push(format!(
+                    "{expr}: ours {x} libpcap {y} on {:02x?}\nours:\n{}theirs:\n{}",
+                    &p[..p.len().min(64)],
+                    crate::bpf::dump(&ours, crate::bpf::Format::Asm),
+                    crate::bpf::dump(theirs, crate::bpf::Format::Asm)
+                ));
+                break;
+            }
+        }
+    }
+    Some(st)
+}
+
+fn report(dlt: &str, st: &mut Stats) {
+    st.ratios.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let n = st.ratios.len();
+    let median = st.ratios.get(n / 2).map_or(0.0, |r| r.0);
+    let worst = st.ratios.last().map_or(0.0, |r| r.0);
+    let ours: usize = st.ratios.iter().map(|r| r.2).sum();
+    let theirs: usize = st.ratios.iter().map(|r| r.3).sum();
+    let longer = st.ratios.iter().filter(|r| r.0 > 1.0).count();
+    eprintln!(
+        "{dlt}: {n} programs, total {ours} vs libpcap {theirs} ({:.3}), median ratio {median:.3}, worst {worst:.3}, {longer} longer, {} verdict disagreements, {} failures",
+        ours as f64 / theirs.max(1) as f64,
+        st.disagreements.len(),
+        st.failures.len()
+    );
+    for r in st.ratios.iter().rev().take(10) {
+        eprintln!("  {:.3} {} vs {}  {}", r.0, r.2, r.3, r.1);
+    }
+    for d in st.disagreements.iter().take(3) {
+        eprintln!("DISAGREE {d}");
+    }
+    for f in st.failures.iter().take(5) {
+        eprintln!("FAIL {f}");
+    }
+}
+
+#[test]
+fn libpcap_unoptimized_programs_optimize_as_well() {
+    for (dlt, lt) in [
+        ("EN10MB", Linktype::EN10MB),
+        ("RAW", Linktype::RAW),
+        ("LINUX_SLL", Linktype::LINUX_SLL),
+        ("LINUX_SLL2", Linktype::LINUX_SLL2),
+    ] {
+        let Some(mut st) = check_linktype(dlt, lt) else {
+            return;
+        };
+        report(dlt, &mut st);
+        assert!(
+            st.failures.is_empty(),
+            "{dlt}: {:?}",
+            &st.failures[..st.failures.len().min(5)]
+        );
+        assert!(st.disagreements.is_empty(), "{dlt}: verdicts differ");
+    }
+}
