@@ -10,6 +10,7 @@ mod fanout;
 mod filters;
 pub mod harness;
 mod inject;
+mod port;
 mod reading;
 mod stats;
 mod vlan;
