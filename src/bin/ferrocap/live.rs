@@ -1,17 +1,21 @@
 //! Live capture for the command, as tcpdump 4.99 does it: `-D`, `-L`, `-J`, and capturing on
 //! `-i IFACE` (default: the first device that is up and not loopback) to the printer or to a
 //! file (`-w`, `-U`), until `-c` packets or SIGINT/SIGTERM, then tcpdump's three counts on
-//! standard error.
+//! standard error. A filter expression (or `-F FILE`) is compiled for the live device and
+//! attached in the kernel; `-d`/`-dd`/`-ddd` print its program instead.
 
 use crate::args::{Args, TimestampType as ArgTimestampType};
 use crate::output::Sink;
 use crate::print::Printer;
 use crate::{stdout_error, Failure};
+use ferrocap::bpf::{Format, Program};
 use ferrocap::file::{self, pcap};
+use ferrocap::filter;
 use ferrocap::live::{
     self, supported_tstamp_types, BreakHandle, Config, ConnectionStatus, Device, Handle,
     TimestampType, Warning,
 };
+use ferrocap::netdb::Netdb;
 use ferrocap::{Linktype, Precision};
 use nix::sys::signal::{SigSet, Signal};
 use nix::sys::signalfd::{SfdFlags, SignalFd};
@@ -29,23 +33,39 @@ fn stderr_error(e: io::Error) -> Failure {
 
 /// The first option of a live capture the command cannot follow, if any.
 pub fn not_supported(args: &Args) -> Option<String> {
-    if let Some(opt) = args.unsupported.first() {
-        return Some(format!("option {opt} is not supported by ferrocap"));
+    args.unsupported
+        .first()
+        .map(|opt| format!("option {opt} is not supported by ferrocap"))
+}
+
+/// The filter expression: the file of `-F` (tcpdump ignores the words then), else the words.
+fn expression(args: &Args) -> Result<String, Failure> {
+    match &args.filter_file {
+        Some(path) => std::fs::read_to_string(path)
+            .map(|text| text.trim().to_owned())
+            .map_err(|e| format!("{}: {e}", path.to_string_lossy()).into()),
+        None => Ok(args.filter.join(" ")),
     }
-    if !args.filter.is_empty() {
-        return Some(format!(
-            "filter expressions are not supported yet: the filter compiler is not built (expression: {:?})",
-            args.filter.join(" ")
-        ));
-    }
-    let filter: [(bool, &str); 3] = [
-        (args.filter_file.is_some(), "-F"),
-        (args.dump_filter > 0, "-d"),
-        (!args.optimize, "-O"),
-    ];
-    filter.iter().find(|(given, _)| *given).map(|(_, opt)| {
-        format!("option {opt} is not supported yet: the filter compiler is not built")
-    })
+}
+
+/// Compiles `expr` for the capture as libpcap's `pcap_compile` on a live handle does: its link
+/// type and snap length, the kernel's metadata loads, the device's netmask, the system's
+/// name databases.
+fn compile(args: &Args, h: &Handle, expr: &str) -> Result<Program, Failure> {
+    let netmask = live::lookup_net(h.device())
+        .ok()
+        .map(|(_, mask)| u32::from(mask))
+        .filter(|&m| m != 0)
+        .unwrap_or(filter::NETMASK_UNKNOWN);
+    let netdb = Netdb::system();
+    filter::Options::new(h.linktype())
+        .snaplen(h.snaplen())
+        .optimize(args.optimize)
+        .netmask(netmask)
+        .context(filter::Context::Live)
+        .resolver(&netdb)
+        .compile(expr)
+        .map_err(|e| e.to_string().into())
 }
 
 /// Runs a live command: a listing (`-D`, `-J`, `-L`) or a capture.
@@ -94,6 +114,25 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             )
         })?;
         eprintln!("ferrocap: data link type {}", name_of(lt));
+    }
+    let expr = expression(args)?;
+    if !expr.is_empty() || args.dump_filter > 0 {
+        let program = compile(args, &h, &expr)?;
+        if args.dump_filter > 0 {
+            // `-d`, `-dd`, `-ddd`: the program, then stop (tcpdump).
+            let format = match args.dump_filter {
+                1 => Format::Asm,
+                2 => Format::C,
+                _ => Format::Decimal,
+            };
+            let mut out = io::stdout().lock();
+            out.write_all(program.dump(format).as_bytes())
+                .map_err(stdout_error)?;
+            return Ok(());
+        }
+        // In the kernel when it takes the program (packets already in the ring are filtered
+        // here, so none that the filter rejects gets through).
+        h.set_program(&program).map_err(|e| e.to_string())?;
     }
     watch_signals(signals, h.break_handle())?;
     capture(args, &device, h)

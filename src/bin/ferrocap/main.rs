@@ -87,6 +87,10 @@ fn stdout_error(e: io::Error) -> Failure {
 }
 
 fn run(args: &Args) -> Result<(), Failure> {
+    #[cfg(target_os = "linux")]
+    if args.read.is_none() {
+        return live::run(args);
+    }
     if !args.filter.is_empty() || args.filter_file.is_some() || args.dump_filter > 0 {
         let expr = args.filter.join(" ");
         return Err(format!(
@@ -95,9 +99,6 @@ fn run(args: &Args) -> Result<(), Failure> {
         .into());
     }
     let Some(path) = &args.read else {
-        #[cfg(target_os = "linux")]
-        return live::run(args);
-        #[cfg(not(target_os = "linux"))]
         return Err(String::from(
             "no capture file given: use -r FILE (live capture needs Linux); see --help",
         )
