@@ -202,7 +202,7 @@ impl Capture<Inactive> {
         }
     }
 
-    /// Delivers packets within about a millisecond instead of in batches (libpcap's immediate
+    /// Delivers each packet as soon as it arrives instead of in batches (libpcap's immediate
     /// mode; see [`live`] for how it is done).
     pub fn immediate_mode(self, to: bool) -> Capture<Inactive> {
         self.configure(|c| c.immediate = to)

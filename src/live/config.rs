@@ -25,19 +25,26 @@ pub const MIN_BLOCKS: usize = 2;
 /// How many blocks the ring is split into when the buffer allows: the block shrinks (down to
 /// a page) before the ring gets fewer than this.
 pub const PREFERRED_BLOCKS: usize = 4;
-/// Block size in immediate mode: 128 KiB.
-pub const IMMEDIATE_BLOCK_SIZE: usize = 128 * 1024;
-/// The fewest blocks in immediate mode: 32 (4 MiB, the size of libpcap's immediate-mode ring).
-/// Each block is handed over within a millisecond, however little it holds, so the ring's
-/// reserve against a reader that is not scheduled is about one millisecond per block at low
-/// rates; 32 blocks rode out a competing CPU-bound process on two cores at 2M frames without
-/// a drop.
-pub const IMMEDIATE_MIN_BLOCKS: usize = 32;
 /// The kernel block-retire timeout used when reads block forever: 10 ms, as libpcap uses for
 /// gopacket's `BlockForever` (a lone packet is delivered within this time).
 pub const BLOCK_FOREVER_RETIRE: Duration = Duration::from_millis(10);
-/// The block-retire timeout in immediate mode: 1 ms, the kernel's smallest.
-pub const IMMEDIATE_RETIRE: Duration = Duration::from_millis(1);
+/// The smallest ring in immediate mode: 8 MiB. Immediate mode uses a TPACKET_V2 ring of
+/// fixed-size frames, one packet each (1648 bytes for an Ethernet device with a 1500-byte
+/// MTU: about 5000 of them), so that a reader kept off the CPU for a few milliseconds by a
+/// competing process loses nothing at a million packets a second. libpcap's is 4 MiB of
+/// 64 KiB frames (32 packets).
+pub const IMMEDIATE_MIN_BUFFER: usize = 8 * 1024 * 1024;
+/// The largest MTU an immediate-mode frame is sized for: 9000 (jumbo frames). Packets longer
+/// than the frame (GRO/GSO aggregates, `lo`'s 64 KiB segments, an MTU above this) reach the
+/// reader whole through the socket's receive queue instead, at the cost of one more system
+/// call each.
+pub const IMMEDIATE_MAX_MTU: u32 = 9000;
+/// What an immediate-mode frame holds beyond the MTU: the link-layer header and VLAN tags
+/// left in the data (64 bytes covers every link header Linux has plus two tags).
+pub const IMMEDIATE_LINK_ROOM: u32 = 64;
+/// Where a packet starts in a TPACKET_V2 frame, at most: the 32-byte `tpacket2_hdr` and the
+/// `sockaddr_ll`, aligned to 16, plus 16 bytes (the kernel's `tp_mac` on a cooked socket).
+pub const V2_FRAME_HEADROOM: usize = 80;
 
 /// Which clock stamps packets (libpcap's `pcap_tstamp_type`, the `pcap` crate's
 /// `TimestampType`). Linux offers `Host`, `Adapter` and `AdapterUnsynced`; a type the device
@@ -228,12 +235,15 @@ pub struct Config {
     /// The read timeout (libpcap's "packet buffer timeout"): `None` or zero blocks until a
     /// packet arrives (default `None`); `Some(t)` makes a read that waited `t` without a packet
     /// return [`Error::TimeoutExpired`](super::Error::TimeoutExpired). Unlike libpcap's, it
-    /// fires on an idle link. A packet is delivered at the latest `t` (10 ms when blocking)
-    /// after it arrived.
+    /// fires on an idle link. A packet is delivered at the latest `t` (10 ms when blocking; at
+    /// once in immediate mode) after it arrived.
     pub timeout: Option<Duration>,
-    /// Bytes of kernel ring (default [`DEFAULT_BUFFER_SIZE`]), rounded up to whole blocks.
+    /// Bytes of kernel ring (default [`DEFAULT_BUFFER_SIZE`]), rounded up to whole blocks (at
+    /// least [`IMMEDIATE_MIN_BUFFER`] in immediate mode).
     pub buffer_size: usize,
-    /// Deliver packets as soon as possible (within about a millisecond) instead of in batches.
+    /// Deliver each packet as soon as it arrives instead of in batches (libpcap's immediate
+    /// mode): a TPACKET_V2 ring that wakes the reader per packet, of at least
+    /// [`IMMEDIATE_MIN_BUFFER`] bytes.
     pub immediate: bool,
     /// Which clock stamps packets (default host).
     pub tstamp_type: TimestampType,
@@ -287,26 +297,47 @@ impl Config {
         self.timeout.filter(|t| !t.is_zero())
     }
 
-    /// The kernel block-retire timeout in milliseconds (1..=65535; the kernel keeps it in 16
-    /// bits on older kernels): 1 in immediate mode, the read timeout when there is one, else
-    /// 10.
+    /// The kernel block-retire timeout of a TPACKET_V3 ring in milliseconds (1..=65535; the
+    /// kernel keeps it in 16 bits on older kernels): the read timeout when there is one, else
+    /// 10. Immediate mode's TPACKET_V2 ring has no block timer.
     pub fn retire_timeout_ms(&self) -> u32 {
-        let t = if self.immediate {
-            IMMEDIATE_RETIRE
-        } else {
-            self.effective_timeout().unwrap_or(BLOCK_FOREVER_RETIRE)
-        };
+        let t = self.effective_timeout().unwrap_or(BLOCK_FOREVER_RETIRE);
         u32::try_from(t.as_millis())
             .unwrap_or(u32::MAX)
             .clamp(1, 65535)
     }
 
-    /// The ring layout for this configuration on a system with `page`-byte pages: blocks of
-    /// [`MAX_BLOCK_SIZE`], as many as `buffer_size` asks for (rounded up); a buffer smaller than
-    /// [`PREFERRED_BLOCKS`] such blocks gets smaller blocks (down to a page), and never fewer
-    /// than [`MIN_BLOCKS`]. Immediate mode: blocks of [`IMMEDIATE_BLOCK_SIZE`], at least
-    /// [`IMMEDIATE_MIN_BLOCKS`] of them.
-    pub fn geometry(&self, page: usize) -> Result<RingGeometry, String> {
+    /// The bytes an immediate-mode frame holds: the snapshot length, but no more than the
+    /// device's MTU (1500 when unknown, as on `any`; at most [`IMMEDIATE_MAX_MTU`]) plus
+    /// [`IMMEDIATE_LINK_ROOM`].
+    pub fn immediate_frame_capacity(&self, mtu: Option<u32>) -> u32 {
+        let mtu = mtu
+            .filter(|&m| m > 0)
+            .unwrap_or(1500)
+            .min(IMMEDIATE_MAX_MTU);
+        self.effective_snaplen().min(mtu + IMMEDIATE_LINK_ROOM)
+    }
+
+    /// The ring layout for this configuration on a system with `page`-byte pages, for a device
+    /// with MTU `mtu` (`None` when unknown, e.g. `any`).
+    ///
+    /// TPACKET_V3 (not immediate): blocks of [`MAX_BLOCK_SIZE`], as many as `buffer_size` asks
+    /// for (rounded up); a buffer smaller than [`PREFERRED_BLOCKS`] such blocks gets smaller
+    /// blocks (down to a page), and never fewer than [`MIN_BLOCKS`].
+    ///
+    /// TPACKET_V2 (immediate mode): frames of [`immediate_frame_capacity`](Self::immediate_frame_capacity)
+    /// bytes plus their headers, rounded up to 16; blocks the smallest power of two (at least a
+    /// page) that wastes at most 1/32 of itself on the frames' remainder; at least
+    /// [`IMMEDIATE_MIN_BUFFER`] bytes in all. An explicit [`ring`](Self::ring) keeps its blocks
+    /// and gets frames of that size, or of the block when it is smaller.
+    pub fn geometry(&self, page: usize, mtu: Option<u32>) -> Result<RingGeometry, String> {
+        let frame = if self.immediate {
+            let want = (V2_FRAME_HEADROOM + self.immediate_frame_capacity(mtu) as usize)
+                .next_multiple_of(16);
+            Some(want)
+        } else {
+            None
+        };
         if let Some(r) = self.ring {
             if !r.block_size.is_power_of_two() || r.block_size < page {
                 return Err(format!(
@@ -329,14 +360,27 @@ impl Config {
             return Ok(RingGeometry {
                 block_size: r.block_size,
                 block_count: r.block_count,
+                frame_size: frame.map_or(r.block_size, |f| f.min(r.block_size)),
             });
         }
-        if self.immediate {
-            let block = IMMEDIATE_BLOCK_SIZE.max(page);
-            let count = self.buffer_size.div_ceil(block).max(IMMEDIATE_MIN_BLOCKS);
+        if let Some(frame) = frame {
+            let mut block = frame.max(page).next_power_of_two();
+            while (block % frame) * 32 > block && block < MAX_V2_BLOCK {
+                block *= 2;
+            }
+            let buffer = self.buffer_size.max(IMMEDIATE_MIN_BUFFER);
+            let count = buffer.div_ceil(block).max(MIN_BLOCKS);
+            if count > u32::MAX as usize
+                || block
+                    .checked_mul(count)
+                    .is_none_or(|t| t > isize::MAX as usize / 2)
+            {
+                return Err(format!("buffer size {} is too large", self.buffer_size));
+            }
             return Ok(RingGeometry {
                 block_size: block,
                 block_count: count,
+                frame_size: frame,
             });
         }
         // Big blocks mean few wake-ups; libpcap uses 256 KiB whatever the snapshot length.
@@ -357,20 +401,38 @@ impl Config {
         Ok(RingGeometry {
             block_size: block,
             block_count: count,
+            frame_size: block,
         })
     }
 }
 
-/// The ring layout in force: `block_count` blocks of `block_size` bytes.
+/// The largest block an immediate-mode ring is cut into (the kernel allocates each block in
+/// one piece when it can).
+const MAX_V2_BLOCK: usize = 4 * 1024 * 1024;
+
+/// The ring layout in force: `block_count` blocks of `block_size` bytes, cut into frames of
+/// `frame_size` bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RingGeometry {
     /// Bytes per block.
     pub block_size: usize,
     /// Number of blocks.
     pub block_count: usize,
+    /// Bytes per frame. In immediate mode (a TPACKET_V2 ring) each frame holds one packet, and
+    /// a block as many frames as fit; otherwise (TPACKET_V3) packets of any size are packed
+    /// into blocks and this is the block size.
+    pub frame_size: usize,
 }
 
 impl RingGeometry {
+    /// Number of frames: packets the ring holds in immediate mode; blocks otherwise.
+    pub const fn frames(&self) -> usize {
+        match self.block_size.checked_div(self.frame_size) {
+            Some(per_block) => per_block * self.block_count,
+            None => 0,
+        }
+    }
+
     /// Bytes of ring in all.
     pub const fn len(&self) -> usize {
         self.block_size * self.block_count
@@ -391,13 +453,13 @@ mod tests {
 
     #[test]
     fn default_geometry_is_libpcaps() {
-        let g = Config::default().geometry(PAGE).unwrap();
+        let g = Config::default().geometry(PAGE, None).unwrap();
         assert_eq!((g.block_size, g.block_count), (256 * 1024, 8));
         let c = Config {
             buffer_size: 10_000_000,
             ..Config::default()
         };
-        let g = c.geometry(PAGE).unwrap();
+        let g = c.geometry(PAGE, None).unwrap();
         assert_eq!((g.block_size, g.block_count), (256 * 1024, 39));
     }
 
@@ -407,33 +469,92 @@ mod tests {
             buffer_size: 32 * 1024,
             ..Config::default()
         };
-        let g = c.geometry(PAGE).unwrap();
+        let g = c.geometry(PAGE, None).unwrap();
         assert_eq!((g.block_size, g.block_count), (8 * 1024, 4));
         for buffer in [0, 1, 1000, 4096, 5000, 12_000] {
             let c = Config {
                 buffer_size: buffer,
                 ..Config::default()
             };
-            let g = c.geometry(PAGE).unwrap();
+            let g = c.geometry(PAGE, None).unwrap();
             assert!(g.block_count >= MIN_BLOCKS, "{buffer}: {g:?}");
             assert!(g.block_size >= PAGE);
         }
     }
 
     #[test]
-    fn immediate_rings_have_many_blocks() {
+    fn immediate_rings_have_frames_for_the_mtu() {
         let c = Config {
             immediate: true,
             ..Config::default()
         };
-        let g = c.geometry(PAGE).unwrap();
-        assert_eq!((g.block_size, g.block_count), (128 * 1024, 32));
+        // 1500-byte MTU: 80 + 1564 rounded to 16; 39 of them fill a 64 KiB block but for 1264
+        // bytes (less than 1/32); 8 MiB of those.
+        let g = c.geometry(PAGE, Some(1500)).unwrap();
+        assert_eq!(
+            (g.frame_size, g.block_size, g.block_count),
+            (1648, 65536, 128)
+        );
+        assert_eq!(g.frames(), 39 * 128);
+        assert_eq!(c.geometry(PAGE, None).unwrap(), g, "unknown MTU: 1500");
+        // lo: 65536 is capped at jumbo size.
+        let g = c.geometry(PAGE, Some(65536)).unwrap();
+        assert_eq!(g.frame_size, (80 + 9064usize).next_multiple_of(16));
+        assert!((g.block_size % g.frame_size) * 32 <= g.block_size, "{g:?}");
+        // A short snapshot length makes short frames.
         let c = Config {
             immediate: true,
-            buffer_size: 8 << 20,
+            snaplen: 96,
             ..Config::default()
         };
-        assert_eq!(c.geometry(PAGE).unwrap().block_count, 64);
+        let g = c.geometry(PAGE, Some(1500)).unwrap();
+        assert_eq!((g.frame_size, g.block_size), (176, 4096));
+        assert_eq!(g.len(), IMMEDIATE_MIN_BUFFER);
+        // A bigger buffer is honoured; an explicit ring keeps its blocks.
+        let c = Config {
+            immediate: true,
+            buffer_size: 16 << 20,
+            ..Config::default()
+        };
+        assert_eq!(c.geometry(PAGE, Some(1500)).unwrap().len(), 16 << 20);
+        let c = Config {
+            immediate: true,
+            ring: Some(RingConfig {
+                block_size: 8192,
+                block_count: 2,
+            }),
+            ..Config::default()
+        };
+        let g = c.geometry(PAGE, Some(1500)).unwrap();
+        assert_eq!((g.block_size, g.block_count, g.frame_size), (8192, 2, 1648));
+        assert_eq!(g.frames(), 8);
+        let c = Config {
+            immediate: true,
+            ring: Some(RingConfig {
+                block_size: 4096,
+                block_count: 2,
+            }),
+            ..Config::default()
+        };
+        assert_eq!(c.geometry(PAGE, Some(9000)).unwrap().frame_size, 4096);
+        // The kernel's tp_mac on a cooked V2 socket: ALIGN16(tpacket2_hdr + sockaddr_ll) + 16.
+        assert_eq!(V2_FRAME_HEADROOM, (32usize + 20).next_multiple_of(16) + 16);
+        // Every frame size is a multiple of 16 that fits its block.
+        for snaplen in [1, 21, 60, 64, 65, 1000, 1564, 70000] {
+            for mtu in [None, Some(576), Some(1500), Some(9000), Some(65536)] {
+                let c = Config {
+                    immediate: true,
+                    snaplen,
+                    ..Config::default()
+                };
+                let g = c.geometry(PAGE, mtu).unwrap();
+                assert_eq!(g.frame_size % 16, 0);
+                assert!(g.frame_size <= g.block_size && g.block_count >= MIN_BLOCKS);
+                assert!(
+                    g.frame_size >= V2_FRAME_HEADROOM + c.immediate_frame_capacity(mtu) as usize
+                );
+            }
+        }
     }
 
     #[test]
@@ -443,22 +564,23 @@ mod tests {
             block_size: 3000,
             block_count: 4,
         });
-        assert!(c.geometry(PAGE).is_err());
+        assert!(c.geometry(PAGE, None).is_err());
         c.ring = Some(RingConfig {
             block_size: 8192,
             block_count: 1,
         });
-        assert!(c.geometry(PAGE).is_err());
+        assert!(c.geometry(PAGE, None).is_err());
         c.ring = Some(RingConfig {
             block_size: 8192,
             block_count: 3,
         });
-        assert_eq!(c.geometry(PAGE).unwrap().len(), 24576);
+        let g = c.geometry(PAGE, None).unwrap();
+        assert_eq!((g.len(), g.frame_size, g.frames()), (24576, 8192, 3));
         c.ring = Some(RingConfig {
             block_size: 1 << 40,
             block_count: 1 << 30,
         });
-        assert!(c.geometry(PAGE).is_err());
+        assert!(c.geometry(PAGE, None).is_err());
     }
 
     #[test]
@@ -472,8 +594,6 @@ mod tests {
         c.timeout = Some(Duration::from_secs(100_000));
         assert_eq!(c.retire_timeout_ms(), 65535);
         c.timeout = Some(Duration::from_micros(10));
-        assert_eq!(c.retire_timeout_ms(), 1);
-        c.immediate = true;
         assert_eq!(c.retire_timeout_ms(), 1);
     }
 

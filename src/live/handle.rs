@@ -1,12 +1,15 @@
-//! [`Handle`]: an activated AF_PACKET capture with a TPACKET_V3 ring (Linux).
+//! [`Handle`]: an activated AF_PACKET capture with a TPACKET_V3 ring, or in immediate mode a
+//! TPACKET_V2 ring (Linux).
 
 use super::config::{Config, Fanout, RingGeometry, TimestampType, MIN_BLOCKS};
 use super::device::{link_for_any, link_for_arphrd, LinkMapping as Link};
 use super::error::{Error, Warning};
+use super::netlink::{self, LinkStats};
 use super::ring::{
-    insert_tag, BlockDesc, Cook, Frame, TagAt, Walker, MAX_GROWTH, PACKET_OUTGOING, TP_STATUS_USER,
+    insert_tag, BlockDesc, Cook, Frame, TagAt, Version, Walker, MAX_GROWTH, PACKET_OUTGOING,
+    TP_STATUS_COPY, TP_STATUS_USER,
 };
-use super::sys::{self, IntOpt, Ring};
+use super::sys::{self, IntOpt, Ring, RingRequest};
 use crate::bpf::{self, Ancillary, Instruction, Program, Rules};
 use crate::linktype::{Linktype, MAXIMUM_SNAPLEN};
 use crate::packet::{Direction, Packet, PacketHeader, Precision, Timestamp};
@@ -25,6 +28,23 @@ const NETDOWN_RECHECK_MS: i32 = 20;
 const EPB_INBOUND: u32 = 1;
 /// epb_flags direction bits: outbound.
 const EPB_OUTBOUND: u32 = 2;
+/// Immediate mode under load: after this many packets in a row without waiting, the reader
+/// pauses (without being woken per packet) before it looks at the ring again.
+const BUSY_BATCH: u32 = 4;
+/// The shortest and longest pause under load in immediate mode (timer slack adds about
+/// 50 µs). The kernel wakes a V2 reader for every packet, and at a million packets a second
+/// those wake-ups would cost more than the packets: pausing lets them pile up into batches.
+/// The pause doubles while each one ends with [`BUSY_LONG_BATCH`] packets waiting and halves
+/// when fewer than a quarter of that are, so a flood is read in batches of a few hundred
+/// packets while a trickle keeps the short pause; a lone packet, or a few in a row, never
+/// waits for it.
+const BUSY_PAUSE_US: (u32, u32) = (50, 500);
+/// See [`BUSY_PAUSE_US`].
+const BUSY_LONG_BATCH: u32 = 32;
+/// The receive buffer asked for in immediate mode, for packets longer than a ring frame
+/// (`TP_STATUS_COPY`): room for a few 64 KiB aggregates (the kernel doubles it, and caps it at
+/// `net.core.rmem_max` unless the process has `CAP_NET_ADMIN`).
+const COPY_RCVBUF: i32 = 4 * 1024 * 1024;
 
 /// Packet statistics of a live capture, accumulated since it was opened (the `pcap` crate's
 /// `Stat`, gopacket's `CaptureStats`, libpcap's `pcap_stat`).
@@ -121,16 +141,68 @@ pub fn supported_tstamp_types(device: &str) -> Result<Vec<TimestampType>, Error>
     })
 }
 
-fn read_sysfs_u64(path: &str) -> Option<u64> {
-    std::fs::read_to_string(path).ok()?.trim().parse().ok()
+/// The interface counters of a promiscuous capture (libpcap's `ps_ifdrop`), read through a
+/// netlink socket opened with the capture socket, so in the same network namespace whichever
+/// thread asks later (sysfs shows the namespace it was mounted in).
+#[derive(Debug)]
+struct IfCounters {
+    socket: OwnedFd,
+    ifindex: i32,
+    seq: u32,
+    /// `rx_missed_errors + rx_fifo_errors` when the capture opened (or when they last went
+    /// backwards).
+    base: u64,
 }
 
-/// `rx_missed_errors + rx_fifo_errors` of a device, when sysfs has them.
-fn interface_drops(device: &str) -> Option<u64> {
-    let base = format!("/sys/class/net/{device}/statistics");
-    let missed = read_sysfs_u64(&format!("{base}/rx_missed_errors"))?;
-    let fifo = read_sysfs_u64(&format!("{base}/rx_fifo_errors")).unwrap_or(0);
-    Some(missed.wrapping_add(fifo))
+impl IfCounters {
+    /// Opens the netlink socket (in the calling thread's namespace: call it where the capture
+    /// socket was opened) and takes the baseline. `None` when the counters cannot be read.
+    fn open(ifindex: i32) -> Option<IfCounters> {
+        let mut c = IfCounters {
+            socket: sys::route_socket().ok()?,
+            ifindex,
+            seq: 0,
+            base: 0,
+        };
+        c.base = c.read().ok()?.if_dropped();
+        Some(c)
+    }
+
+    /// The interface's counters now.
+    fn read(&mut self) -> Result<LinkStats, String> {
+        self.seq = self.seq.wrapping_add(1);
+        let req = netlink::getlink_request(self.ifindex, self.seq);
+        sys::send(self.socket.as_fd(), &req).map_err(|(c, e)| format!("{c}: {e}"))?;
+        // The kernel answers within the send; anything older (an earlier reply) is skipped by
+        // its sequence number.
+        let mut buf = vec![0u8; 32 * 1024];
+        loop {
+            match sys::recv_trunc(self.socket.as_fd(), &mut buf) {
+                Ok(Some(n)) => {
+                    let got = buf.get(..n).unwrap_or(&buf[..]);
+                    match netlink::parse_getlink_reply(got, self.ifindex, self.seq) {
+                        Ok(s) => return Ok(s),
+                        Err(e) if n > buf.len() => return Err(e),
+                        Err(_) => continue,
+                    }
+                }
+                Ok(None) => return Err("no RTM_GETLINK reply".into()),
+                Err((c, e)) => return Err(format!("{c}: {e}")),
+            }
+        }
+    }
+
+    /// Packets the interface dropped since the capture opened; counters that went backwards (a
+    /// driver reset) start a new baseline.
+    fn dropped(&mut self) -> u64 {
+        let Ok(now) = self.read().map(|s| s.if_dropped()) else {
+            return 0;
+        };
+        if now < self.base {
+            self.base = now;
+        }
+        now - self.base
+    }
 }
 
 /// Where the packet to hand out is.
@@ -142,7 +214,8 @@ enum At {
     Scratch(usize, usize),
 }
 
-/// An activated live capture on Linux: a packet socket with a TPACKET_V3 ring.
+/// An activated live capture on Linux: a packet socket with a TPACKET_V3 ring, or in
+/// immediate mode a TPACKET_V2 ring that hands over each packet as it arrives.
 ///
 /// Open it with [`Handle::open`] (or adopt a socket with [`Handle::from_socket`]); read with
 /// [`next_packet`](Handle::next_packet) (zero-copy: the packet borrows the ring until the next
@@ -165,12 +238,18 @@ pub struct Handle {
     precision: Precision,
     direction: Cell<Direction>,
     timeout: Option<Duration>,
-    /// The ring's block-retire timeout: the longest a poll waits before the block status is
-    /// looked at again.
-    retire_ms: i32,
+    /// The ring's layout.
+    version: Version,
+    /// V3: the ring's block-retire timeout, the longest a poll waits before the block status
+    /// is looked at again. `None` for V2, where the kernel wakes the reader for every packet.
+    retire_ms: Option<i32>,
     nonblocking: bool,
     geometry: RingGeometry,
     // Reading.
+    /// V2: frames handed over since the reader last waited or paused.
+    batch: u32,
+    /// V2: the current pause under load, in microseconds; 0 when the last wait was not one.
+    pause_us: u32,
     cur: usize,
     held: bool,
     walker: Walker,
@@ -183,7 +262,7 @@ pub struct Handle {
     // Statistics and state.
     received: u64,
     dropped: u64,
-    ifdrop_base: Option<u64>,
+    ifdrop: Option<IfCounters>,
     netdown: bool,
     warnings: Vec<Warning>,
 }
@@ -264,7 +343,7 @@ impl Handle {
         };
         let mut h = Handle::start(setup, config)?;
         if promisc {
-            h.ifdrop_base = interface_drops(device);
+            h.ifdrop = IfCounters::open(ifindex);
         }
         Ok(h)
     }
@@ -344,12 +423,27 @@ impl Handle {
             fd: sys::eventfd().map_err(sysd)?,
             flag: AtomicBool::new(false),
         });
-        // TPACKET_V3.
-        sys::set_int(fd.as_fd(), IntOpt::Version, sys::TPACKET_V3).map_err(|(c, e)| {
+        // TPACKET_V3, or in immediate mode TPACKET_V2: the kernel hands each V2 frame over
+        // (and wakes the reader) as soon as the packet is in it, while a V3 block waits until it
+        // is full or its timer fires (at best a millisecond).
+        let version = if config.immediate {
+            Version::V2
+        } else {
+            Version::V3
+        };
+        let (code, name) = match version {
+            Version::V2 => (
+                sys::TPACKET_V2,
+                "TPACKET_V2 memory-mapped capture (Linux 2.6.27 or later)",
+            ),
+            Version::V3 => (
+                sys::TPACKET_V3,
+                "TPACKET_V3 memory-mapped capture (Linux 3.2 or later)",
+            ),
+        };
+        sys::set_int(fd.as_fd(), IntOpt::Version, code).map_err(|(c, e)| {
             match e.raw_os_error() {
-                Some(libc::EINVAL | libc::ENOPROTOOPT) => {
-                    Error::unsupported(dev, "TPACKET_V3 memory-mapped capture (Linux 3.2 or later)")
-                }
+                Some(libc::EINVAL | libc::ENOPROTOOPT) => Error::unsupported(dev, name),
                 _ => Error::sys(dev, c, e),
             }
         })?;
@@ -383,13 +477,28 @@ impl Handle {
         }
         // The ring; on ENOMEM, fewer blocks (down to MIN_BLOCKS).
         let page = sys::page_size();
-        let mut geometry = config.geometry(page).map_err(Error::invalid)?;
+        // Immediate-mode frames are sized for the device's MTU.
+        let mtu = if ifindex > 0 && config.immediate {
+            sys::if_mtu(fd.as_fd(), dev).ok()
+        } else {
+            None
+        };
+        let mut geometry = config.geometry(page, mtu).map_err(Error::invalid)?;
         let block_size = u32::try_from(geometry.block_size)
             .map_err(|_| Error::invalid("ring block size above 4 GiB"))?;
+        let frame_size = u32::try_from(geometry.frame_size)
+            .map_err(|_| Error::invalid("ring frame size above 4 GiB"))?;
+        let retire_ms = (version == Version::V3).then(|| config.retire_timeout_ms());
         loop {
-            let count = u32::try_from(geometry.block_count)
+            let block_count = u32::try_from(geometry.block_count)
                 .map_err(|_| Error::invalid("too many ring blocks"))?;
-            match sys::set_rx_ring(fd.as_fd(), block_size, count, config.retire_timeout_ms()) {
+            let request = RingRequest {
+                block_size,
+                block_count,
+                frame_size,
+                retire_ms,
+            };
+            match sys::set_rx_ring(fd.as_fd(), &request) {
                 Ok(()) => break,
                 Err((_, e))
                     if e.raw_os_error() == Some(libc::ENOMEM)
@@ -401,8 +510,29 @@ impl Handle {
                 Err(e) => return Err(sysd(e)),
             }
         }
-        let ring =
-            Ring::map(fd.as_fd(), geometry.block_size, geometry.block_count).map_err(sysd)?;
+        let ring = Ring::map(
+            fd.as_fd(),
+            geometry.block_size,
+            geometry.block_count,
+            geometry.frame_size,
+            version.status_at(),
+        )
+        .map_err(sysd)?;
+        if version == Version::V2 {
+            // An adopted socket may have queued packets before it had a ring: they would be
+            // taken for the whole copies of long packets below. From here on the kernel puts
+            // packets only into the ring.
+            while let Ok(Some(_)) = sys::recv_trunc(fd.as_fd(), &mut []) {}
+            // A packet longer than a frame: its start in the frame (TP_STATUS_COPY), the whole
+            // of it in the receive queue. Without the option the kernel would only cut it.
+            sys::set_int(fd.as_fd(), IntOpt::CopyThresh, 1).map_err(sysd)?;
+            if sys::set_int(fd.as_fd(), IntOpt::RcvBufForce, COPY_RCVBUF).is_err() {
+                // Without CAP_NET_ADMIN: up to net.core.rmem_max (at least one packet always
+                // fits in an empty queue, so a smaller buffer only means fewer long packets in
+                // a row arrive whole).
+                let _ = sys::set_int(fd.as_fd(), IntOpt::RcvBuf, COPY_RCVBUF);
+            }
+        }
         let (cook, tag_at) = layout_of(link.linktype, link.cooked);
         let mut h = Handle {
             ring,
@@ -418,9 +548,12 @@ impl Handle {
             precision: config.precision,
             direction: Cell::new(config.direction),
             timeout: config.effective_timeout(),
-            retire_ms: i32::try_from(config.retire_timeout_ms()).unwrap_or(i32::MAX),
+            version,
+            retire_ms: retire_ms.map(|ms| i32::try_from(ms).unwrap_or(i32::MAX)),
             nonblocking: config.nonblocking,
             geometry,
+            batch: 0,
+            pause_us: 0,
             cur: 0,
             held: false,
             walker: Walker::empty(),
@@ -431,7 +564,7 @@ impl Handle {
             userland_always: false,
             received: 0,
             dropped: 0,
-            ifdrop_base: None,
+            ifdrop: None,
             netdown: false,
             warnings,
         };
@@ -572,18 +705,7 @@ impl Handle {
             sys::packet_stats(self.fd.as_fd()).map_err(|(c, e)| Error::raw(&self.device, c, e))?;
         self.received += u64::from(packets);
         self.dropped += u64::from(drops);
-        let if_dropped = match self.ifdrop_base {
-            Some(base) => match interface_drops(&self.device) {
-                // Counters that went backwards (a driver reset) start a new baseline.
-                Some(now) if now < base => {
-                    self.ifdrop_base = Some(now);
-                    0
-                }
-                Some(now) => now - base,
-                None => 0,
-            },
-            None => 0,
-        };
+        let if_dropped = self.ifdrop.as_mut().map_or(0, IfCounters::dropped);
         Ok(Stat {
             received: self.received as u32,
             dropped: self.dropped as u32,
@@ -635,8 +757,8 @@ impl Handle {
         };
         self.user_filter = Some(program.clone());
         self.userland_always = !in_kernel;
-        // Every block up to a full turn of the ring may hold packets the old filter accepted.
-        self.userland_blocks = self.ring.block_count();
+        // Every slot up to a full turn of the ring may hold packets the old filter accepted.
+        self.userland_blocks = self.ring.slot_count();
         Ok(())
     }
 
@@ -749,29 +871,41 @@ impl Handle {
     /// the interface is deleted. While the interface is down the read keeps waiting; capture
     /// resumes when it comes back up.
     pub fn next_packet(&mut self) -> Result<Packet<'_>, Error> {
-        let at = self.advance()?;
+        let at = self.advance(true)?;
+        Ok(self.packet(at))
+    }
+
+    /// The packet `advance` found.
+    #[inline]
+    fn packet(&mut self, at: At) -> Packet<'_> {
         let data = match at {
             At::Block(s, e) => {
-                let block = self.ring.user_block(self.cur).unwrap_or_default();
-                block.get(s..e).unwrap_or_default()
+                let slot = self.ring.user_slot(self.cur).unwrap_or_default();
+                slot.get(s..e).unwrap_or_default()
             }
             At::Scratch(s, e) => self.scratch.get(s..e).unwrap_or_default(),
         };
-        Ok(Packet::new(&self.header, data))
+        Packet::new(&self.header, data)
     }
 
-    /// Hands the packets of one ring block (at most `max`, if given) to `f`, waiting for the
-    /// block as [`next_packet`](Handle::next_packet) waits (libpcap's `pcap_dispatch`). Returns
-    /// how many were handed over: 0 when the wait timed out (or found nothing, nonblocking).
+    /// Hands the packets that are ready (at most `max`, if given) to `f`, waiting for the first
+    /// as [`next_packet`](Handle::next_packet) waits (libpcap's `pcap_dispatch`): the rest of
+    /// one ring block, or in immediate mode the packets already in the ring (at most one turn
+    /// of it). Returns how many were handed over: 0 when the wait timed out (or found nothing,
+    /// nonblocking).
     pub fn dispatch(
         &mut self,
         max: Option<usize>,
         mut f: impl FnMut(Packet<'_>),
     ) -> Result<usize, Error> {
+        let limit = max.unwrap_or(usize::MAX).max(1).min(match self.version {
+            Version::V2 => self.ring.slot_count(),
+            Version::V3 => usize::MAX,
+        });
         let mut n = 0;
         loop {
-            match self.next_packet() {
-                Ok(p) => f(p),
+            match self.advance(n == 0) {
+                Ok(at) => f(self.packet(at)),
                 Err(Error::TimeoutExpired) => return Ok(n),
                 Err(Error::Break) if n > 0 => {
                     // Report the packets; the next call sees the break.
@@ -781,7 +915,7 @@ impl Handle {
                 Err(e) => return Err(e),
             }
             n += 1;
-            if max.is_some_and(|m| n >= m) || self.walker.remaining() == 0 {
+            if n >= limit || self.version == Version::V3 && self.walker.remaining() == 0 {
                 return Ok(n);
             }
         }
@@ -809,8 +943,9 @@ impl Handle {
         Ok(())
     }
 
-    /// Moves to the next packet to hand out and fills `self.header`.
-    fn advance(&mut self) -> Result<At, Error> {
+    /// Moves to the next packet to hand out and fills `self.header`; when nothing is ready,
+    /// waits if `may_wait`, else returns [`Error::TimeoutExpired`].
+    fn advance(&mut self, may_wait: bool) -> Result<At, Error> {
         if self.wake.flag.load(Ordering::Relaxed) && self.wake.flag.swap(false, Ordering::SeqCst) {
             sys::eventfd_drain(self.wake.fd.as_fd());
             return Err(Error::Break);
@@ -820,14 +955,26 @@ impl Handle {
         loop {
             if self.held {
                 let cur = self.cur;
-                let block = self.ring.user_block(cur).unwrap_or_default();
-                match self.walker.next_into(block, &mut f) {
+                let slot = self.ring.user_slot(cur).unwrap_or_default();
+                match self.walker.next_into(slot, &mut f) {
                     Ok(true) => {
-                        if let Some(next) = self.walker.next_at() {
-                            // Header and frame start of the next packet: the kernel wrote them
-                            // on another CPU, so they are cache misses otherwise.
-                            self.ring.prefetch(cur, next);
-                            self.ring.prefetch(cur, next + 64);
+                        // The next packet's header and first bytes: the kernel wrote them on
+                        // another CPU, so they are cache misses otherwise.
+                        match self.walker.next_at() {
+                            Some(next) => {
+                                self.ring.prefetch(cur, next);
+                                self.ring.prefetch(cur, next + 64);
+                            }
+                            None if self.version == Version::V2 => {
+                                // Frames are far apart: the next two, header and first bytes.
+                                let next = self.ring.next_slot(cur);
+                                let after = self.ring.next_slot(next);
+                                for at in [0, 64, 128] {
+                                    self.ring.prefetch(next, at);
+                                    self.ring.prefetch(after, at);
+                                }
+                            }
+                            None => {}
                         }
                         if let Some(at) = self.take(&f) {
                             return Ok(at);
@@ -842,36 +989,65 @@ impl Handle {
                 }
             }
             if self.ring.status(self.cur) & TP_STATUS_USER != 0 {
-                let block = self.ring.user_block(self.cur).unwrap_or_default();
-                match BlockDesc::parse(block) {
-                    Ok(d) => {
-                        self.walker = Walker::new(&d);
+                match self.version {
+                    Version::V2 => {
+                        self.walker = Walker::frame();
                         self.held = true;
+                        self.batch = self.batch.saturating_add(1);
                     }
-                    Err(corrupt) => {
-                        self.held = true;
-                        self.release();
-                        return Err(Error::CorruptRing { what: corrupt.0 });
+                    Version::V3 => {
+                        let block = self.ring.user_slot(self.cur).unwrap_or_default();
+                        match BlockDesc::parse(block) {
+                            Ok(d) => {
+                                self.walker = Walker::new(&d);
+                                self.held = true;
+                            }
+                            Err(corrupt) => {
+                                self.held = true;
+                                self.release();
+                                return Err(Error::CorruptRing { what: corrupt.0 });
+                            }
+                        }
                     }
                 }
                 continue;
             }
+            if !may_wait {
+                return Err(Error::TimeoutExpired);
+            }
+            if self.batch >= BUSY_BATCH && !self.nonblocking {
+                // Packets are arriving back to back: let some more pile up before looking
+                // again, rather than being woken for each (see BUSY_PAUSE_US).
+                let (min, max) = BUSY_PAUSE_US;
+                self.pause_us = match self.pause_us {
+                    0 => min,
+                    p if self.batch >= BUSY_LONG_BATCH => (p * 2).min(max),
+                    p if self.batch < BUSY_LONG_BATCH / 4 => (p / 2).max(min),
+                    p => p,
+                };
+                self.batch = 0;
+                std::thread::sleep(Duration::from_micros(self.pause_us.into()));
+                continue;
+            }
+            self.batch = 0;
+            self.pause_us = 0;
             self.wait(&mut deadline)?;
         }
     }
 
-    /// Hands the held block back and moves to the next.
+    /// Hands the held slot back and moves to the next.
+    #[inline]
     fn release(&mut self) {
         if self.held {
             self.ring.release(self.cur);
             self.held = false;
             self.walker = Walker::empty();
-            self.cur = (self.cur + 1) % self.ring.block_count();
+            self.cur = self.ring.next_slot(self.cur);
             self.userland_blocks = self.userland_blocks.saturating_sub(1);
         }
     }
 
-    /// Waits for the current block (or a break, an error, the timeout).
+    /// Waits for the current slot (or a break, an error, the timeout).
     fn wait(&mut self, deadline: &mut Option<Instant>) -> Result<(), Error> {
         if self.nonblocking {
             return Err(Error::TimeoutExpired);
@@ -886,14 +1062,15 @@ impl Handle {
             }
             ms = i32::try_from(left.as_micros().div_ceil(1000)).unwrap_or(i32::MAX);
         }
-        // The kernel's wake-up after a timer retires a block can come late (measured on 6.18:
-        // up to 8 ms with a 1 ms timeout), while the block's status is already ours: look again
-        // at least once per retire period. Idle, that is one wake-up per period.
-        ms = if ms < 0 {
-            self.retire_ms
-        } else {
-            ms.min(self.retire_ms)
-        };
+        // V3: the kernel's wake-up after a timer retires a block can come late (measured on
+        // 6.18: up to 8 ms with a 1 ms timeout), while the block's status is already ours: look
+        // again at least once per retire period (idle, one wake-up per period). A V2 frame is
+        // handed over and the reader woken in one step, under the lock `poll` takes: no
+        // re-check, so an idle immediate-mode capture sleeps until a packet, the timeout or a
+        // break.
+        if let Some(retire) = self.retire_ms {
+            ms = if ms < 0 { retire } else { ms.min(retire) };
+        }
         if self.netdown {
             ms = if ms < 0 {
                 NETDOWN_RECHECK_MS
@@ -967,19 +1144,45 @@ impl Handle {
         Ok(())
     }
 
-    /// The per-packet pipeline (live-capture.md §2.2) on frame `f` of the held block: `None`
+    /// V2, `TP_STATUS_COPY`: takes the whole of the current packet off the socket's receive
+    /// queue into the scratch buffer (after [`MAX_GROWTH`] bytes of room), keeping up to the
+    /// snapshot length. Returns where its bytes end, or `None` when the queue does not hold it
+    /// (the kernel found no room for it; then the frame's cut copy is used).
+    fn recv_whole(&mut self, wire_len: u32) -> Option<usize> {
+        let need = MAX_GROWTH + self.snaplen as usize;
+        if self.scratch.len() < need {
+            self.scratch.resize(need, 0);
+        }
+        let buf = self.scratch.get_mut(MAX_GROWTH..need)?;
+        match sys::recv_trunc(self.fd.as_fd(), buf) {
+            // The queue holds exactly the packets of COPY frames, in ring order: the one at its
+            // head is this frame's (its length says so).
+            Ok(Some(n)) if n == wire_len as usize => Some(MAX_GROWTH + n.min(buf.len())),
+            _ => None,
+        }
+    }
+
+    /// The per-packet pipeline (live-capture.md §2.2) on frame `f` of the held slot: `None`
     /// when the packet is not handed out (direction, loopback duplicate, filter).
     #[inline]
     fn take(&mut self, f: &Frame) -> Option<At> {
+        // V2: a packet longer than its frame is whole in the receive queue; it is taken off
+        // whatever happens to the packet here, so that the next long one finds its own.
+        let long = self.version == Version::V2 && f.status & TP_STATUS_COPY != 0;
         // Direction, and the loopback duplicate (every lo packet is seen going out and coming in).
         let outgoing = f.ll.pkttype == PACKET_OUTGOING;
-        if outgoing {
-            if f.ll.ifindex == self.lo_ifindex || self.direction.get() == Direction::In {
-                return None;
+        let wanted = if outgoing {
+            f.ll.ifindex != self.lo_ifindex && self.direction.get() != Direction::In
+        } else {
+            self.direction.get() != Direction::Out
+        };
+        if !wanted {
+            if long {
+                let _ = sys::recv_trunc(self.fd.as_fd(), &mut []);
             }
-        } else if self.direction.get() == Direction::Out {
             return None;
         }
+        let whole_end = if long { self.recv_whole(f.len) } else { None };
         let tag = f.vlan().filter(|_| self.tag_at != TagAt::Nowhere);
         let growth = self.cook.header_len() + if tag.is_some() { 4 } else { 0 };
         let filter = self
@@ -989,18 +1192,21 @@ impl Handle {
         let cook = self.cook;
         let tag_at = self.tag_at;
         let hl = cook.header_len();
-        let block = self.ring.user_block(self.cur)?;
-        let in_place = f.start() - f.headroom_start() >= growth;
-        let (buf, floor, start, end): (&mut [u8], usize, usize, usize) = if in_place {
-            (block, f.headroom_start(), f.start(), f.end())
-        } else {
-            let data = block.get(f.start()..f.end())?;
-            self.scratch.clear();
-            self.scratch.resize(MAX_GROWTH, 0);
-            self.scratch.extend_from_slice(data);
-            let end = self.scratch.len();
-            (&mut self.scratch[..], 0, MAX_GROWTH, end)
-        };
+        let block = self.ring.user_slot(self.cur)?;
+        let in_place = whole_end.is_none() && f.start() - f.headroom_start() >= growth;
+        let (buf, floor, start, end): (&mut [u8], usize, usize, usize) =
+            if let Some(end) = whole_end {
+                (&mut self.scratch[..], 0, MAX_GROWTH, end)
+            } else if in_place {
+                (block, f.headroom_start(), f.start(), f.end())
+            } else {
+                let data = block.get(f.start()..f.end())?;
+                self.scratch.clear();
+                self.scratch.resize(MAX_GROWTH, 0);
+                self.scratch.extend_from_slice(data);
+                let end = self.scratch.len();
+                (&mut self.scratch[..], 0, MAX_GROWTH, end)
+            };
         let mut start = start;
         if hl > 0 {
             start -= hl;

@@ -1,23 +1,35 @@
-//! A safe walker over one TPACKET_V3 ring block, and the per-packet rewrites done in place.
+//! A safe walker over the slots of a TPACKET_V3 or TPACKET_V2 ring, and the per-packet
+//! rewrites done in place.
 //!
 //! # The shared-ring protocol
 //!
-//! The ring is `block_count` blocks the kernel and user space hand back and forth. A block
-//! belongs to user space while its `block_status` word has `TP_STATUS_USER`; the kernel sets
-//! that bit (after a write barrier) when the block is full or its retire timer fired while it
-//! held at least one packet. User space reads the status with an *Acquire* load, and only then
-//! reads the block; when done it stores `TP_STATUS_KERNEL` (0) with a *Release* store and moves
-//! to the next block, strictly in ring order. Those two atomic operations live in `sys.rs`;
-//! this module sees a block only as a byte slice that user space owns, and never touches its
-//! status word (bytes 8..12), which the kernel may read at any time.
+//! The ring is a sequence of *slots* the kernel and user space hand back and forth: TPACKET_V3
+//! blocks (many packets each) or TPACKET_V2 frames (one packet each). A slot belongs to user
+//! space while its status word has `TP_STATUS_USER`. The kernel sets that bit (after a write
+//! barrier) on a V3 block when it is full or its retire timer fired while it held at least one
+//! packet, and on a V2 frame as soon as the packet is in it (waking the reader each time).
+//! User space reads the status with an *Acquire* load, and only then reads the slot; when done
+//! it stores `TP_STATUS_KERNEL` (0) with a *Release* store and moves to the next slot, strictly
+//! in ring order. Those two atomic operations live in `sys.rs`; this module sees a slot only as
+//! a byte slice that user space owns, and never writes its status word (bytes 8..12 of a block,
+//! 0..4 of a frame), which the kernel may read at any time.
 //!
-//! # Block layout (little-endian host order)
+//! # Slot layouts (little-endian host order)
 //!
-//! `tpacket_block_desc` (48 bytes): `num_pkts` at 12, `offset_to_first_pkt` at 16, `blk_len` at
-//! 20, `seq_num` at 24. Then `num_pkts` packets, each a `tpacket3_hdr` (48 bytes; the next
-//! packet at `tp_next_offset`, 0 on the last), a `sockaddr_ll` (20 bytes) right after it, and
-//! the frame at `tp_mac` from the header. Every offset and length is checked against the block:
-//! a lying kernel (or a synthetic test block) yields an error, never a slice outside the block.
+//! V3 block: `tpacket_block_desc` (48 bytes): `num_pkts` at 12, `offset_to_first_pkt` at 16,
+//! `blk_len` at 20, `seq_num` at 24. Then `num_pkts` packets, each a `tpacket3_hdr` (48 bytes;
+//! the next packet at `tp_next_offset`, 0 on the last), a `sockaddr_ll` (20 bytes) right after
+//! it, and the frame at `tp_mac` from the header.
+//!
+//! V2 frame: a `tpacket2_hdr` (32 bytes: `tp_status` 0, `tp_len` 4, `tp_snaplen` 8, `tp_mac` 12,
+//! `tp_net` 14, `tp_sec` 16, `tp_nsec` 20, `tp_vlan_tci` 24, `tp_vlan_tpid` 26), the
+//! `sockaddr_ll` at 32, the packet at `tp_mac`. A packet longer than the frame is cut to it;
+//! with `PACKET_COPY_THRESH` set, such a frame has `TP_STATUS_COPY` and the whole packet waits
+//! in the socket's receive queue, in ring order.
+//!
+//! Both layouts are read into one [`Frame`], which the rest of the capture works on. Every
+//! offset and length is checked against the slot: a lying kernel (or a synthetic test slot)
+//! yields an error, never a slice outside the slot.
 //!
 //! # In-place rewrites
 //!
@@ -27,8 +39,11 @@
 //! handed out without copying. When the headroom is too small (no kernel does that today), the
 //! packet is assembled in a scratch buffer instead.
 
-/// `TP_STATUS_USER`: user space owns the block (or, per packet, the packet is valid).
+/// `TP_STATUS_USER`: user space owns the slot (or, per packet, the packet is valid).
 pub const TP_STATUS_USER: u32 = 1;
+/// `TP_STATUS_COPY` (V2): the packet was longer than its frame; the frame holds the start of
+/// it and the socket's receive queue the whole packet.
+pub const TP_STATUS_COPY: u32 = 1 << 1;
 /// `TP_STATUS_VLAN_VALID`: `tp_vlan_tci` holds a tag the kernel removed from the frame.
 pub const TP_STATUS_VLAN_VALID: u32 = 1 << 4;
 /// `TP_STATUS_VLAN_TPID_VALID`: `tp_vlan_tpid` is valid.
@@ -38,6 +53,8 @@ pub const TP_STATUS_VLAN_TPID_VALID: u32 = 1 << 6;
 pub const BLOCK_DESC_LEN: usize = 48;
 /// Size of `struct tpacket3_hdr`.
 pub const TPACKET3_HDR_LEN: usize = 48;
+/// Size of `struct tpacket2_hdr` (aligned to 16, where the `sockaddr_ll` follows).
+pub const TPACKET2_HDR_LEN: usize = 32;
 /// Size of `struct sockaddr_ll`, which follows the `tpacket3_hdr`.
 pub const SOCKADDR_LL_LEN: usize = 20;
 /// Length of a `LINUX_SLL` header.
@@ -48,6 +65,34 @@ pub const SLL2_HDR_LEN: usize = 20;
 pub const PACKET_OUTGOING: u8 = 4;
 /// The TPID of an 802.1Q tag.
 pub const ETH_P_8021Q: u16 = 0x8100;
+
+/// Which TPACKET layout a ring has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Version {
+    /// TPACKET_V2: fixed-size frames, one packet each, handed over one by one (immediate mode).
+    V2,
+    /// TPACKET_V3: blocks of packets, handed over when full or when their timer fires.
+    V3,
+}
+
+impl Version {
+    /// Length of the per-packet header, where the `sockaddr_ll` starts.
+    pub const fn header_len(self) -> usize {
+        match self {
+            Version::V2 => TPACKET2_HDR_LEN,
+            Version::V3 => TPACKET3_HDR_LEN,
+        }
+    }
+
+    /// Offset of the slot's status word: the block descriptor's `block_status` (V3), the
+    /// frame's `tp_status` (V2).
+    pub const fn status_at(self) -> usize {
+        match self {
+            Version::V2 => 0,
+            Version::V3 => 8,
+        }
+    }
+}
 
 fn u32_at(b: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_ne_bytes(*b.get(at..)?.first_chunk::<4>()?))
@@ -105,12 +150,31 @@ pub struct LinkAddr {
     pub addr: [u8; 8],
 }
 
-/// One packet's `tpacket3_hdr` and `sockaddr_ll`, read and checked.
+impl LinkAddr {
+    /// Reads a `sockaddr_ll` (at least 20 bytes).
+    #[inline]
+    fn read(&mut self, sll: &[u8]) {
+        let Some(a) = sll.first_chunk::<SOCKADDR_LL_LEN>() else {
+            return;
+        };
+        self.protocol = u16::from_be_bytes([a[2], a[3]]);
+        self.ifindex = i32::from_ne_bytes([a[4], a[5], a[6], a[7]]);
+        self.hatype = u16::from_ne_bytes([a[8], a[9]]);
+        self.pkttype = a[10];
+        self.halen = a[11];
+        self.addr.copy_from_slice(&a[12..20]);
+    }
+}
+
+/// One packet's header (`tpacket3_hdr` or `tpacket2_hdr`) and `sockaddr_ll`, read and
+/// checked.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Frame {
-    /// Offset of the `tpacket3_hdr` in the block.
+    /// Offset of the packet header in the slot.
     pub hdr: usize,
-    /// `tp_next_offset`.
+    /// Length of the packet header (48 for V3, 32 for V2): the `sockaddr_ll` follows it.
+    pub hdr_len: usize,
+    /// `tp_next_offset` (V3; 0 for V2).
     pub next_offset: u32,
     /// Time stamp, seconds.
     pub sec: u32,
@@ -126,7 +190,7 @@ pub struct Frame {
     pub mac: u16,
     /// Offset of the network header from the header (`tp_net`).
     pub net: u16,
-    /// The receive hash.
+    /// The receive hash (V3; 0 for V2, which does not carry it).
     pub rxhash: u32,
     /// The VLAN TCI the kernel removed (valid with `TP_STATUS_VLAN_VALID`).
     pub vlan_tci: u16,
@@ -137,18 +201,26 @@ pub struct Frame {
 }
 
 impl Frame {
-    /// Reads the packet whose header is at `hdr` in `block`, checking that the header, the
-    /// address and the captured bytes lie inside the block.
+    /// Reads the packet whose header is at `hdr` in `slot`, in the layout of `version`, checking
+    /// that the header, the address and the captured bytes lie inside the slot.
     #[cfg(test)]
-    pub fn parse(block: &[u8], hdr: usize) -> Result<Frame, Corrupt> {
+    pub fn parse(version: Version, slot: &[u8], hdr: usize) -> Result<Frame, Corrupt> {
         let mut f = Frame::default();
-        f.read(block, hdr)?;
+        f.read(version, slot, hdr)?;
         Ok(f)
     }
 
     /// [`parse`](Frame::parse) into `self` (no copy of the whole structure on the hot path).
     #[inline]
-    pub fn read(&mut self, block: &[u8], hdr: usize) -> Result<(), Corrupt> {
+    pub fn read(&mut self, version: Version, slot: &[u8], hdr: usize) -> Result<(), Corrupt> {
+        match version {
+            Version::V3 => self.read_v3(slot, hdr)?,
+            Version::V2 => self.read_v2(slot, hdr)?,
+        }
+        self.check(slot)
+    }
+
+    fn read_v3(&mut self, block: &[u8], hdr: usize) -> Result<(), Corrupt> {
         const HL: usize = TPACKET3_HDR_LEN + SOCKADDR_LL_LEN;
         let h: &[u8; HL] = block
             .get(hdr..)
@@ -157,9 +229,9 @@ impl Frame {
         // Constant offsets into a fixed-size array: no run-time bounds checks.
         let g32 = |at: usize| u32::from_ne_bytes([h[at], h[at + 1], h[at + 2], h[at + 3]]);
         let g16 = |at: usize| u16::from_ne_bytes([h[at], h[at + 1]]);
-        let ll = TPACKET3_HDR_LEN;
         let f = self;
         f.hdr = hdr;
+        f.hdr_len = Version::V3.header_len();
         f.next_offset = g32(0);
         f.sec = g32(4);
         f.nsec = g32(8);
@@ -171,24 +243,54 @@ impl Frame {
         f.rxhash = g32(28);
         f.vlan_tci = g32(32) as u16;
         f.vlan_tpid = g16(36);
-        f.ll.protocol = u16::from_be(g16(ll + 2));
-        f.ll.ifindex = g32(ll + 4) as i32;
-        f.ll.hatype = g16(ll + 8);
-        f.ll.pkttype = h[ll + 10];
-        f.ll.halen = h[ll + 11];
-        f.ll.addr.copy_from_slice(&h[ll + 12..ll + 20]);
-        if (f.mac as usize) < TPACKET3_HDR_LEN + SOCKADDR_LL_LEN {
-            return Err(Corrupt(format!("frame at {} overlaps its headers", f.mac)));
-        }
-        let data_end = hdr
-            .checked_add(f.mac as usize)
-            .and_then(|s| s.checked_add(f.snaplen as usize));
-        if data_end.is_none_or(|e| e > block.len()) {
+        f.ll.read(&h[TPACKET3_HDR_LEN..]);
+        Ok(())
+    }
+
+    fn read_v2(&mut self, frame: &[u8], hdr: usize) -> Result<(), Corrupt> {
+        const HL: usize = TPACKET2_HDR_LEN + SOCKADDR_LL_LEN;
+        let h: &[u8; HL] = frame
+            .get(hdr..)
+            .and_then(|b| b.first_chunk::<HL>())
+            .ok_or_else(|| Corrupt(format!("packet header at {hdr} beyond the frame")))?;
+        let g32 = |at: usize| u32::from_ne_bytes([h[at], h[at + 1], h[at + 2], h[at + 3]]);
+        let g16 = |at: usize| u16::from_ne_bytes([h[at], h[at + 1]]);
+        let f = self;
+        f.hdr = hdr;
+        f.hdr_len = Version::V2.header_len();
+        f.next_offset = 0;
+        f.status = g32(0);
+        f.len = g32(4);
+        f.snaplen = g32(8);
+        f.mac = g16(12);
+        f.net = g16(14);
+        f.sec = g32(16);
+        f.nsec = g32(20);
+        f.vlan_tci = g16(24);
+        f.vlan_tpid = g16(26);
+        f.rxhash = 0;
+        f.ll.read(&h[TPACKET2_HDR_LEN..]);
+        Ok(())
+    }
+
+    /// The captured bytes lie after the headers and inside the slot.
+    fn check(&self, slot: &[u8]) -> Result<(), Corrupt> {
+        if (self.mac as usize) < self.hdr_len + SOCKADDR_LL_LEN {
             return Err(Corrupt(format!(
-                "{} bytes at offset {} beyond the {}-byte block",
-                f.snaplen,
-                hdr + f.mac as usize,
-                block.len()
+                "frame at {} overlaps its headers",
+                self.mac
+            )));
+        }
+        let data_end = self
+            .hdr
+            .checked_add(self.mac as usize)
+            .and_then(|s| s.checked_add(self.snaplen as usize));
+        if data_end.is_none_or(|e| e > slot.len()) {
+            return Err(Corrupt(format!(
+                "{} bytes at offset {} beyond the {}-byte slot",
+                self.snaplen,
+                self.hdr + self.mac as usize,
+                slot.len()
             )));
         }
         Ok(())
@@ -209,7 +311,7 @@ impl Frame {
     /// Offset of the first byte the frame may grow into (just past the `sockaddr_ll`).
     #[inline]
     pub fn headroom_start(&self) -> usize {
-        self.hdr + TPACKET3_HDR_LEN + SOCKADDR_LL_LEN
+        self.hdr + self.hdr_len + SOCKADDR_LL_LEN
     }
 
     /// The VLAN tag the kernel removed, as (TPID, TCI), honouring the status bits: a tag is
@@ -230,26 +332,47 @@ impl Frame {
     }
 }
 
-/// Walks the packets of one block: exactly `num_pkts` of them, from `offset_to_first_pkt`, by
-/// `tp_next_offset`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// Walks the packets of one user-owned slot: a V3 block (exactly `num_pkts` packets, from
+/// `offset_to_first_pkt`, by `tp_next_offset`) or a V2 frame (one packet, at its start).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Walker {
     left: u32,
     at: usize,
+    version: Version,
+}
+
+impl Default for Walker {
+    fn default() -> Walker {
+        Walker::empty()
+    }
 }
 
 impl Walker {
-    /// A walker over the block described by `desc`.
+    /// A walker over the V3 block described by `desc`.
     pub fn new(desc: &BlockDesc) -> Walker {
         Walker {
             left: desc.num_pkts,
             at: desc.first as usize,
+            version: Version::V3,
+        }
+    }
+
+    /// A walker over one V2 frame: its one packet.
+    pub const fn frame() -> Walker {
+        Walker {
+            left: 1,
+            at: 0,
+            version: Version::V2,
         }
     }
 
     /// A walker with nothing left.
     pub const fn empty() -> Walker {
-        Walker { left: 0, at: 0 }
+        Walker {
+            left: 0,
+            at: 0,
+            version: Version::V3,
+        }
     }
 
     /// Where the next packet's header is, if there is a next packet (for prefetching).
@@ -265,18 +388,18 @@ impl Walker {
 
     /// The next packet, `Ok(None)` after the last; an error ends the walk.
     #[cfg(test)]
-    pub fn next(&mut self, block: &[u8]) -> Result<Option<Frame>, Corrupt> {
+    pub fn next(&mut self, slot: &[u8]) -> Result<Option<Frame>, Corrupt> {
         let mut f = Frame::default();
-        Ok(self.next_into(block, &mut f)?.then_some(f))
+        Ok(self.next_into(slot, &mut f)?.then_some(f))
     }
 
     /// [`next`](Walker::next) into `f`: `Ok(true)` when there was a packet.
     #[inline]
-    pub fn next_into(&mut self, block: &[u8], f: &mut Frame) -> Result<bool, Corrupt> {
+    pub fn next_into(&mut self, slot: &[u8], f: &mut Frame) -> Result<bool, Corrupt> {
         if self.left == 0 {
             return Ok(false);
         }
-        if let Err(e) = f.read(block, self.at) {
+        if let Err(e) = f.read(self.version, slot, self.at) {
             self.left = 0;
             return Err(e);
         }
@@ -471,6 +594,37 @@ pub(crate) mod tests {
         b
     }
 
+    /// A TPACKET_V2 frame slot of `size` bytes holding `p`, laid out as the kernel lays it out
+    /// (`tp_mac` 66 for SOCK_RAW Ethernet, 80 for SOCK_DGRAM, unless `p.mac` says otherwise).
+    pub fn v2_frame(size: usize, p: &Synth) -> Vec<u8> {
+        let mut b = vec![0u8; size];
+        let mac = if p.mac == 0 { 66 } else { p.mac } as usize;
+        let wire = if p.wire_len == 0 {
+            p.data.len() as u32
+        } else {
+            p.wire_len
+        };
+        b[0..4].copy_from_slice(&(p.status | TP_STATUS_USER).to_ne_bytes());
+        b[4..8].copy_from_slice(&wire.to_ne_bytes());
+        b[8..12].copy_from_slice(&(p.data.len() as u32).to_ne_bytes());
+        b[12..14].copy_from_slice(&(mac as u16).to_ne_bytes());
+        b[14..16].copy_from_slice(&(mac as u16 + 14).to_ne_bytes());
+        b[16..20].copy_from_slice(&p.sec.to_ne_bytes());
+        b[20..24].copy_from_slice(&p.nsec.to_ne_bytes());
+        b[24..26].copy_from_slice(&p.vlan_tci.to_ne_bytes());
+        b[26..28].copy_from_slice(&p.vlan_tpid.to_ne_bytes());
+        let ll = &mut b[32..52];
+        ll[0..2].copy_from_slice(&17u16.to_ne_bytes());
+        ll[2..4].copy_from_slice(&p.ll.protocol.to_be_bytes());
+        ll[4..8].copy_from_slice(&p.ll.ifindex.to_ne_bytes());
+        ll[8..10].copy_from_slice(&p.ll.hatype.to_ne_bytes());
+        ll[10] = p.ll.pkttype;
+        ll[11] = p.ll.halen;
+        ll[12..20].copy_from_slice(&p.ll.addr);
+        b[mac..mac + p.data.len()].copy_from_slice(&p.data);
+        b
+    }
+
     fn frame(n: usize) -> Vec<u8> {
         let mut f: Vec<u8> = (0..n as u8).collect();
         f[12] = 0x08;
@@ -565,6 +719,7 @@ pub(crate) mod tests {
     #[test]
     fn vlan_status_bits() {
         let mut f = Frame::parse(
+            Version::V3,
             &block(
                 512,
                 &[Synth {
@@ -605,7 +760,7 @@ pub(crate) mod tests {
             }],
         );
         let mut b = b0.clone();
-        let f = Frame::parse(&b, 48).unwrap();
+        let f = Frame::parse(Version::V3, &b, 48).unwrap();
         let s = insert_tag(
             &mut b,
             f.headroom_start(),
@@ -671,7 +826,7 @@ pub(crate) mod tests {
         );
         // SLL, then the tag after 14 bytes.
         let mut b = b0.clone();
-        let f = Frame::parse(&b, 48).unwrap();
+        let f = Frame::parse(Version::V3, &b, 48).unwrap();
         assert_eq!(f.ll, ll);
         let s = f.start() - SLL_HDR_LEN;
         Cook::Sll.write(&mut b[s..f.start()], &f.ll);
@@ -712,6 +867,108 @@ pub(crate) mod tests {
         );
         assert_eq!(&b[s + 24..f.end()], &payload[..]);
         // The SOCK_DGRAM headroom (tp_mac 96) holds the longest header and a tag.
+        assert!(f.start() - f.headroom_start() >= MAX_GROWTH);
+    }
+
+    #[test]
+    fn v2_frame_is_one_packet() {
+        let data = frame(60);
+        let p = Synth {
+            data: data.clone(),
+            sec: 1_700_000_000,
+            nsec: 123_456_789,
+            ll: LinkAddr {
+                protocol: 0x88b5,
+                ifindex: 3,
+                hatype: 1,
+                pkttype: 1,
+                halen: 6,
+                addr: [2, 0xfc, 0, 0, 0, 1, 0, 0],
+            },
+            ..Synth::default()
+        };
+        let slot = v2_frame(256, &p);
+        let mut w = Walker::frame();
+        assert_eq!(w.remaining(), 1);
+        let f = w.next(&slot).unwrap().unwrap();
+        assert_eq!(w.next(&slot), Ok(None), "one packet per frame");
+        assert_eq!(&slot[f.start()..f.end()], &data[..]);
+        assert_eq!((f.hdr, f.hdr_len, f.mac, f.net), (0, 32, 66, 80));
+        assert_eq!((f.sec, f.nsec), (1_700_000_000, 123_456_789));
+        assert_eq!((f.snaplen, f.len), (60, 60));
+        assert_eq!(f.status & TP_STATUS_USER, TP_STATUS_USER);
+        assert_eq!(f.ll, p.ll);
+        assert_eq!(f.rxhash, 0);
+        assert_eq!(f.headroom_start(), 52);
+        assert_eq!(Walker::empty().next(&slot), Ok(None));
+        assert_eq!((Version::V2.status_at(), Version::V3.status_at()), (0, 8));
+    }
+
+    #[test]
+    fn v2_lying_frames_are_errors_not_panics() {
+        let p = Synth {
+            data: frame(60),
+            ..Synth::default()
+        };
+        let good = v2_frame(160, &p);
+        // snaplen beyond the frame
+        let mut b = good.clone();
+        b[8..12].copy_from_slice(&95u32.to_ne_bytes());
+        assert!(Walker::frame().next(&b).is_err());
+        b[8..12].copy_from_slice(&94u32.to_ne_bytes());
+        assert!(Walker::frame().next(&b).unwrap().is_some(), "exactly fits");
+        // tp_mac inside the headers, or past the frame
+        let mut b = good.clone();
+        b[12..14].copy_from_slice(&51u16.to_ne_bytes());
+        assert!(Walker::frame().next(&b).is_err());
+        b[12..14].copy_from_slice(&u16::MAX.to_ne_bytes());
+        assert!(Walker::frame().next(&b).is_err());
+        // a frame too short for its own headers
+        assert!(Walker::frame().next(&good[..51]).is_err());
+        // Every truncation parses or fails cleanly.
+        for cut in 0..good.len() {
+            let _ = Walker::frame().next(&good[..cut]);
+        }
+    }
+
+    #[test]
+    fn v2_vlan_and_copy_status() {
+        let data = frame(60);
+        let p = Synth {
+            data: data.clone(),
+            status: TP_STATUS_VLAN_VALID | TP_STATUS_VLAN_TPID_VALID | TP_STATUS_COPY,
+            vlan_tci: 0,
+            vlan_tpid: 0x88a8,
+            wire_len: 9000,
+            ..Synth::default()
+        };
+        let mut b = v2_frame(256, &p);
+        let f = Frame::parse(Version::V2, &b, 0).unwrap();
+        assert_eq!(f.vlan(), Some((0x88a8, 0)), "VLAN 0 with its real TPID");
+        assert_ne!(f.status & TP_STATUS_COPY, 0);
+        assert_eq!((f.snaplen, f.len), (60, 9000));
+        // The tag goes back in place, in the 14 bytes between the sockaddr_ll and tp_mac.
+        let s = insert_tag(
+            &mut b,
+            f.headroom_start(),
+            f.start(),
+            f.end(),
+            TagAt::After(12),
+            f.vlan().unwrap(),
+        )
+        .unwrap();
+        assert_eq!(&b[s..s + 12], &data[..12]);
+        assert_eq!(&b[s + 12..s + 16], &[0x88, 0xa8, 0, 0]);
+        assert_eq!(&b[s + 16..f.end()], &data[12..]);
+        assert_eq!(&b[32..34], &17u16.to_ne_bytes(), "sockaddr_ll untouched");
+        // A cooked (SOCK_DGRAM) frame has room for an SLL2 header and a tag.
+        let p = Synth {
+            data: vec![0x45; 40],
+            mac: 80,
+            ..Synth::default()
+        };
+        let b = v2_frame(256, &p);
+        let f = Frame::parse(Version::V2, &b, 0).unwrap();
         assert!(f.start() - f.headroom_start() >= MAX_GROWTH);
     }
 }

@@ -20,6 +20,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 // Layouts the code relies on (live-capture.md §0).
 const _: () = assert!(size_of::<libc::tpacket_req3>() == 28);
+const _: () = assert!(size_of::<libc::tpacket_req>() == 16);
+const _: () = assert!(size_of::<libc::tpacket2_hdr>() == 32);
 const _: () = assert!(size_of::<libc::tpacket_block_desc>() == 48);
 const _: () = assert!(size_of::<libc::tpacket3_hdr>() == 48);
 const _: () = assert!(size_of::<libc::sockaddr_ll>() == 20);
@@ -34,6 +36,8 @@ const _: () = assert!(std::mem::offset_of!(libc::tpacket_block_desc, hdr) == 8);
 
 /// `SOL_PACKET`.
 const SOL_PACKET: c_int = 263;
+/// `TPACKET_V2`.
+pub const TPACKET_V2: c_int = 1;
 /// `TPACKET_V3`.
 pub const TPACKET_V3: c_int = 2;
 /// `ETH_P_ALL`: every protocol.
@@ -41,6 +45,7 @@ pub const ETH_P_ALL: u16 = 0x0003;
 
 const SIOCGIFFLAGS: u32 = 0x8913;
 const SIOCGIFHWADDR: u32 = 0x8927;
+const SIOCGIFMTU: u32 = 0x8921;
 const SIOCGIFINDEX: u32 = 0x8933;
 const SIOCETHTOOL: u32 = 0x8946;
 const SIOCSHWTSTAMP: u32 = 0x89b0;
@@ -176,6 +181,13 @@ pub fn if_flags(fd: BorrowedFd<'_>, name: &str) -> SysResult<u32> {
     Ok(u32::from(unsafe { u.flags } as u16))
 }
 
+/// `SIOCGIFMTU`: the interface's MTU.
+pub fn if_mtu(fd: BorrowedFd<'_>, name: &str) -> SysResult<u32> {
+    let u = if_ioctl(fd, "ioctl(SIOCGIFMTU)", SIOCGIFMTU, name)?;
+    // SAFETY: SIOCGIFMTU filled `ifr_mtu`, a c_int.
+    Ok(u32::try_from(unsafe { u.int }).unwrap_or(0))
+}
+
 /// `ETHTOOL_GET_TS_INFO`: `(so_timestamping, rx_filters)` of the interface.
 pub fn ts_info(fd: BorrowedFd<'_>, name: &str) -> SysResult<(u32, u32)> {
     const CALL: &str = "ioctl(SIOCETHTOOL, ETHTOOL_GET_TS_INFO)";
@@ -278,6 +290,13 @@ pub enum IntOpt {
     IgnoreOutgoing,
     /// `PACKET_FANOUT`.
     Fanout,
+    /// `PACKET_COPY_THRESH` (V2: a packet longer than its frame also goes to the socket's
+    /// receive queue whole).
+    CopyThresh,
+    /// `SO_RCVBUF` (the kernel doubles the value and caps it at `net.core.rmem_max`).
+    RcvBuf,
+    /// `SO_RCVBUFFORCE` (as `SO_RCVBUF` without the cap; needs `CAP_NET_ADMIN`).
+    RcvBufForce,
     /// `SO_TIMESTAMPNS`.
     TimestampNs,
     /// `SO_TYPE` (read only).
@@ -293,6 +312,13 @@ impl IntOpt {
             IntOpt::Timestamp => ("setsockopt(PACKET_TIMESTAMP)", SOL_PACKET, 17),
             IntOpt::IgnoreOutgoing => ("setsockopt(PACKET_IGNORE_OUTGOING)", SOL_PACKET, 23),
             IntOpt::Fanout => ("setsockopt(PACKET_FANOUT)", SOL_PACKET, 18),
+            IntOpt::CopyThresh => ("setsockopt(PACKET_COPY_THRESH)", SOL_PACKET, 7),
+            IntOpt::RcvBuf => ("setsockopt(SO_RCVBUF)", libc::SOL_SOCKET, libc::SO_RCVBUF),
+            IntOpt::RcvBufForce => (
+                "setsockopt(SO_RCVBUFFORCE)",
+                libc::SOL_SOCKET,
+                libc::SO_RCVBUFFORCE,
+            ),
             IntOpt::TimestampNs => (
                 "setsockopt(SO_TIMESTAMPNS)",
                 libc::SOL_SOCKET,
@@ -317,6 +343,7 @@ pub fn get_int(fd: BorrowedFd<'_>, opt: IntOpt) -> SysResult<c_int> {
         IntOpt::Version => "getsockopt(PACKET_VERSION)",
         IntOpt::Fanout => "getsockopt(PACKET_FANOUT)",
         IntOpt::IgnoreOutgoing => "getsockopt(PACKET_IGNORE_OUTGOING)",
+        IntOpt::RcvBuf => "getsockopt(SO_RCVBUF)",
         _ => call,
     };
     Ok(getsockopt(fd, call, level, name, 0 as c_int)?.0)
@@ -339,31 +366,52 @@ pub fn add_promisc(fd: BorrowedFd<'_>, ifindex: i32) -> SysResult<()> {
     )
 }
 
-/// `PACKET_RX_RING` with a TPACKET_V3 request.
-pub fn set_rx_ring(
-    fd: BorrowedFd<'_>,
-    block_size: u32,
-    block_nr: u32,
-    retire_ms: u32,
-) -> SysResult<()> {
-    let req = libc::tpacket_req3 {
-        tp_block_size: block_size,
-        tp_block_nr: block_nr,
-        // One "frame" per block: V3 packs packets of any size into a block; the frame fields
-        // only have to pass the kernel's consistency checks.
-        tp_frame_size: block_size,
-        tp_frame_nr: block_nr,
-        tp_retire_blk_tov: retire_ms,
-        tp_sizeof_priv: 0,
-        tp_feature_req_word: 0,
-    };
-    setsockopt(
-        fd,
-        "setsockopt(PACKET_RX_RING)",
-        SOL_PACKET,
-        libc::PACKET_RX_RING,
-        &req,
-    )
+/// The shape of a receive ring, as `PACKET_RX_RING` takes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RingRequest {
+    /// Bytes per block (a multiple of the page size).
+    pub block_size: u32,
+    /// Number of blocks.
+    pub block_count: u32,
+    /// Bytes per frame: V2's one-packet slots (a multiple of 16, at most `block_size`); a V3
+    /// ring is sent one "frame" per block (V3 packs packets of any size into a block; the frame
+    /// fields only have to pass the kernel's consistency checks).
+    pub frame_size: u32,
+    /// V3: the block-retire timeout in milliseconds; `None` for a V2 ring.
+    pub retire_ms: Option<u32>,
+}
+
+/// `PACKET_RX_RING`: a TPACKET_V3 request when `ring.retire_ms` is given, else a V2 one (the
+/// socket's `PACKET_VERSION` must match).
+pub fn set_rx_ring(fd: BorrowedFd<'_>, ring: &RingRequest) -> SysResult<()> {
+    const CALL: &str = "setsockopt(PACKET_RX_RING)";
+    let per_block = ring.block_size.checked_div(ring.frame_size).unwrap_or(0);
+    let frame_nr = per_block
+        .checked_mul(ring.block_count)
+        .ok_or((CALL, io::Error::from_raw_os_error(libc::EINVAL)))?;
+    match ring.retire_ms {
+        Some(retire_ms) => {
+            let req = libc::tpacket_req3 {
+                tp_block_size: ring.block_size,
+                tp_block_nr: ring.block_count,
+                tp_frame_size: ring.frame_size,
+                tp_frame_nr: frame_nr,
+                tp_retire_blk_tov: retire_ms,
+                tp_sizeof_priv: 0,
+                tp_feature_req_word: 0,
+            };
+            setsockopt(fd, CALL, SOL_PACKET, libc::PACKET_RX_RING, &req)
+        }
+        None => {
+            let req = libc::tpacket_req {
+                tp_block_size: ring.block_size,
+                tp_block_nr: ring.block_count,
+                tp_frame_size: ring.frame_size,
+                tp_frame_nr: frame_nr,
+            };
+            setsockopt(fd, CALL, SOL_PACKET, libc::PACKET_RX_RING, &req)
+        }
+    }
 }
 
 /// `PACKET_STATISTICS` (V3 layout): `(packets, drops, freeze_q_cnt)` since the last read;
@@ -484,6 +532,42 @@ pub fn send(fd: BorrowedFd<'_>, frame: &[u8]) -> SysResult<usize> {
     })
 }
 
+/// `recv(fd, buf, MSG_DONTWAIT | MSG_TRUNC)`: takes the next datagram off the socket's receive
+/// queue into `buf` (as much as fits) and returns its whole length; `Ok(None)` when the queue
+/// is empty. An empty `buf` discards the datagram.
+pub fn recv_trunc(fd: BorrowedFd<'_>, buf: &mut [u8]) -> SysResult<Option<usize>> {
+    // SAFETY: `buf` is valid writable memory of `buf.len()` bytes for the call; the kernel
+    // writes at most that many.
+    let r = unsafe {
+        libc::recv(
+            fd.as_raw_fd(),
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+            libc::MSG_DONTWAIT | libc::MSG_TRUNC,
+        )
+    };
+    match cvt_size("recv", r) {
+        Ok(n) => Ok(Some(n)),
+        Err((_, e)) if e.kind() == io::ErrorKind::WouldBlock => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// `socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE)`, close-on-exec: rtnetlink in the network
+/// namespace of the calling thread (for good: the socket stays there).
+pub fn route_socket() -> SysResult<OwnedFd> {
+    // SAFETY: socket(2) takes no pointers; a non-negative result is a new descriptor we own.
+    let fd = cvt("socket(AF_NETLINK)", unsafe {
+        libc::socket(
+            libc::AF_NETLINK,
+            libc::SOCK_RAW | libc::SOCK_CLOEXEC,
+            libc::NETLINK_ROUTE,
+        )
+    })?;
+    // SAFETY: `fd` was just returned by socket(2) and nothing else owns it.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
 /// `eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)`: the wake-up descriptor of a break handle.
 pub fn eventfd() -> SysResult<OwnedFd> {
     // SAFETY: eventfd(2) takes no pointers; a non-negative result is a new descriptor we own.
@@ -568,30 +652,54 @@ pub fn page_size() -> usize {
 }
 
 /// The memory-mapped receive ring: `block_count` blocks of `block_size` bytes shared with the
-/// kernel. Unmapped on drop.
+/// kernel, cut into slots of `slot_size` bytes (V3: one slot per block; V2: the frames, as many
+/// as fit in a block), each with a 32-bit status word at `status_at`. Unmapped on drop.
 ///
 /// Invariants: `ptr` is the start of a live `MAP_SHARED` mapping of exactly
-/// `block_size * block_count` bytes, page-aligned, owned by this value alone.
+/// `block_size * block_count` bytes, page-aligned, owned by this value alone; `slot_size` is a
+/// multiple of 16 no larger than `block_size`, `per_block = block_size / slot_size ≥ 1`;
+/// `status_at + 4 ≤ slot_size` and `status_at` is a multiple of 4.
 #[derive(Debug)]
 pub struct Ring {
     ptr: NonNull<u8>,
     block_size: usize,
     block_count: usize,
+    slot_size: usize,
+    status_at: usize,
+    /// Offset of each slot in the mapping (no divisions on the hot path).
+    offsets: Box<[usize]>,
 }
 
 // SAFETY: the mapping is plain memory owned by this value; moving it to another thread moves
 // that ownership (nothing in it is tied to the creating thread).
 unsafe impl Send for Ring {}
-// SAFETY: shared references only allow atomic reads of block status words.
+// SAFETY: shared references only allow atomic reads of slot status words.
 unsafe impl Sync for Ring {}
 
 impl Ring {
-    /// Maps the ring of `fd` (set up with `PACKET_RX_RING` and the same geometry).
-    pub fn map(fd: BorrowedFd<'_>, block_size: usize, block_count: usize) -> SysResult<Ring> {
+    /// Maps the ring of `fd` (set up with `PACKET_RX_RING` and the same geometry), with slots
+    /// of `slot_size` bytes whose status word is at `status_at`.
+    pub fn map(
+        fd: BorrowedFd<'_>,
+        block_size: usize,
+        block_count: usize,
+        slot_size: usize,
+        status_at: usize,
+    ) -> SysResult<Ring> {
+        let einval = || ("mmap", io::Error::from_raw_os_error(libc::EINVAL));
         let len = block_size
             .checked_mul(block_count)
             .filter(|&l| l > 0)
-            .ok_or(("mmap", io::Error::from_raw_os_error(libc::EINVAL)))?;
+            .ok_or_else(einval)?;
+        let shape_ok = block_size % page_size() == 0
+            && slot_size % 16 == 0
+            && slot_size > 0
+            && slot_size <= block_size
+            && status_at % 4 == 0
+            && status_at + 4 <= slot_size;
+        if !shape_ok {
+            return Err(einval());
+        }
         // SAFETY: a fresh shared mapping of the socket's ring, at an address the kernel picks;
         // no existing memory is affected.
         let p = unsafe {
@@ -607,86 +715,107 @@ impl Ring {
         if p == libc::MAP_FAILED {
             return Err(("mmap", io::Error::last_os_error()));
         }
-        let ptr = NonNull::new(p.cast::<u8>())
-            .ok_or(("mmap", io::Error::from_raw_os_error(libc::EINVAL)))?;
+        let ptr = NonNull::new(p.cast::<u8>()).ok_or_else(einval)?;
+        let per_block = block_size / slot_size;
+        let offsets = (0..block_count)
+            .flat_map(|b| (0..per_block).map(move |i| b * block_size + i * slot_size))
+            .collect();
         Ok(Ring {
             ptr,
             block_size,
             block_count,
+            slot_size,
+            status_at,
+            offsets,
         })
     }
 
-    /// Number of blocks.
-    pub fn block_count(&self) -> usize {
-        self.block_count
+    /// Number of slots.
+    #[inline]
+    pub fn slot_count(&self) -> usize {
+        self.offsets.len()
     }
 
-    fn status_word(&self, block: usize) -> Option<&AtomicU32> {
-        if block >= self.block_count {
-            return None;
+    /// The slot after `slot`, in ring order.
+    #[inline]
+    pub fn next_slot(&self, slot: usize) -> usize {
+        if slot + 1 >= self.slot_count() {
+            0
+        } else {
+            slot + 1
         }
-        // SAFETY: `block < block_count`, so the descriptor at `block * block_size` lies inside
-        // the mapping; its status word is at offset 8, 4-aligned (blocks are page-aligned).
-        // The kernel only accesses it with aligned 32-bit loads and stores, and this code only
-        // through this atomic, so treating it as an AtomicU32 for the borrow of `self` is sound
-        // (the mapping outlives `&self`).
-        Some(unsafe {
-            AtomicU32::from_ptr(self.ptr.as_ptr().add(block * self.block_size + 8).cast())
-        })
     }
 
-    /// The status word of `block`, read with Acquire ordering (pairs with the kernel's write
-    /// barrier before it hands the block over). 0 for an out-of-range block.
-    pub fn status(&self, block: usize) -> u32 {
-        self.status_word(block)
+    /// Offset of `slot` in the mapping, if it exists (then the whole slot lies inside the
+    /// mapping: offsets are built from the geometry checked in `map`).
+    #[inline]
+    fn offset(&self, slot: usize) -> Option<usize> {
+        self.offsets.get(slot).copied()
+    }
+
+    fn status_word(&self, slot: usize) -> Option<&AtomicU32> {
+        let off = self.offset(slot)?;
+        // SAFETY: `off` is one of the slot offsets built in `map` (`b * block_size + i *
+        // slot_size` with `b < block_count`, `i < block_size / slot_size`), so the slot lies
+        // inside its block of the mapping, and its status word
+        // (`status_at + 4 ≤ slot_size`) too; it is 4-aligned (blocks are page-aligned, slots
+        // 16-aligned within them, `status_at` a multiple of 4). The kernel only accesses it with
+        // aligned 32-bit loads and stores, and this code only through this atomic, so treating
+        // it as an AtomicU32 for the borrow of `self` is sound (the mapping outlives `&self`).
+        Some(unsafe { AtomicU32::from_ptr(self.ptr.as_ptr().add(off + self.status_at).cast()) })
+    }
+
+    /// The status word of `slot`, read with Acquire ordering (pairs with the kernel's write
+    /// barrier before it hands the slot over). 0 for an out-of-range slot.
+    #[inline]
+    pub fn status(&self, slot: usize) -> u32 {
+        self.status_word(slot)
             .map_or(0, |w| w.load(Ordering::Acquire))
     }
 
-    /// Hands `block` back to the kernel: a Release store of `TP_STATUS_KERNEL` (0), after
-    /// which the block's bytes are not touched again until the kernel hands it back. Needs
-    /// `&mut self`, so no slice of the block can be alive.
-    pub fn release(&mut self, block: usize) {
-        if let Some(w) = self.status_word(block) {
+    /// Hands `slot` back to the kernel: a Release store of `TP_STATUS_KERNEL` (0), after
+    /// which the slot's bytes are not touched again until the kernel hands it back. Needs
+    /// `&mut self`, so no slice of the slot can be alive.
+    #[inline]
+    pub fn release(&mut self, slot: usize) {
+        if let Some(w) = self.status_word(slot) {
             w.store(0, Ordering::Release);
         }
     }
 
-    /// Asks the CPU to start loading the cache line at `offset` of `block` (the next packet's
+    /// Asks the CPU to start loading the cache line at `offset` of `slot` (the next packet's
     /// header, while the current one is processed). Does nothing off x86-64 or out of range.
     #[inline]
-    pub fn prefetch(&self, block: usize, offset: usize) {
+    pub fn prefetch(&self, slot: usize, offset: usize) {
         #[cfg(target_arch = "x86_64")]
-        if block < self.block_count && offset < self.block_size {
+        if let Some(base) = self.offset(slot).filter(|_| offset < self.slot_size) {
             // SAFETY: the address lies inside the mapping (checked above); a prefetch only
             // hints the cache, never faults and never changes memory.
             unsafe {
-                let p = self.ptr.as_ptr().add(block * self.block_size + offset);
+                let p = self.ptr.as_ptr().add(base + offset);
                 std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
                     p.cast::<i8>().cast_const(),
                 );
             }
         }
         #[cfg(not(target_arch = "x86_64"))]
-        let _ = (block, offset);
+        let _ = (slot, offset);
     }
 
-    /// The bytes of `block` while user space owns it (`TP_STATUS_USER` set); `None` while the
-    /// kernel does. The kernel does not write to a user-owned block; it may read the status
-    /// word (bytes 8..12), which callers must not write through this slice.
-    pub fn user_block(&mut self, block: usize) -> Option<&mut [u8]> {
-        if self.status(block) & 1 == 0 {
+    /// The bytes of `slot` while user space owns it (`TP_STATUS_USER` set); `None` while the
+    /// kernel does. The kernel does not write to a user-owned slot; it may read its status word,
+    /// which callers must not write through this slice.
+    #[inline]
+    pub fn user_slot(&mut self, slot: usize) -> Option<&mut [u8]> {
+        if self.status(slot) & 1 == 0 {
             return None;
         }
-        // SAFETY: `block < block_count` (status() returned non-zero), so the range lies inside
-        // the mapping. The block is user-owned (Acquire load above), so the kernel does not
-        // write to it until `release`, which takes `&mut self` and so cannot run while this
-        // borrow lives; no other slice of the mapping exists (each is tied to `&mut self`).
-        Some(unsafe {
-            std::slice::from_raw_parts_mut(
-                self.ptr.as_ptr().add(block * self.block_size),
-                self.block_size,
-            )
-        })
+        let off = self.offset(slot)?;
+        // SAFETY: `off` is a slot offset built in `map`, so `off + slot_size` lies inside the
+        // mapping (see `status_word`). The slot is user-owned (Acquire load above), so the kernel does not write to
+        // it until `release`, which takes `&mut self` and so cannot run while this borrow lives;
+        // no other slice of the mapping exists (each is tied to `&mut self`).
+        Some(unsafe { std::slice::from_raw_parts_mut(self.ptr.as_ptr().add(off), self.slot_size) })
     }
 }
 
