@@ -7,6 +7,7 @@ mod close;
 mod devices;
 mod direction;
 mod fanout;
+mod immediate;
 mod filters;
 pub mod harness;
 mod inject;
