@@ -2,6 +2,7 @@
 
 use super::bytes::tail;
 use super::{check, Error};
+use std::net::Ipv4Addr;
 
 /// Where the fields of the fixed header lie (the same for ICMP and ICMPv6).
 pub mod field {
@@ -18,6 +19,10 @@ pub mod field {
     pub const ECHO_IDENT: Range<usize> = 4..6;
     /// Sequence number of an echo request or reply.
     pub const ECHO_SEQ: Range<usize> = 6..8;
+    /// Next-hop MTU of an ICMP "fragmentation needed" message (RFC 1191).
+    pub const NEXT_HOP_MTU: Range<usize> = 6..8;
+    /// Gateway address of an ICMP redirect.
+    pub const GATEWAY: Range<usize> = 4..8;
     /// Start of the body (for error messages, the invoking packet).
     pub const BODY: usize = 8;
 }
@@ -184,6 +189,15 @@ macro_rules! icmp_view {
 }
 
 icmp_view!(Icmpv4, "icmp", "A view of an ICMP (IPv4) message.");
+
+impl<T: AsRef<[u8]>> Icmpv4<T> {
+    accessors! {
+        /// Next-hop MTU of a "fragmentation needed" unreachable message.
+        fn next_hop_mtu / try_next_hop_mtu -> u16 = get_be16(field::NEXT_HOP_MTU.start);
+        /// Gateway address of a redirect message.
+        fn gateway / try_gateway -> Ipv4Addr = get_array(field::GATEWAY.start) => Ipv4Addr::from;
+    }
+}
 icmp_view!(Icmpv6, "icmp6", "A view of an ICMPv6 message.");
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! IPv6 headers (RFC 8200) and the extension headers that share the "next header, length"
 //! layout.
 
-use super::bytes::{array, be16, get_u8, range, tail};
+use super::bytes::{array, be16, get_be16, get_u8, range, tail};
 use super::{check, Error, IpProto};
 use std::fmt;
 use std::net::Ipv6Addr;
@@ -173,7 +173,13 @@ impl<T: AsRef<[u8]>> Fragment<T> {
 
     /// Fragment offset in bytes.
     pub fn offset(&self) -> u32 {
-        u32::from(be16(self.buffer.as_ref(), field::fragment::OFFSET_FLAGS.start) & 0xfff8)
+        self.try_offset().unwrap_or(0)
+    }
+
+    /// Fragment offset in bytes, or `None` when it was not captured.
+    pub fn try_offset(&self) -> Option<u32> {
+        get_be16(self.buffer.as_ref(), field::fragment::OFFSET_FLAGS.start)
+            .map(|v| u32::from(v & 0xfff8))
     }
 
     /// Whether more fragments follow.

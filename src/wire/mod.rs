@@ -1,4 +1,5 @@
-//! Typed, panic-free views over packet bytes, and tcpdump-style one-line summaries and hex dumps.
+//! Typed, panic-free views over packet bytes, the link-layer layouts and the name tables that
+//! the printer ([`print`](mod@crate::print)) and the filter compiler share.
 //!
 //! # The view contract
 //!
@@ -16,16 +17,24 @@
 //!   module indexes a slice in a way that can panic (clippy's `indexing_slicing`, `unwrap_used`,
 //!   `expect_used` and `panic` are denied here outside tests), and no input makes it loop
 //!   without consuming bytes.
+//! - **Each offset is written once**, in the view file's public `field` module
+//!   ([`ipv4::field::PROTOCOL`], [`tcp::field::FLAGS`], …); the accessors, the printer and the
+//!   filter compiler all read it from there.
+//! - **Truncation is visible when it matters.** Every field reader `name()` has a twin
+//!   `try_name()` that returns `None` when the field lies beyond the buffer, so a printer can
+//!   stop where tcpdump stops on a packet cut short by the snapshot length.
 //! - Views never allocate and never copy the buffer.
 //!
 //! Open number spaces are newtypes with named constants that keep unknown values:
 //! [`EtherType`] and [`IpProto`] (and [`Linktype`](crate::Linktype), from the crate root).
 //!
-//! # Printing
+//! # Shared tables
 //!
-//! [`summary::Printer`] writes one line per packet the way `tcpdump -n` (4.99) does, and
-//! [`hexdump`] writes tcpdump's `-x`/`-X` dumps. See [`summary`] for what is decoded and where
-//! the output departs from tcpdump's.
+//! - [`link`]: per link type, the header layout libpcap's compiler and tcpdump's printer
+//!   assume: where the protocol type field is, what kind of number it holds, where the payload
+//!   and the network layer start.
+//! - [`names`]: name ↔ number tables for Ethernet types, IP protocols, ports, ICMP types,
+//!   TCP flags and the other names pcap-filter and tcpdump use, each written once.
 
 #![cfg_attr(
     not(test),
@@ -69,18 +78,16 @@ macro_rules! accessors {
 }
 
 pub mod arp;
+pub(crate) mod checksum;
 pub mod ethernet;
-pub mod hexdump;
 pub mod icmp;
 pub mod ipv4;
 pub mod ipv6;
 pub mod sll;
-pub mod summary;
 pub mod tcp;
 pub mod udp;
 pub mod vlan;
 
-mod checksum;
 pub mod link;
 pub mod names;
 
@@ -175,6 +182,8 @@ impl EtherType {
     pub const IPV6: EtherType = EtherType(0x86dd);
     /// MPLS unicast.
     pub const MPLS: EtherType = EtherType(0x8847);
+    /// MPLS multicast.
+    pub const MPLS_MULTICAST: EtherType = EtherType(0x8848);
     /// PPPoE discovery.
     pub const PPPOE_DISCOVERY: EtherType = EtherType(0x8863);
     /// PPPoE session.
@@ -252,10 +261,20 @@ impl IpProto {
     pub const NONE: IpProto = IpProto(59);
     /// IPv6 destination options.
     pub const DSTOPTS: IpProto = IpProto(60);
+    /// OSPF.
+    pub const OSPF: IpProto = IpProto(89);
+    /// PIM.
+    pub const PIM: IpProto = IpProto(103);
+    /// IP payload compression.
+    pub const IPCOMP: IpProto = IpProto(108);
+    /// VRRP (and CARP).
+    pub const VRRP: IpProto = IpProto(112);
     /// SCTP.
     pub const SCTP: IpProto = IpProto(132);
     /// IPv6 mobility header.
     pub const MOBILITY: IpProto = IpProto(135);
+    /// Ethernet in IPv6 (RFC 8986).
+    pub const ETHERNET: IpProto = IpProto(143);
 
     /// tcpdump's name for this protocol (`"TCP"`, `"ICMP"`, …), as it prints it after `proto`
     /// with `-v`, or `None`.
@@ -292,11 +311,6 @@ pub(crate) mod bytes {
     /// The big-endian `u16` at `at`, or 0.
     pub fn be16(b: &[u8], at: usize) -> u16 {
         u16::from_be_bytes(array(b, at))
-    }
-
-    /// The big-endian `u32` at `at`, or 0.
-    pub fn be32(b: &[u8], at: usize) -> u32 {
-        u32::from_be_bytes(array(b, at))
     }
 
     /// `N` bytes from `at`, or zeros when they are not all there.
@@ -366,7 +380,9 @@ mod tests {
         let b = [1u8, 2, 3];
         assert_eq!(bytes::be16(&b, 1), 0x0203);
         assert_eq!(bytes::be16(&b, 2), 0);
-        assert_eq!(bytes::be32(&b, usize::MAX), 0);
+        assert_eq!(bytes::get_be32(&b, usize::MAX), None);
+        assert_eq!(bytes::get_be16(&b, 1), Some(0x0203));
+        assert_eq!(bytes::get_u8(&b, 3), None);
         assert_eq!(bytes::range(&b, 2, 10), &[3]);
         assert_eq!(bytes::range(&b, 5, 1), &[] as &[u8]);
         assert_eq!(bytes::head(&b, 2), &[1, 2]);

@@ -62,6 +62,15 @@ impl<N: Copy + Ord> Table<N> {
             .map(|&(n, _)| n)
     }
 
+    /// [`number`](Self::number) ignoring ASCII case, as libpcap looks up 802.11, LLC and
+    /// pflog names (`Beacon`, `UI`, `Pass`).
+    pub fn number_ignore_case(&self, name: &str) -> Option<N> {
+        self.entries
+            .iter()
+            .find(|&&(_, s)| s.eq_ignore_ascii_case(name))
+            .map(|&(n, _)| n)
+    }
+
     /// Every `(number, name)` pair, sorted by number, aliases after the name they stand for.
     pub fn entries(&self) -> &'static [(N, &'static str)] {
         self.entries
@@ -1003,6 +1012,129 @@ pub static BSD_AF: Table<u32> = Table::new(&[
     (30, "IPv6"),
 ]);
 
+/// pcap-filter's 802.11 frame types (`wlan type NAME`), as the frame control byte holds them
+/// (mask `0x0c`). Looked up ignoring case.
+pub static WLAN_TYPE: Table<u8> = Table::new(&[
+    (0x00, "mgt"),
+    (0x00, "management"),
+    (0x04, "ctl"),
+    (0x04, "control"),
+    (0x08, "data"),
+]);
+
+/// pcap-filter's 802.11 management frame subtypes, as the frame control byte holds them (mask
+/// `0xf0`). Looked up ignoring case.
+pub static WLAN_MGT_SUBTYPE: Table<u8> = Table::new(&[
+    (0x00, "assocreq"),
+    (0x00, "assoc-req"),
+    (0x10, "assocresp"),
+    (0x10, "assoc-resp"),
+    (0x20, "reassocreq"),
+    (0x20, "reassoc-req"),
+    (0x30, "reassocresp"),
+    (0x30, "reassoc-resp"),
+    (0x40, "probereq"),
+    (0x40, "probe-req"),
+    (0x50, "proberesp"),
+    (0x50, "probe-resp"),
+    (0x80, "beacon"),
+    (0x90, "atim"),
+    (0xa0, "disassoc"),
+    (0xa0, "disassociation"),
+    (0xb0, "auth"),
+    (0xb0, "authentication"),
+    (0xc0, "deauth"),
+    (0xc0, "deauthentication"),
+]);
+
+/// pcap-filter's 802.11 control frame subtypes (mask `0xf0`).
+pub static WLAN_CTL_SUBTYPE: Table<u8> = Table::new(&[
+    (0xa0, "ps-poll"),
+    (0xb0, "rts"),
+    (0xc0, "cts"),
+    (0xd0, "ack"),
+    (0xe0, "cf-end"),
+    (0xf0, "cf-end-ack"),
+]);
+
+/// pcap-filter's 802.11 data frame subtypes (mask `0xf0`).
+pub static WLAN_DATA_SUBTYPE: Table<u8> = Table::new(&[
+    (0x00, "data"),
+    (0x10, "data-cf-ack"),
+    (0x20, "data-cf-poll"),
+    (0x30, "data-cf-ack-poll"),
+    (0x40, "null"),
+    (0x50, "cf-ack"),
+    (0x60, "cf-poll"),
+    (0x70, "cf-ack-poll"),
+    (0x80, "qos-data"),
+    (0x90, "qos-data-cf-ack"),
+    (0xa0, "qos-data-cf-poll"),
+    (0xb0, "qos-data-cf-ack-poll"),
+    (0xc0, "qos"),
+    (0xe0, "qos-cf-poll"),
+    (0xf0, "qos-cf-ack-poll"),
+]);
+
+/// pcap-filter's 802.11 directions (`dir NAME`): the To-DS and From-DS bits (mask 3 of the
+/// second frame control byte). Looked up ignoring case.
+pub static WLAN_DIR: Table<u8> =
+    Table::new(&[(0, "nods"), (1, "tods"), (2, "fromds"), (3, "dstods")]);
+
+/// pcap-filter's LLC supervisory subtypes (`llc rr`; mask `0x0f` of the control byte). Looked
+/// up ignoring case.
+pub static LLC_S_SUBTYPE: Table<u8> = Table::new(&[(0x01, "rr"), (0x05, "rnr"), (0x09, "rej")]);
+
+/// LLC unnumbered commands (mask `0xef` of the control byte): pcap-filter's `llc ui`, and the
+/// names tcpdump prints.  Looked up ignoring case.
+pub static LLC_U_SUBTYPE: Table<u8> = Table::new(&[
+    (0x03, "ui"),
+    (0x0f, "dm"),
+    (0x43, "disc"),
+    (0x63, "ua"),
+    (0x6f, "sabme"),
+    (0x87, "frmr"),
+    (0xaf, "xid"),
+    (0xe3, "test"),
+]);
+
+/// pcap-filter's pflog reasons (`reason NAME`), OpenBSD's `PFRES_` values. Looked up ignoring
+/// case.
+pub static PF_REASON: Table<u8> = Table::new(&[
+    (0, "match"),
+    (1, "bad-offset"),
+    (2, "fragment"),
+    (3, "short"),
+    (4, "normalize"),
+    (5, "memory"),
+    (6, "bad-timestamp"),
+    (7, "congestion"),
+    (8, "ip-option"),
+    (9, "proto-cksum"),
+    (10, "state-mismatch"),
+    (11, "state-insert"),
+    (12, "state-limit"),
+    (13, "src-limit"),
+    (14, "synproxy"),
+]);
+
+/// pcap-filter's pflog actions (`action NAME`), `PF_` values. Looked up ignoring case.
+pub static PF_ACTION: Table<u8> = Table::new(&[
+    (0, "pass"),
+    (0, "accept"),
+    (1, "drop"),
+    (1, "block"),
+    (2, "scrub"),
+    (3, "noscrub"),
+    (4, "nat"),
+    (5, "nonat"),
+    (6, "binat"),
+    (7, "nobinat"),
+    (8, "rdr"),
+    (9, "nordr"),
+    (10, "synproxy-drop"),
+]);
+
 /// The number a pcap-filter named constant stands for (`icmp-echo` → 8, `tcp-syn` → 2,
 /// `tcpflags` → 13, …), or `None` when `name` is not one. libpcap's lexer turns these into
 /// plain numbers wherever a number may stand (`port tcp-syn` is `port 2`).
@@ -1041,6 +1173,15 @@ mod tests {
             &ICMP6_TYPE,
             &ICMP6_TYPE_TCPDUMP,
             &TCP_FLAGS,
+            &WLAN_TYPE,
+            &WLAN_MGT_SUBTYPE,
+            &WLAN_CTL_SUBTYPE,
+            &WLAN_DATA_SUBTYPE,
+            &WLAN_DIR,
+            &LLC_S_SUBTYPE,
+            &LLC_U_SUBTYPE,
+            &PF_REASON,
+            &PF_ACTION,
         ] {
             sorted(t);
         }
@@ -1080,6 +1221,26 @@ mod tests {
         assert_eq!(ICMP6_TYPE_TCPDUMP.name(135), Some("neighbor solicitation"));
         assert_eq!(BSD_AF.name(28), Some("IPv6"));
         assert_eq!(BSD_AF.number("IPv6"), Some(24));
+    }
+
+    /// The keyword-argument names of filter-language.md §3 (802.11, LLC, pflog).
+    #[test]
+    fn filter_keyword_names() {
+        assert_eq!(WLAN_TYPE.number_ignore_case("Management"), Some(0));
+        assert_eq!(WLAN_TYPE.name(4), Some("ctl"));
+        assert_eq!(WLAN_MGT_SUBTYPE.number_ignore_case("BEACON"), Some(0x80));
+        assert_eq!(WLAN_MGT_SUBTYPE.number("probe-resp"), Some(0x50));
+        assert_eq!(WLAN_CTL_SUBTYPE.number("cf-end-ack"), Some(0xf0));
+        assert_eq!(WLAN_DATA_SUBTYPE.number("qos-cf-poll"), Some(0xe0));
+        assert_eq!(WLAN_DATA_SUBTYPE.number("qos"), Some(0xc0));
+        assert_eq!(WLAN_DIR.number_ignore_case("DstoDs"), Some(3));
+        assert_eq!(LLC_S_SUBTYPE.number("rej"), Some(9));
+        assert_eq!(LLC_U_SUBTYPE.number_ignore_case("SABME"), Some(0x6f));
+        assert_eq!(LLC_U_SUBTYPE.name(0xaf), Some("xid"));
+        assert_eq!(PF_REASON.number("synproxy"), Some(14));
+        assert_eq!(PF_ACTION.number("block"), Some(1));
+        assert_eq!(PF_ACTION.name(1), Some("drop"));
+        assert_eq!(PF_ACTION.number("defer"), None);
     }
 
     /// The named constants of pcap-filter's lexer (filter-language.md §1).

@@ -3,6 +3,7 @@
 mod alloc;
 mod architecture;
 mod bpf;
+mod capture;
 mod cli;
 mod common;
 mod corpus;
@@ -12,6 +13,7 @@ mod filter_names;
 mod fuzz_regressions;
 mod hostile;
 mod linktype;
+mod port;
 mod roundtrip_pcap;
 mod roundtrip_pcapng;
 mod wire;
