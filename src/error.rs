@@ -40,6 +40,9 @@ pub enum Error {
     /// A BPF listing (`tcpdump -dd` / `-ddd` text) could not be read.
     #[error(transparent)]
     BpfListing(#[from] crate::bpf::ParseError),
+    /// A filter expression did not compile (the error shows where, with a caret).
+    #[error(transparent)]
+    Filter(crate::filter::Error),
     /// An I/O error outside file parsing (writing standard output, say).
     #[error("I/O error: {0}")]
     Io(#[from] io::Error),
@@ -61,3 +64,9 @@ pub enum Error {
 
 /// `Result` with ferrocap's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<crate::filter::Error> for Error {
+    fn from(e: crate::filter::Error) -> Error {
+        Error::Filter(e)
+    }
+}

@@ -147,6 +147,12 @@ mod sealed {
 
         /// Makes `program` the filter: packets it rejects are not delivered any more.
         fn set_program(&mut self, program: &Program) -> Result<()>;
+
+        /// The kind of handle filters are compiled for, and the netmask for `ip broadcast`
+        /// (libpcap's: 0 when none is known).
+        fn filter_context(&self) -> (crate::filter::Context, u32) {
+            (crate::filter::Context::Dead, 0)
+        }
     }
 }
 
@@ -263,6 +269,31 @@ impl<S: Activated + ?Sized> Capture<S> {
     /// capture runs it in user space on every packet; a live one attaches it to the socket.
     pub fn set_program(&mut self, program: &Program) -> Result<()> {
         self.state.set_program(program)
+    }
+
+    /// Compiles a pcap-filter expression for this capture (libpcap's `pcap_compile`, the `pcap`
+    /// crate's `compile`): for its link type and snapshot length, for its kind of handle (a
+    /// live capture's program reads VLAN tags and direction from the kernel's metadata), with
+    /// the system's name databases (`/etc/hosts`, `/etc/services`, …) for names.
+    pub fn compile(&self, expr: &str, optimize: bool) -> Result<BpfProgram> {
+        let (context, netmask) = self.state.filter_context();
+        let netdb = crate::netdb::Netdb::system();
+        crate::filter::Options::new(self.get_datalink())
+            .snaplen(self.snaplen())
+            .optimize(optimize)
+            .netmask(netmask)
+            .context(context)
+            .resolver(&netdb)
+            .compile(expr)
+            .map_err(Error::Filter)
+    }
+
+    /// Compiles `expr` ([`compile`](Capture::compile)) and filters with it
+    /// ([`set_program`](Capture::set_program)): gopacket's `SetBPFFilter`, libpcap's
+    /// `pcap_compile` + `pcap_setfilter`.
+    pub fn filter(&mut self, expr: &str, optimize: bool) -> Result<()> {
+        let program = self.compile(expr, optimize)?;
+        self.set_program(&program)
     }
 
     /// The link type packets come with (libpcap's `pcap_datalink`). A pcapng file may mix

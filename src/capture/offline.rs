@@ -55,6 +55,15 @@ impl Backend for Offline {
         self.precision
     }
 
+    fn filter_context(&self) -> (crate::filter::Context, u32) {
+        (
+            crate::filter::Context::Savefile {
+                swapped: self.reader.is_swapped(),
+            },
+            0,
+        )
+    }
+
     fn set_program(&mut self, program: &Program) -> Result<()> {
         self.program = Some(program.clone());
         Ok(())

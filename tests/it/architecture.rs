@@ -77,6 +77,8 @@ const RULES: &[(&str, May)] = &[
         May::Only(&["packet", "linktype", "bpf", "source", "error"]),
     ),
     ("filter", May::Only(&["bpf", "wire", "linktype", "packet"])),
+    // The system's name databases, behind the filter compiler's `Resolver` trait.
+    ("netdb", May::Only(&["filter"])),
     ("capture", May::Anything),
     ("fuzzing", May::Anything),
 ];
