@@ -79,3 +79,9 @@ impl From<crate::live::Error> for Error {
 
 /// `Result` with ferrocap's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<crate::filter::Error> for Error {
+    fn from(e: crate::filter::Error) -> Error {
+        Error::Filter(e)
+    }
+}

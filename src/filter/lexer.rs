@@ -12,6 +12,8 @@ use super::error::{Error, ErrorKind};
 use super::limits::MAX_EXPRESSION_LEN;
 use super::span::Span;
 use core::net::Ipv6Addr;
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// The terminal symbols of the grammar (libpcap's `%token`s and one-character operators).
 ///
@@ -759,6 +761,28 @@ pub fn tokenize(expr: &str) -> Result<Vec<Token>, Error> {
     Ok(out)
 }
 
+/// What a name-shaped word is, if it is not a name.
+#[derive(Clone, Copy)]
+enum Word {
+    Keyword(T),
+    Constant(u32),
+}
+
+/// Keywords and named constants by spelling (built once).
+fn words() -> &'static HashMap<&'static str, Word> {
+    static WORDS: OnceLock<HashMap<&'static str, Word>> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        let mut m = HashMap::new();
+        for (w, t) in KEYWORDS {
+            m.insert(*w, Word::Keyword(*t));
+        }
+        for (w, v) in NAMED_CONSTANTS {
+            m.insert(*w, Word::Constant(*v));
+        }
+        m
+    })
+}
+
 /// The rules of libpcap's scanner, in its order (earlier wins on equal length).
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
 enum Rule {
@@ -792,13 +816,13 @@ fn token_at(expr: &str, i: usize) -> Result<(usize, T, Value), Error> {
         }
     };
     let name_len = name_len(rest);
+    let mut word_value: Option<Word> = None;
     if let Some(n) = name_len {
-        let word = &expr[i..i + n];
-        if KEYWORDS.iter().any(|(w, _)| *w == word) {
-            offer(Some(n), Rule::Keyword);
-        }
-        if NAMED_CONSTANTS.iter().any(|(w, _)| *w == word) {
-            offer(Some(n), Rule::Constant);
+        word_value = words().get(&expr[i..i + n]).copied();
+        match word_value {
+            Some(Word::Keyword(_)) => offer(Some(n), Rule::Keyword),
+            Some(Word::Constant(_)) => offer(Some(n), Rule::Constant),
+            None => {}
         }
     }
     if rest.starts_with(b"&&") || rest.starts_with(b"||") {
@@ -845,10 +869,10 @@ fn token_at(expr: &str, i: usize) -> Result<(usize, T, Value), Error> {
             let term = match text {
                 "&&" => T::And,
                 "||" => T::Or,
-                _ => KEYWORDS
-                    .iter()
-                    .find(|(w, _)| *w == text)
-                    .map_or(T::LexError, |(_, t)| *t),
+                _ => match word_value {
+                    Some(Word::Keyword(t)) => t,
+                    _ => T::LexError,
+                },
             };
             (len, term, Value::None)
         }
@@ -876,10 +900,10 @@ fn token_at(expr: &str, i: usize) -> Result<(usize, T, Value), Error> {
             )
         }
         Rule::Constant => {
-            let v = NAMED_CONSTANTS
-                .iter()
-                .find(|(w, _)| *w == text)
-                .map_or(0, |(_, v)| *v);
+            let v = match word_value {
+                Some(Word::Constant(v)) => v,
+                _ => 0,
+            };
             (len, T::Num, Value::Num(v))
         }
         Rule::Name => (len, T::Id, Value::Text(text.to_string())),
@@ -943,19 +967,15 @@ fn operator(text: &str) -> T {
 }
 
 /// Possible ends of `N = [0-9]+ | 0[xX][0-9A-Fa-f]+` at the start of `s` (decimal run, hex).
-fn number_ends(s: &[u8]) -> Vec<usize> {
-    let mut ends = Vec::with_capacity(2);
+fn number_ends(s: &[u8]) -> impl Iterator<Item = usize> {
     let dec = s.iter().take_while(|c| c.is_ascii_digit()).count();
-    if dec > 0 {
-        ends.push(dec);
-    }
+    let mut hex = 0;
     if s.len() > 2 && s[0] == b'0' && matches!(s[1], b'x' | b'X') {
-        let hex = s[2..].iter().take_while(|c| is_hex(**c)).count();
-        if hex > 0 {
-            ends.push(2 + hex);
-        }
+        hex = s[2..].iter().take_while(|c| is_hex(**c)).count();
     }
-    ends
+    [(dec > 0).then_some(dec), (hex > 0).then_some(2 + hex)]
+        .into_iter()
+        .flatten()
 }
 
 /// `N.N`, `N.N.N` or `N.N.N.N`: the longest.
@@ -1046,6 +1066,10 @@ fn ipv6_len(s: &[u8]) -> Option<usize> {
         .take(MAX)
         .take_while(|c| is_hex(**c) || matches!(c, b':' | b'.' | b'x' | b'X'))
         .count();
+    // Every IPv6 shape has a colon among its first five characters.
+    if !s[..run].iter().take(5).any(|c| *c == b':') {
+        return None;
+    }
     (1..=run).rev().find(|&n| ipv6_shape(&s[..n]))
 }
 
@@ -1059,7 +1083,7 @@ fn ipv6_shape(s: &[u8]) -> bool {
         parts.len() == 4
             && parts
                 .iter()
-                .all(|p| number_ends(p.as_bytes()).contains(&p.len()))
+                .all(|p| number_ends(p.as_bytes()).any(|e| e == p.len()))
     };
     // Split a list of groups: all W, except possibly a quad at the end (when allowed).
     let groups = |t: &str| -> Option<(usize, bool)> {

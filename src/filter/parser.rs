@@ -561,11 +561,13 @@ impl Parser<'_> {
                     } else {
                         spans[at].to(spans[states.len() - 1])
                     };
-                    let args: Vec<Val> = vals.split_off(at);
                     states.truncate(at);
                     spans.truncate(at);
-                    let below = vals.last().map_or(Q::default(), Val::q);
-                    let val = self.reduce(act, args, below, span);
+                    let below = at
+                        .checked_sub(1)
+                        .and_then(|i| vals.get(i))
+                        .map_or(Q::default(), Val::q);
+                    let val = self.reduce(act, vals.drain(at..), below, span);
                     let top = *states.last().unwrap_or(&0);
                     let Some(next) = tables.goto(top, lhs as usize) else {
                         return Err(self.syntax_error(tok, state));
@@ -622,8 +624,8 @@ impl Parser<'_> {
 
     /// Runs a rule's action on its right-hand values. `below` is what precedes the rule on the
     /// stack (libpcap's `$<blk>0`).
-    fn reduce(&self, act: A, args: Vec<Val>, below: Q, span: Span) -> Val {
-        let mut it = args.into_iter();
+    fn reduce(&self, act: A, args: impl Iterator<Item = Val>, below: Q, span: Span) -> Val {
+        let mut it = args;
         let mut next = || it.next().unwrap_or(Val::Empty);
         match act {
             A::Prog => {

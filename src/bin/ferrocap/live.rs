@@ -38,16 +38,6 @@ pub fn not_supported(args: &Args) -> Option<String> {
         .map(|opt| format!("option {opt} is not supported by ferrocap"))
 }
 
-/// The filter expression: the file of `-F` (tcpdump ignores the words then), else the words.
-fn expression(args: &Args) -> Result<String, Failure> {
-    match &args.filter_file {
-        Some(path) => std::fs::read_to_string(path)
-            .map(|text| text.trim().to_owned())
-            .map_err(|e| format!("{}: {e}", path.to_string_lossy()).into()),
-        None => Ok(args.filter.join(" ")),
-    }
-}
-
 /// Compiles `expr` for the capture as libpcap's `pcap_compile` on a live handle does: its link
 /// type and snap length, the kernel's metadata loads, the device's netmask, the system's
 /// name databases.
@@ -115,7 +105,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         })?;
         eprintln!("ferrocap: data link type {}", name_of(lt));
     }
-    let expr = expression(args)?;
+    let expr = crate::filter_expression(args)?;
     if !expr.is_empty() || args.dump_filter > 0 {
         let program = compile(args, &h, &expr)?;
         if args.dump_filter > 0 {

@@ -2,7 +2,8 @@
 //!
 //! Reads pcap and pcapng files (`-r`, `-r -` for stdin) or captures live on Linux (`-i`, see
 //! `live.rs`), prints one line per packet or copies packets to a pcap or pcapng file (`-w`),
-//! counts them (`--count`). See `ferrocap --help`.
+//! counts them (`--count`), keeping only the packets a pcap-filter expression accepts; prints
+//! compiled filters (`-d`, `-dd`, `-ddd`). See `ferrocap --help`.
 
 mod args;
 #[cfg(target_os = "linux")]
@@ -12,7 +13,8 @@ mod print;
 mod timefmt;
 
 use args::Args;
-use ferrocap::{file, Capture, Offline, Precision};
+use ferrocap::bpf::Format;
+use ferrocap::{file, Capture, Linktype, Offline, Precision};
 use std::ffi::OsStr;
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
@@ -87,18 +89,16 @@ fn stdout_error(e: io::Error) -> Failure {
 }
 
 fn run(args: &Args) -> Result<(), Failure> {
+    // `-d` with neither `-r` nor `-i` compiles for a dead handle (EN10MB unless `-y`).
     #[cfg(target_os = "linux")]
-    if args.read.is_none() {
+    if args.read.is_none() && !(args.dump_filter > 0 && args.interface.is_none()) {
         return live::run(args);
     }
-    if !args.filter.is_empty() || args.filter_file.is_some() || args.dump_filter > 0 {
-        let expr = args.filter.join(" ");
-        return Err(format!(
-            "filter expressions are not supported yet: the filter compiler is not built (expression: {expr:?})"
-        )
-        .into());
-    }
+    let expr = filter_expression(args)?;
     let Some(path) = &args.read else {
+        if args.dump_filter > 0 {
+            return dump_dead(args, &expr);
+        }
         return Err(String::from(
             "no capture file given: use -r FILE (live capture needs Linux); see --help",
         )
@@ -109,11 +109,94 @@ fn run(args: &Args) -> Result<(), Failure> {
     } else {
         Precision::Micro
     };
-    let cap = Capture::from_file_with_precision(path, precision).map_err(|e| match e {
+    let mut cap = Capture::from_file_with_precision(path, precision).map_err(|e| match e {
         ferrocap::Error::Open { .. } => e.to_string(),
         _ => format!("{}: {e}", path.to_string_lossy()),
     })?;
+    if args.dump_filter > 0 {
+        // tcpdump compiles for the file (its link type, snap length, a savefile handle).
+        announce(path, cap.reader());
+        let program = cap.compile(&expr, args.optimize).map_err(filter_error)?;
+        return print_program(args, &program);
+    }
+    // tcpdump sets a filter even for an empty expression (it accepts everything).
+    if !expr.trim().is_empty() {
+        cap.filter(&expr, args.optimize).map_err(filter_error)?;
+    }
     process(args, path, cap)
+}
+
+/// The filter expression: `-F FILE`'s text with `#` comments blanked, else the words after
+/// the options joined by spaces (tcpdump's `read_infile` and `copy_argv`).
+pub(crate) fn filter_expression(args: &Args) -> Result<String, Failure> {
+    let Some(file) = &args.filter_file else {
+        return Ok(args.filter.join(" "));
+    };
+    let bytes =
+        std::fs::read(file).map_err(|e| format!("can't open {}: {e}", file.to_string_lossy()))?;
+    let mut text = String::from_utf8(bytes).map_err(|_| {
+        format!(
+            "{}: the filter expression must be UTF-8 text",
+            file.to_string_lossy()
+        )
+    })?;
+    // tcpdump replaces each "# comment" with blanks up to the end of its line.
+    let mut in_comment = false;
+    text = text
+        .chars()
+        .map(|c| {
+            if c == '#' {
+                in_comment = true;
+            } else if c == '\n' {
+                in_comment = false;
+            }
+            if in_comment {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    Ok(text)
+}
+
+/// A filter that did not compile: the message, the expression and a caret line under the
+/// fault (tcpdump prints libpcap's message alone).
+fn filter_error(e: ferrocap::Error) -> Failure {
+    Failure::Message(e.to_string())
+}
+
+/// `-d`/`-dd`/`-ddd` without `-r`: compile for `-y`'s link type (Ethernet, with tcpdump's
+/// warning, when none is given) and `-s`'s snap length, as on libpcap's dead handle.
+fn dump_dead(args: &Args, expr: &str) -> Result<(), Failure> {
+    let linktype = match args.linktype {
+        Some(lt) => lt,
+        None => {
+            eprintln!("Warning: assuming Ethernet");
+            Linktype::EN10MB
+        }
+    };
+    let snaplen = match args.snaplen {
+        None | Some(0) => ferrocap::linktype::MAXIMUM_SNAPLEN,
+        Some(n) => n,
+    };
+    let cap = Capture::dead_with_snaplen_and_precision(linktype, snaplen, Precision::Micro)
+        .map_err(|e| e.to_string())?;
+    let program = cap.compile(expr, args.optimize).map_err(filter_error)?;
+    print_program(args, &program)
+}
+
+/// tcpdump's `bpf_dump`: `-d` assembly, `-dd` C initialisers, `-ddd` decimal.
+fn print_program(args: &Args, program: &ferrocap::bpf::Program) -> Result<(), Failure> {
+    let format = match args.dump_filter {
+        1 => Format::Asm,
+        2 => Format::C,
+        _ => Format::Decimal,
+    };
+    let mut out = io::stdout().lock();
+    out.write_all(program.dump(format).as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(stdout_error)
 }
 
 fn process(args: &Args, path: &OsStr, mut cap: Capture<Offline>) -> Result<(), Failure> {
