@@ -31,6 +31,49 @@ use super::codegen::Error;
 use super::ir::{AluOp, BlockId, Cfg, Cond, Ret, Size, Src, Stmt, Terminal};
 use super::ErrorKind;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A fast hasher for small keys (FxHash's multiply-rotate); the tables here are private and
+/// keyed by the compiler's own data, so no flooding concerns.
+#[derive(Default, Clone, Copy)]
+struct Fx(u64);
+
+impl Fx {
+    #[inline]
+    fn add(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(b));
+        }
+    }
+    fn write_u8(&mut self, v: u8) {
+        self.add(u64::from(v));
+    }
+    fn write_u16(&mut self, v: u16) {
+        self.add(u64::from(v));
+    }
+    fn write_u32(&mut self, v: u32) {
+        self.add(u64::from(v));
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.add(v);
+    }
+    fn write_usize(&mut self, v: usize) {
+        self.add(v as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
 /// The most rounds of all passes (the passes only shrink the program, so this is a safety
 /// bound, never reached in practice).
@@ -45,9 +88,6 @@ const MAX_CHAIN: usize = 4096;
 /// Most values a block's fact set keeps (the most recent ones win).
 const MAX_FACTS: usize = 96;
 
-/// Most "not equal to" constants remembered per value.
-const MAX_NE: usize = 48;
-
 /// Optimizes `cfg` in place. Errors as libpcap's optimizer: a division or modulo by a known
 /// zero, a shift by a known amount over 31.
 pub fn optimize(cfg: &mut Cfg) -> Result<(), Error> {
@@ -60,32 +100,28 @@ pub fn optimize(cfg: &mut Cfg) -> Result<(), Error> {
     // Rounds of everything but block merging until nothing changes, then merging; again
     // until merging changes nothing either (merging early would split chains still forming).
     for _ in 0..MAX_ROUNDS {
-        let outer = cfg.clone();
         for _ in 0..MAX_ROUNDS {
-            let before = cfg.clone();
-            simplify(cfg);
-            cfg.compact();
-            number(cfg)?;
-            thread(cfg);
-            simplify(cfg);
-            cfg.compact();
-            dead_stores(cfg);
-            peephole(cfg);
-            simplify(cfg);
-            cfg.compact();
-            pullup(cfg);
-            simplify(cfg);
-            cfg.compact();
-            if *cfg == before {
+            let mut changed = simplify(cfg);
+            changed |= number(cfg)?;
+            changed |= thread(cfg);
+            changed |= simplify(cfg);
+            changed |= dead_stores(cfg);
+            changed |= peephole(cfg);
+            changed |= simplify(cfg);
+            if !changed {
                 break;
             }
         }
-        merge_identical(cfg);
-        cfg.compact();
-        if *cfg == outer {
+        // The passes above are at a fixed point: regroup chains and merge blocks, then again
+        // if that changed anything.
+        let mut changed = pullup(cfg);
+        changed |= simplify(cfg);
+        changed |= merge_identical(cfg);
+        if !changed {
             break;
         }
     }
+    cfg.compact();
     Ok(())
 }
 
@@ -128,10 +164,18 @@ enum Def {
 }
 
 /// The hash-consed value table of one analysis.
-#[derive(Default)]
 struct Values {
     defs: Vec<Def>,
-    map: HashMap<Def, Val>,
+    map: FxMap<Def, Val>,
+}
+
+impl Default for Values {
+    fn default() -> Values {
+        Values {
+            defs: Vec::with_capacity(64),
+            map: FxMap::with_capacity_and_hasher(64, Default::default()),
+        }
+    }
 }
 
 impl Values {
@@ -402,38 +446,102 @@ fn eval_all(vals: &mut Values, st: &mut State, stmts: &[Stmt]) {
 
 // ---- facts --------------------------------------------------------------------------------
 
+/// A small set of constants kept inline (no allocation), in insertion order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Small<const N: usize> {
+    len: u8,
+    items: [u32; N],
+}
+
+impl<const N: usize> Small<N> {
+    const EMPTY: Small<N> = Small {
+        len: 0,
+        items: [0; N],
+    };
+
+    fn as_slice(&self) -> &[u32] {
+        &self.items[..usize::from(self.len).min(N)]
+    }
+
+    fn contains(&self, k: u32) -> bool {
+        self.as_slice().contains(&k)
+    }
+
+    /// Adds `k`; when full, forgets the oldest entry.
+    fn push(&mut self, k: u32) {
+        if self.contains(k) {
+            return;
+        }
+        if usize::from(self.len) == N {
+            self.items.copy_within(1.., 0);
+            self.len -= 1;
+        }
+        self.items[usize::from(self.len)] = k;
+        self.len += 1;
+    }
+
+    /// Adds `k` unless full; false if it did not fit.
+    fn try_push(&mut self, k: u32) -> bool {
+        if self.contains(k) {
+            return true;
+        }
+        if usize::from(self.len) == N {
+            return false;
+        }
+        self.items[usize::from(self.len)] = k;
+        self.len += 1;
+        true
+    }
+
+    fn retain(&mut self, mut keep: impl FnMut(u32) -> bool) {
+        let mut out = Small::EMPTY;
+        for &k in self.as_slice() {
+            if keep(k) {
+                out.try_push(k);
+            }
+        }
+        *self = out;
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+/// Most "not equal to" constants remembered per value.
+const MAX_NE: usize = 16;
+/// Most values a [`Known::set`] lists.
+const MAX_SET: usize = 16;
+/// Most "at least one of these bits" masks per value.
+const MAX_ANY: usize = 4;
+
 /// What is known about a value on every path to a point.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Known {
     /// Inclusive bounds.
     lo: u32,
     hi: u32,
-    /// Constants it is not.
-    ne: Vec<u32>,
     /// Bits known set / clear.
     ones: u32,
     zeros: u32,
+    /// Constants it is not.
+    ne: Small<MAX_NE>,
     /// Masks of which at least one bit is set.
-    any: Vec<u32>,
-    /// The only values it can have, when few (sorted).
-    set: Option<Vec<u32>>,
+    any: Small<MAX_ANY>,
+    /// The only values it can have, when few.
+    set: Option<Small<MAX_SET>>,
 }
 
-/// Most values a [`Known::set`] lists.
-const MAX_SET: usize = 16;
-
 impl Known {
-    fn new() -> Known {
-        Known {
-            lo: 0,
-            hi: u32::MAX,
-            ne: Vec::new(),
-            ones: 0,
-            zeros: 0,
-            any: Vec::new(),
-            set: None,
-        }
-    }
+    const NEW: Known = Known {
+        lo: 0,
+        hi: u32::MAX,
+        ones: 0,
+        zeros: 0,
+        ne: Small::EMPTY,
+        any: Small::EMPTY,
+        set: None,
+    };
 
     fn is_eq(&self) -> Option<u32> {
         (self.lo == self.hi).then_some(self.lo)
@@ -443,10 +551,11 @@ impl Known {
     fn not_eq(&self, k: u32) -> bool {
         k < self.lo
             || k > self.hi
-            || self.ne.contains(&k)
+            || self.ne.contains(k)
             || k & self.zeros != 0
             || self.ones & !k != 0
-            || self.any.iter().any(|&m| m & k == 0)
+            || self.any.as_slice().iter().any(|&m| m & k == 0)
+            || self.set.is_some_and(|s| !s.contains(k))
     }
 
     /// The outcome of `v cond k`, if known.
@@ -455,7 +564,7 @@ impl Known {
             return Some(cond.holds(e, k));
         }
         if let Some(set) = &self.set {
-            if let Some((&first, rest)) = set.split_first() {
+            if let Some((&first, rest)) = set.as_slice().split_first() {
                 let r = cond.holds(first, k);
                 if rest.iter().all(|&v| cond.holds(v, k) == r) {
                     return Some(r);
@@ -483,7 +592,8 @@ impl Known {
                 }
             }
             Cond::Set => {
-                if k & self.ones != 0 || self.any.iter().any(|&m| m & !k == 0 && m != 0) {
+                if k & self.ones != 0 || self.any.as_slice().iter().any(|&m| m & !k == 0 && m != 0)
+                {
                     Some(true)
                 } else if k & !self.zeros == 0 || self.hi < lowest_bit(k) {
                     Some(false)
@@ -497,23 +607,18 @@ impl Known {
     /// Adds `v cond k == holds`.
     fn learn(&mut self, cond: Cond, k: u32, holds: bool) {
         if let Some(set) = &mut self.set {
-            set.retain(|&v| cond.holds(v, k) == holds);
+            set.retain(|v| cond.holds(v, k) == holds);
         } else if cond == Cond::Eq && holds {
-            self.set = Some(vec![k]);
+            let mut s = Small::EMPTY;
+            s.try_push(k);
+            self.set = Some(s);
         }
         match (cond, holds) {
             (Cond::Eq, true) => {
                 self.lo = k;
                 self.hi = k;
             }
-            (Cond::Eq, false) => {
-                if !self.ne.contains(&k) {
-                    if self.ne.len() >= MAX_NE {
-                        self.ne.remove(0);
-                    }
-                    self.ne.push(k);
-                }
-            }
+            (Cond::Eq, false) => self.ne.push(k),
             (Cond::Gt, true) => self.lo = self.lo.max(k.saturating_add(1)),
             (Cond::Gt, false) => self.hi = self.hi.min(k),
             (Cond::Ge, true) => self.lo = self.lo.max(k),
@@ -521,8 +626,8 @@ impl Known {
             (Cond::Set, true) => {
                 if k.is_power_of_two() {
                     self.ones |= k;
-                } else if !self.any.contains(&k) && self.any.len() < 8 {
-                    self.any.push(k);
+                } else {
+                    self.any.try_push(k);
                 }
             }
             (Cond::Set, false) => self.zeros |= k,
@@ -531,50 +636,37 @@ impl Known {
 
     /// What holds on both of two paths.
     fn meet(&self, other: &Known) -> Known {
-        let ne = self
-            .ne
-            .iter()
-            .chain(other.ne.iter())
-            .copied()
-            .filter(|&k| self.not_eq(k) && other.not_eq(k))
-            .fold(Vec::new(), |mut v, k| {
-                if !v.contains(&k) && v.len() < MAX_NE {
-                    v.push(k);
-                }
-                v
-            });
-        // An exact value on one side and "not k" on the other still excludes k when k differs.
-        let mut ne = ne;
-        for (a, b) in [(self, other), (other, self)] {
-            if let Some(e) = a.is_eq() {
-                for &k in &b.ne {
-                    if k != e && !ne.contains(&k) && ne.len() < MAX_NE {
-                        ne.push(k);
-                    }
-                }
+        let mut ne = Small::EMPTY;
+        for &k in self.ne.as_slice().iter().chain(other.ne.as_slice()) {
+            if self.not_eq(k) && other.not_eq(k) {
+                ne.try_push(k);
             }
         }
+        let mut any = Small::EMPTY;
+        for &m in self.any.as_slice() {
+            if other.any.contains(m) {
+                any.try_push(m);
+            }
+        }
+        let set = match (&self.set, &other.set) {
+            (Some(a), Some(b)) => {
+                let mut u = *a;
+                let mut fits = true;
+                for &k in b.as_slice() {
+                    fits &= u.try_push(k);
+                }
+                fits.then_some(u)
+            }
+            _ => None,
+        };
         Known {
             lo: self.lo.min(other.lo),
             hi: self.hi.max(other.hi),
-            ne,
             ones: self.ones & other.ones,
             zeros: self.zeros & other.zeros,
-            any: self
-                .any
-                .iter()
-                .copied()
-                .filter(|m| other.any.contains(m))
-                .collect(),
-            set: match (&self.set, &other.set) {
-                (Some(a), Some(b)) => {
-                    let mut u: Vec<u32> = a.iter().chain(b.iter()).copied().collect();
-                    u.sort_unstable();
-                    u.dedup();
-                    (u.len() <= MAX_SET).then_some(u)
-                }
-                _ => None,
-            },
+            ne,
+            any,
+            set,
         }
     }
 
@@ -618,7 +710,7 @@ impl Facts {
                 }
             }
             Err(i) => {
-                let mut kn = Known::new();
+                let mut kn = Known::NEW;
                 kn.learn(cond, k, holds);
                 self.known.insert(i, (v, kn));
                 if self.known.len() > MAX_FACTS {
@@ -917,18 +1009,21 @@ impl Analysis {
 
 /// Value numbering: deletes statements that change nothing, folds constants, decides branches
 /// on constants and on what every path into the block knows.
-fn number(cfg: &mut Cfg) -> Result<(), Error> {
+fn number(cfg: &mut Cfg) -> Result<bool, Error> {
     let mut an = Analysis::run(cfg);
+    let mut changed = false;
     for &b in &an.order.clone() {
         let mut st = an.entry[b.index()];
         let stmts = std::mem::take(&mut cfg.block_mut(b).stmts);
         let mut out = Vec::with_capacity(stmts.len());
-        for s in stmts {
+        for &s in &stmts {
             if let Some(s2) = eval(&mut an.vals, &mut st, s)? {
                 out.push(s2);
             }
         }
         let blk = cfg.block_mut(b);
+        let old_term = blk.term;
+        changed |= stmts != out;
         blk.stmts = out;
         if let Terminal::Branch { cond, src, jt, jf } = blk.term {
             // Compare with a constant X as an immediate.
@@ -950,16 +1045,18 @@ fn number(cfg: &mut Cfg) -> Result<(), Error> {
                 None => Terminal::Branch { cond, src, jt, jf },
             };
         }
+        changed |= blk.term != old_term;
     }
-    Ok(())
+    Ok(changed)
 }
 
 /// Jump threading: an edge into a block whose test its facts decide goes straight to the
 /// outcome, when skipping the block changes nothing the rest needs. Blocks are visited in
 /// topological order with their entry state recomputed from their current predecessors, so
 /// every decision sees the edges earlier decisions made.
-fn thread(cfg: &mut Cfg) {
+fn thread(cfg: &mut Cfg) -> bool {
     let order = cfg.topo_order();
+    let mut changed = false;
     let n = cfg.blocks.len();
     let live = liveness(cfg, &order);
     let mut vals = Values::default();
@@ -1019,6 +1116,7 @@ fn thread(cfg: &mut Cfg) {
                 .explore(&mut vals, target, out, &ef, MAX_THREAD)
                 .unwrap_or(target);
             if best != target {
+                changed = true;
                 if let Some(v) = ins.get_mut(target.index()) {
                     if let Some(i) = v.iter().position(|&e| e == (b, side)) {
                         v.remove(i);
@@ -1042,6 +1140,7 @@ fn thread(cfg: &mut Cfg) {
             }
         }
     }
+    changed
 }
 
 /// Most blocks one threading decision looks at.
@@ -1088,11 +1187,8 @@ impl Explorer<'_> {
                 let operand = operand_val(vals, &st2, src);
                 let a = st2[A];
                 match facts.decide(vals, a, cond, operand) {
-                    Some(o) => {
-                        let mut f2 = facts.clone();
-                        f2.learn_branch(vals, a, cond, operand, o);
-                        self.explore(vals, if o { jt } else { jf }, st2, &f2, depth - 1)
-                    }
+                    // The outcome follows from the facts: nothing new to learn.
+                    Some(o) => self.explore(vals, if o { jt } else { jf }, st2, facts, depth - 1),
                     None if facts.has_set(a) && vals.konst(operand).is_some() => {
                         let mut ft = facts.clone();
                         ft.learn_branch(vals, a, cond, operand, true);
@@ -1116,8 +1212,9 @@ impl Explorer<'_> {
 }
 
 /// Deletes statements whose results nothing reads.
-fn dead_stores(cfg: &mut Cfg) {
+fn dead_stores(cfg: &mut Cfg) -> bool {
     let order = cfg.topo_order();
+    let mut changed = false;
     let live = liveness(cfg, &order);
     for &b in &order {
         let blk = cfg.block(b);
@@ -1146,6 +1243,7 @@ fn dead_stores(cfg: &mut Cfg) {
             need = (need & !d) | u;
         }
         if keep.iter().any(|k| !k) {
+            changed = true;
             let mut i = 0;
             cfg.block_mut(b).stmts.retain(|_| {
                 let k = keep[i];
@@ -1154,17 +1252,20 @@ fn dead_stores(cfg: &mut Cfg) {
             });
         }
     }
+    changed
 }
 
 /// Statement patterns code generation leaves behind.
-fn peephole(cfg: &mut Cfg) {
+fn peephole(cfg: &mut Cfg) -> bool {
     let order = cfg.topo_order();
+    let mut changed = false;
     let live = liveness(cfg, &order);
     for &b in &order {
         let out_live = cfg.block(b).term.successors().fold(0u32, |acc, s| {
             acc | live.get(s.index()).copied().unwrap_or(0)
         });
         let blk = cfg.block_mut(b);
+        let (len0, term0) = (blk.stmts.len(), blk.term);
         // `ld #k; [ldxb n;] add x; tax; ld? [x + c]` → `[ldxb n;] ld? [x + c + k]` when X is
         // not needed afterwards.
         let mut i = 0;
@@ -1283,21 +1384,28 @@ fn peephole(cfg: &mut Cfg) {
                 blk.term = Terminal::Goto(jt);
             }
         }
+        changed |= blk.stmts.len() != len0 || blk.term != term0;
     }
+    changed
 }
 
 /// Graph clean-up: branches with one destination become jumps, jumps to empty jump-only
 /// blocks are shortened, a block that is the only way into the next is merged with it, and
 /// `ret` blocks lose their statements.
-fn simplify(cfg: &mut Cfg) {
+fn simplify(cfg: &mut Cfg) -> bool {
+    let mut changed = false;
     for blk in &mut cfg.blocks {
         if let Terminal::Branch { jt, jf, .. } = blk.term {
             if jt == jf {
                 blk.term = Terminal::Goto(jt);
+                changed = true;
             }
         }
         if let Terminal::Ret(Ret::K(_)) = blk.term {
-            blk.stmts.clear();
+            if !blk.stmts.is_empty() {
+                blk.stmts.clear();
+                changed = true;
+            }
         }
     }
     // Shortcut empty `goto` blocks (bounded: chains are finite in a DAG, loops are left).
@@ -1328,12 +1436,15 @@ fn simplify(cfg: &mut Cfg) {
             Terminal::Goto(t) => Terminal::Goto(forward(cfg, t)),
             other => other,
         };
+        changed |= cfg.blocks[i].term != new;
         cfg.blocks[i].term = new;
     }
-    cfg.entry = forward(cfg, cfg.entry);
+    let entry = forward(cfg, cfg.entry);
+    changed |= entry != cfg.entry;
+    cfg.entry = entry;
     // Merge a block into its only predecessor when that one just falls into it.
     if cfg.has_loop() {
-        return;
+        return changed;
     }
     let preds = cfg.predecessors();
     let mut merged = vec![false; n];
@@ -1351,8 +1462,10 @@ fn simplify(cfg: &mut Cfg) {
             blk.stmts.extend(tail.stmts);
             blk.term = tail.term;
             merged[ti] = true;
+            changed = true;
         }
     }
+    changed
 }
 
 /// Groups the tests of `or` (and `and`) chains by the value they test (libpcap's
@@ -1361,17 +1474,31 @@ fn simplify(cfg: &mut Cfg) {
 /// value are made adjacent, values ordered by first appearance — the value the chain is entered
 /// with first. Then one load serves each group: `port 80 or 443` tests the source port against
 /// both numbers, then the destination port.
-fn pullup(cfg: &mut Cfg) {
-    let an = Analysis::run(cfg);
+fn pullup(cfg: &mut Cfg) -> bool {
     let preds = cfg.predecessors();
+    // Only chains with loads after their first block can be out of order: look for one
+    // before analysing anything.
+    let order = cfg.topo_order();
+    let candidate = order.iter().any(|&head| {
+        [true, false].into_iter().any(|or| {
+            find_chain(cfg, &preds, head, or)
+                .is_some_and(|c| c.iter().skip(1).any(|b| !cfg.block(*b).stmts.is_empty()))
+        })
+    });
+    if !candidate {
+        return false;
+    }
+    let an = Analysis::run(cfg);
+    let mut changed = false;
     let mut used = vec![false; cfg.blocks.len()];
     for &head in &an.order {
         for or in [true, false] {
             if used[head.index()] {
                 break;
             }
-            if let Some(chain) = find_chain(cfg, &an, &preds, head, or) {
+            if let Some(chain) = find_chain(cfg, &preds, head, or) {
                 if regroup(cfg, &an, &preds, &chain, or) {
+                    changed = true;
                     for b in chain {
                         used[b.index()] = true;
                     }
@@ -1379,6 +1506,7 @@ fn pullup(cfg: &mut Cfg) {
             }
         }
     }
+    changed
 }
 
 /// The chain successor (false side of an `or` chain, true side of an `and` chain) and the
@@ -1393,13 +1521,7 @@ fn chain_sides(cfg: &Cfg, b: BlockId, or: bool) -> Option<(BlockId, BlockId)> {
 /// The maximal chain starting at `head`: blocks linked on the chain side, all with the same
 /// common target, all but the head entered only from the previous one, none changing anything
 /// but A.
-fn find_chain(
-    cfg: &Cfg,
-    an: &Analysis,
-    preds: &[Vec<BlockId>],
-    head: BlockId,
-    or: bool,
-) -> Option<Vec<BlockId>> {
+fn find_chain(cfg: &Cfg, preds: &[Vec<BlockId>], head: BlockId, or: bool) -> Option<Vec<BlockId>> {
     let (_, common) = chain_sides(cfg, head, or)?;
     let only_a = |b: BlockId| {
         let blk = cfg.block(b);
@@ -1427,7 +1549,6 @@ fn find_chain(
             _ => break,
         }
     }
-    let _ = an;
     (chain.len() >= 2).then_some(chain)
 }
 
@@ -1476,7 +1597,7 @@ fn regroup(
         map: an.vals.map.clone(),
     };
     let entry = an.entry[head.index()];
-    let mut loads: HashMap<Val, Vec<Stmt>> = HashMap::new();
+    let mut loads: FxMap<Val, Vec<Stmt>> = FxMap::default();
     for &b in chain {
         let stmts = &cfg.block(b).stmts;
         if stmts.is_empty() || loads.contains_key(&val(b)) {
@@ -1536,9 +1657,10 @@ fn set_chain(cfg: &mut Cfg, b: BlockId, or: bool, to: BlockId) {
 }
 
 /// Merges blocks with the same statements and the same terminal, bottom up.
-fn merge_identical(cfg: &mut Cfg) {
+fn merge_identical(cfg: &mut Cfg) -> bool {
+    let mut changed = false;
     let order = cfg.topo_order();
-    let mut canon: HashMap<super::ir::Block, BlockId> = HashMap::new();
+    let mut canon: FxMap<super::ir::Block, BlockId> = FxMap::default();
     let mut repl: Vec<BlockId> = (0..cfg.blocks.len() as u32).map(BlockId).collect();
     for &b in order.iter().rev() {
         // Successors are already canonical.
@@ -1557,7 +1679,10 @@ fn merge_identical(cfg: &mut Cfg) {
         };
         *cfg.block_mut(b) = blk.clone();
         match canon.get(&blk) {
-            Some(&c) => repl[b.index()] = c,
+            Some(&c) => {
+                repl[b.index()] = c;
+                changed = true;
+            }
             None => {
                 canon.insert(blk, b);
             }
@@ -1577,6 +1702,7 @@ fn merge_identical(cfg: &mut Cfg) {
         };
     }
     cfg.entry = fix(cfg.entry);
+    changed
 }
 
 #[cfg(test)]
