@@ -169,7 +169,8 @@ impl fmt::Display for Error {
             let lo = second.map_or(s, |(a, _)| a.min(s));
             let hi = second.map_or(e, |(_, b)| b.max(e));
             from = lo.saturating_sub(CONTEXT);
-            to = (hi + CONTEXT).min(chars.len());
+            // A very wide span is shown by its beginning.
+            to = (hi + CONTEXT).min(chars.len()).min(from + SHOW_WHOLE);
         }
         let mut line = String::new();
         let mut marks = String::new();
@@ -248,6 +249,16 @@ mod tests {
         )
         .with_secondary(Span::new(1, 4));
         assert_eq!(e.to_string(), "y\n\ttcp host a\n\t---     ^");
+    }
+
+    #[test]
+    fn wide_spans_are_shown_by_their_beginning() {
+        let expr = "a ".repeat(1000);
+        let e = Error::new(ErrorKind::TooLong, expr, Span::new(100, 2000), "m");
+        let text = e.to_string();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[1].len() < 200 && lines[2].len() < 200, "{text}");
+        assert_eq!(lines[2].find('^'), Some(3 + 50));
     }
 
     #[test]

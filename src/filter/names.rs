@@ -266,13 +266,11 @@ pub const PF_ACTIONS: &[(&str, u32)] = &[
 ];
 
 /// Looks `name` up in `table`, exactly.
-#[allow(dead_code)] // resolution (next commit) uses it
 pub(crate) fn find<T: Copy>(table: &[(&str, T)], name: &str) -> Option<T> {
     table.iter().find(|(n, _)| *n == name).map(|&(_, v)| v)
 }
 
 /// Looks `name` up in `table`, ignoring ASCII case (libpcap's `str2tok`).
-#[allow(dead_code)] // resolution (next commit) uses it
 pub(crate) fn find_nocase<T: Copy>(table: &[(&str, T)], name: &str) -> Option<T> {
     table
         .iter()

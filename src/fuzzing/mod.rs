@@ -3,4 +3,5 @@
 
 pub mod bpf;
 pub mod file;
+pub mod filter;
 pub mod wire;

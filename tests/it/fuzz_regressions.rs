@@ -12,6 +12,7 @@ fn run(target: &str, data: &[u8]) {
         "pcapng_read" => ferrocap::fuzzing::file::pcapng_read(data),
         "bpf_run" => ferrocap::fuzzing::bpf::bpf_run(data),
         "wire_summary" => ferrocap::fuzzing::wire::wire_summary(data),
+        "filter_compile" => ferrocap::fuzzing::filter::filter_compile(data),
         other => panic!("tests/data/fuzz/{other}: no such fuzz target"),
     }
 }
@@ -47,6 +48,7 @@ fn fuzz_regressions_and_seeds() {
                 "file_roundtrip",
                 "bpf_run",
                 "wire_summary",
+                "filter_compile",
             ] {
                 run(target, &bytes);
                 count += 1;
