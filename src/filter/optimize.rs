@@ -90,10 +90,15 @@ const MAX_FACTS: usize = 96;
 
 /// Optimizes `cfg` in place. Errors as libpcap's optimizer: a division or modulo by a known
 /// zero, a shift by a known amount over 31.
-pub fn optimize(cfg: &mut Cfg) -> Result<(), Error> {
+///
+/// `keep_checks`: keep every packet load that could reject the packet (and every division by
+/// X) unless the same load already ran on every path to it, and never reorder tests — the
+/// result then rejects exactly the packets the input rejects. Used where libpcap does not
+/// optimize (its unoptimized program is the reference there).
+pub fn optimize(cfg: &mut Cfg, keep_checks: bool) -> Result<(), Error> {
     cfg.compact();
     if cfg.has_loop() {
-        simplify(cfg);
+        simplify(cfg, true);
         cfg.compact();
         return Ok(());
     }
@@ -101,28 +106,78 @@ pub fn optimize(cfg: &mut Cfg) -> Result<(), Error> {
     // until merging changes nothing either (merging early would split chains still forming).
     for _ in 0..MAX_ROUNDS {
         for _ in 0..MAX_ROUNDS {
-            let mut changed = simplify(cfg);
+            let mut changed = simplify(cfg, keep_checks);
             changed |= number(cfg)?;
-            changed |= thread(cfg);
-            changed |= simplify(cfg);
-            changed |= dead_stores(cfg);
+            changed |= thread(cfg, keep_checks);
+            changed |= simplify(cfg, keep_checks);
+            changed |= dead_stores(cfg, keep_checks);
             changed |= peephole(cfg);
-            changed |= simplify(cfg);
+            changed |= simplify(cfg, keep_checks);
             if !changed {
                 break;
             }
         }
         // The passes above are at a fixed point: regroup chains and merge blocks, then again
         // if that changed anything.
-        let mut changed = pullup(cfg);
-        changed |= simplify(cfg);
+        let mut changed = !keep_checks && pullup(cfg);
+        changed |= simplify(cfg, keep_checks);
         changed |= merge_identical(cfg);
         if !changed {
             break;
         }
     }
+    advance_root(cfg);
     cfg.compact();
     Ok(())
+}
+
+/// The terminal of a block whose test always goes to `t`: a jump — except for the first block,
+/// which keeps its (now one-way) branch, so the loads it tests stay, as libpcap's do (its
+/// optimizer never deletes the first block's statements, only moves past its branch at the
+/// end; see [`advance_root`]).
+fn one_way(is_entry: bool, cond: Cond, src: Src, t: BlockId) -> Terminal {
+    if is_entry {
+        Terminal::Branch {
+            cond,
+            src,
+            jt: t,
+            jf: t,
+        }
+    } else {
+        Terminal::Goto(t)
+    }
+}
+
+/// libpcap's `opt_root`: while the first block branches one way, the program starts at its
+/// destination instead — with the first block's statements kept in front (they run loads that
+/// can reject the packet), unless the destination is a `ret`.
+fn advance_root(cfg: &mut Cfg) {
+    let entry = cfg.entry;
+    let Some(blk) = cfg.blocks.get(entry.index()) else {
+        return;
+    };
+    let t = match blk.term {
+        Terminal::Branch { jt, jf, .. } if jt == jf => jt,
+        _ => return,
+    };
+    let stmts = blk.stmts.clone();
+    let mut dest = t;
+    // Follow further one-way branches and empty jumps.
+    for _ in 0..cfg.blocks.len() {
+        match cfg
+            .blocks
+            .get(dest.index())
+            .map(|b| (b.stmts.is_empty(), b.term))
+        {
+            Some((true, Terminal::Goto(u))) => dest = u,
+            _ => break,
+        }
+    }
+    if matches!(cfg.block(dest).term, Terminal::Ret(_)) || stmts.is_empty() {
+        cfg.entry = dest;
+    } else {
+        cfg.block_mut(entry).term = Terminal::Goto(dest);
+    }
 }
 
 /// Whether the program rejects every packet (its first block is `ret #0`).
@@ -1011,6 +1066,7 @@ impl Analysis {
 /// on constants and on what every path into the block knows.
 fn number(cfg: &mut Cfg) -> Result<bool, Error> {
     let mut an = Analysis::run(cfg);
+    let entry = cfg.entry;
     let mut changed = false;
     for &b in &an.order.clone() {
         let mut st = an.entry[b.index()];
@@ -1040,8 +1096,8 @@ fn number(cfg: &mut Cfg) -> Result<bool, Error> {
             };
             let decided = an.facts_in[b.index()].decide(&an.vals, st[A], cond, operand);
             blk.term = match decided {
-                Some(true) => Terminal::Goto(jt),
-                Some(false) => Terminal::Goto(jf),
+                Some(true) => one_way(b == entry, cond, src, jt),
+                Some(false) => one_way(b == entry, cond, src, jf),
                 None => Terminal::Branch { cond, src, jt, jf },
             };
         }
@@ -1054,7 +1110,7 @@ fn number(cfg: &mut Cfg) -> Result<bool, Error> {
 /// outcome, when skipping the block changes nothing the rest needs. Blocks are visited in
 /// topological order with their entry state recomputed from their current predecessors, so
 /// every decision sees the edges earlier decisions made.
-fn thread(cfg: &mut Cfg) -> bool {
+fn thread(cfg: &mut Cfg, keep_checks: bool) -> bool {
     let order = cfg.topo_order();
     let mut changed = false;
     let n = cfg.blocks.len();
@@ -1111,6 +1167,7 @@ fn thread(cfg: &mut Cfg) -> bool {
                 live: &live,
                 from: out,
                 budget: EXPLORE_BUDGET,
+                keep_checks,
             };
             let best = ex
                 .explore(&mut vals, target, out, &ef, MAX_THREAD)
@@ -1153,6 +1210,8 @@ struct Explorer<'a> {
     /// The state the edge leaves with.
     from: State,
     budget: usize,
+    /// Skip only blocks whose loads already ran (see [`optimize`]).
+    keep_checks: bool,
 }
 
 impl Explorer<'_> {
@@ -1176,6 +1235,9 @@ impl Explorer<'_> {
         }
         self.budget -= 1;
         let blk = self.cfg.block(b);
+        if self.keep_checks && !checks_done(vals, st, &blk.stmts) {
+            return here;
+        }
         let mut st2 = st;
         eval_all(vals, &mut st2, &blk.stmts);
         let further = match blk.term {
@@ -1211,8 +1273,44 @@ impl Explorer<'_> {
     }
 }
 
-/// Deletes statements whose results nothing reads.
-fn dead_stores(cfg: &mut Cfg) -> bool {
+/// Whether a statement can reject the packet: a packet load (out of the captured bytes) or a
+/// division by X (zero).
+fn can_reject(s: Stmt) -> bool {
+    matches!(
+        s,
+        Stmt::Ld(..)
+            | Stmt::LdInd(..)
+            | Stmt::LdxMsh(_)
+            | Stmt::Alu(AluOp::Div | AluOp::Mod, Src::X)
+    )
+}
+
+/// Whether skipping `stmts` from state `st` skips no check that has not already passed: every
+/// packet load's value is already in a register (so the same load ran on every path here),
+/// and there is no division by X.
+fn checks_done(vals: &mut Values, st: State, stmts: &[Stmt]) -> bool {
+    let mut st = st;
+    for &s in stmts {
+        let v = match s {
+            Stmt::Ld(size, k) => Some(vals.get(Def::Load(size, k))),
+            Stmt::LdInd(size, k) => Some(vals.get(Def::LoadInd(size, k, st[X]))),
+            Stmt::LdxMsh(k) => Some(vals.get(Def::Msh(k))),
+            Stmt::Alu(AluOp::Div | AluOp::Mod, Src::X) => return false,
+            _ => None,
+        };
+        if let Some(v) = v {
+            if !st.contains(&v) {
+                return false;
+            }
+        }
+        let _ = eval(vals, &mut st, s);
+    }
+    true
+}
+
+/// Deletes statements whose results nothing reads (with `keep_checks`, only those that cannot
+/// reject the packet).
+fn dead_stores(cfg: &mut Cfg, keep_checks: bool) -> bool {
     let order = cfg.topo_order();
     let mut changed = false;
     let live = liveness(cfg, &order);
@@ -1236,7 +1334,7 @@ fn dead_stores(cfg: &mut Cfg) -> bool {
         let mut keep = vec![true; stmts.len()];
         for (i, s) in stmts.iter().enumerate().rev() {
             let (u, d) = stmt_use_def(*s);
-            if d & need == 0 {
+            if d & need == 0 && !(keep_checks && can_reject(*s)) {
                 keep[i] = false;
                 continue;
             }
@@ -1257,6 +1355,7 @@ fn dead_stores(cfg: &mut Cfg) -> bool {
 
 /// Statement patterns code generation leaves behind.
 fn peephole(cfg: &mut Cfg) -> bool {
+    let entry = cfg.entry;
     let order = cfg.topo_order();
     let mut changed = false;
     let live = liveness(cfg, &order);
@@ -1378,10 +1477,11 @@ fn peephole(cfg: &mut Cfg) -> bool {
             jf,
         } = blk.term
         {
+            let is_entry = b == entry;
             if k == 0 {
-                blk.term = Terminal::Goto(jf);
+                blk.term = one_way(is_entry, Cond::Set, Src::K(k), jf);
             } else if k == u32::MAX {
-                blk.term = Terminal::Goto(jt);
+                blk.term = one_way(is_entry, Cond::Set, Src::K(k), jt);
             }
         }
         changed |= blk.stmts.len() != len0 || blk.term != term0;
@@ -1392,17 +1492,18 @@ fn peephole(cfg: &mut Cfg) -> bool {
 /// Graph clean-up: branches with one destination become jumps, jumps to empty jump-only
 /// blocks are shortened, a block that is the only way into the next is merged with it, and
 /// `ret` blocks lose their statements.
-fn simplify(cfg: &mut Cfg) -> bool {
+fn simplify(cfg: &mut Cfg, keep_checks: bool) -> bool {
     let mut changed = false;
-    for blk in &mut cfg.blocks {
+    let entry = cfg.entry;
+    for (i, blk) in cfg.blocks.iter_mut().enumerate() {
         if let Terminal::Branch { jt, jf, .. } = blk.term {
-            if jt == jf {
+            if jt == jf && i != entry.index() {
                 blk.term = Terminal::Goto(jt);
                 changed = true;
             }
         }
         if let Terminal::Ret(Ret::K(_)) = blk.term {
-            if !blk.stmts.is_empty() {
+            if !blk.stmts.is_empty() && !keep_checks {
                 blk.stmts.clear();
                 changed = true;
             }
@@ -1427,7 +1528,7 @@ fn simplify(cfg: &mut Cfg) -> bool {
         let new = match term {
             Terminal::Branch { cond, src, jt, jf } => {
                 let (jt, jf) = (forward(cfg, jt), forward(cfg, jf));
-                if jt == jf {
+                if jt == jf && i != cfg.entry.index() {
                     Terminal::Goto(jt)
                 } else {
                     Terminal::Branch { cond, src, jt, jf }

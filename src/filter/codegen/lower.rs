@@ -142,7 +142,9 @@ fn arith(g: &mut Gen, a: &Arith, text: &str) -> Result<Arth, Error> {
 /// The whole back end: code for `filter` on `target`, optimized if asked, laid out and
 /// validated. `text` is the expression (for errors). As libpcap, an optimized program that
 /// rejects every packet is an error ("expression rejects all packets") — unless libpcap would
-/// not have optimized it (then it compiles).
+/// not have optimized it (then it compiles). Where libpcap would not optimize (802.11 payload
+/// offsets, PRISM, Geneve, `protochain`), ours optimizes without dropping any check that can
+/// reject a packet, so the program accepts exactly what libpcap's unoptimized one accepts.
 pub fn program(
     filter: &Filter,
     target: &Target,
@@ -163,7 +165,7 @@ pub fn program(
         no_optimize,
     } = lower(filter, target, text)?;
     if optimize {
-        crate::filter::optimize::optimize(&mut cfg)
+        crate::filter::optimize::optimize(&mut cfg, no_optimize)
             .map_err(|e| Error::new(e.kind, text, whole, e.message))?;
         if !no_optimize && crate::filter::optimize::rejects_all(&cfg) {
             return Err(Error::new(

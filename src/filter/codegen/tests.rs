@@ -683,3 +683,81 @@ fn empty_filter_and_errors() {
     .unwrap_err();
     assert_eq!(e.kind(), crate::filter::ErrorKind::NoNetmask);
 }
+
+/// `FERROCAP_DUMP="EXPR"` (and optionally `FERROCAP_DUMP_DLT=NAME`): prints our optimized and
+/// unoptimized programs for it; without the variables, checks one.
+#[test]
+fn dump_expression() {
+    let expr = std::env::var("FERROCAP_DUMP").unwrap_or_else(|_| "tcp port 80".into());
+    let lt = std::env::var("FERROCAP_DUMP_DLT")
+        .ok()
+        .and_then(|n| Linktype::from_name(&n).ok())
+        .unwrap_or(Linktype::EN10MB);
+    for optimize in [true, false] {
+        match crate::filter::Options::new(lt)
+            .optimize(optimize)
+            .compile(&expr)
+        {
+            Ok(p) => {
+                if std::env::var("FERROCAP_DUMP").is_ok() {
+                    eprintln!(
+                        "{expr} ({}):\n{}",
+                        if optimize { "optimized" } else { "unoptimized" },
+                        p.dump(crate::bpf::Format::Asm)
+                    );
+                } else {
+                    assert_eq!(p.len(), if optimize { 20 } else { 22 });
+                }
+            }
+            Err(e) => eprintln!("{e}"),
+        }
+    }
+}
+
+#[test]
+fn scratch_not_geneve() {
+    let Ok(expr) = std::env::var("FERROCAP_SCRATCH") else {
+        return;
+    };
+    let mut seed = 7u64;
+    for lt in crate::fuzzing::filter::LINKTYPES {
+        for ctx in [
+            Context::Dead,
+            Context::Savefile { swapped: false },
+            Context::Live,
+            Context::Savefile { swapped: true },
+        ] {
+            let o = crate::filter::Options::new(lt).context(ctx);
+            let (Ok(a), Ok(b)) = (o.compile(&expr), o.optimize(false).compile(&expr)) else {
+                continue;
+            };
+            for i in 0..20000 {
+                let len = (rng(&mut seed) % 120) as usize;
+                let p: Vec<u8> = (0..len)
+                    .map(|_| {
+                        if rng(&mut seed) % 3 == 0 {
+                            0
+                        } else {
+                            rng(&mut seed) as u8
+                        }
+                    })
+                    .collect();
+                let wire = len as u32 + (i % 3) * 100;
+                let aux = crate::bpf::Ancillary {
+                    vlan_present: i % 2 == 1,
+                    vlan_tci: (i as u16).wrapping_mul(37),
+                    pkttype: (i % 5) as u8,
+                    ..Default::default()
+                };
+                let (x, y) = (a.run_with(&p, wire, &aux), b.run_with(&p, wire, &aux));
+                if x != y {
+                    panic!(
+                        "{lt:?} {ctx:?} {p:02x?}: opt {x} unopt {y}\n{}\n{}",
+                        a.dump(crate::bpf::Format::Asm),
+                        b.dump(crate::bpf::Format::Asm)
+                    );
+                }
+            }
+        }
+    }
+}

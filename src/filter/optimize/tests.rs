@@ -157,7 +157,7 @@ fn check_linktype(dlt: &str, lt: Linktype) -> Option<Stats> {
         for _ in 0..3 {
             cfg = lifted.clone();
             let t0 = std::time::Instant::now();
-            r = optimize(&mut cfg);
+            r = optimize(&mut cfg, false);
             dt = dt.min(t0.elapsed());
         }
         st.time += dt;
@@ -285,7 +285,7 @@ fn optimize_tcp_port_80() {
     let mut len = 0;
     for _ in 0..n {
         let mut cfg = lifted.clone();
-        optimize(&mut cfg).unwrap();
+        optimize(&mut cfg, false).unwrap();
         len = emit::instructions(&cfg).unwrap().len();
     }
     if n > 1 {
