@@ -96,23 +96,44 @@ const MAX_FACTS: usize = 96;
 /// result then rejects exactly the packets the input rejects. Used where libpcap does not
 /// optimize (its unoptimized program is the reference there).
 pub fn optimize(cfg: &mut Cfg, keep_checks: bool) -> Result<(), Error> {
+    optimize_with(cfg, keep_checks, Strength::Full)
+}
+
+/// How much the optimizer may know.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Strength {
+    /// Everything it can prove.
+    Full,
+    /// Only what libpcap's optimizer finds: a comparison already made, another `jeq` of a
+    /// value a `jeq` established, constants. Used to tell whether libpcap too would have found
+    /// that a program rejects every packet (which it reports as an error); a program only
+    /// the full optimizer proves empty compiles, to `ret #0`.
+    Libpcap,
+}
+
+/// [`optimize`] with a choice of [`Strength`].
+pub fn optimize_with(cfg: &mut Cfg, keep_checks: bool, strength: Strength) -> Result<(), Error> {
+    let weak = strength == Strength::Libpcap;
     cfg.compact();
     if cfg.has_loop() {
-        simplify(cfg, true);
+        simplify(cfg, true, false);
         cfg.compact();
         return Ok(());
     }
     // Rounds of everything but block merging until nothing changes, then merging; again
     // until merging changes nothing either (merging early would split chains still forming).
     for _ in 0..MAX_ROUNDS {
+        simplify(cfg, keep_checks, true);
         for _ in 0..MAX_ROUNDS {
-            let mut changed = simplify(cfg, keep_checks);
-            changed |= number(cfg)?;
-            changed |= thread(cfg, keep_checks);
-            changed |= simplify(cfg, keep_checks);
+            let mut changed = number(cfg)?;
+            changed |= thread(cfg, keep_checks, weak);
+            changed |= simplify(cfg, keep_checks, true);
             changed |= dead_stores(cfg, keep_checks);
             changed |= peephole(cfg);
-            changed |= simplify(cfg, keep_checks);
+            changed |= simplify(cfg, keep_checks, true);
+            if std::env::var_os("FERROCAP_OPT_ROUNDS").is_some() {
+                eprintln!("inner round changed={changed}");
+            }
             if !changed {
                 break;
             }
@@ -120,8 +141,11 @@ pub fn optimize(cfg: &mut Cfg, keep_checks: bool) -> Result<(), Error> {
         // The passes above are at a fixed point: regroup chains and merge blocks, then again
         // if that changed anything.
         let mut changed = !keep_checks && pullup(cfg);
-        changed |= simplify(cfg, keep_checks);
+        changed |= simplify(cfg, keep_checks, true);
         changed |= merge_identical(cfg);
+        if std::env::var_os("FERROCAP_OPT_ROUNDS").is_some() {
+            eprintln!("outer round changed={changed}");
+        }
         if !changed {
             break;
         }
@@ -225,16 +249,22 @@ struct Values {
 }
 
 impl Default for Values {
+    /// A table whose first [`NREGS`] numbers are the registers' unknown initial values.
     fn default() -> Values {
+        let mut defs = Vec::with_capacity(64);
+        defs.extend((0..NREGS as u8).map(Def::Init));
         Values {
-            defs: Vec::with_capacity(64),
-            map: FxMap::with_capacity_and_hasher(64, Default::default()),
+            defs,
+            map: FxMap::with_capacity_and_hasher(48, Default::default()),
         }
     }
 }
 
 impl Values {
     fn get(&mut self, d: Def) -> Val {
+        if let Def::Init(r) = d {
+            return Val::from(r);
+        }
         let d = self.canon(d);
         if let Some(&v) = self.map.get(&d) {
             return v;
@@ -333,16 +363,13 @@ impl Values {
 
 type State = [Val; NREGS];
 
-/// The state at the program's start: A = X = 0, scratch words unknown.
-fn initial_state(vals: &mut Values) -> State {
-    let mut s = [0; NREGS];
-    for (i, r) in s.iter_mut().enumerate().take(16) {
-        *r = vals.get(Def::Init(i as u8));
-    }
-    let zero = vals.get(Def::Const(0));
-    s[A] = zero;
-    s[X] = zero;
-    s
+/// The state at the program's start, all unknown: A and X start at 0 in every interpreter,
+/// but libpcap's optimizer does not assume it (`byte 3 & 4`, which tests A before anything
+/// loads it, compiles to a `jset` there rather than to "rejects all packets"), and neither do
+/// we, to accept and reject the same expressions.
+fn initial_state(_vals: &mut Values) -> State {
+    // Values 0..NREGS are the registers' initial values (see `Values::default`).
+    std::array::from_fn(|r| r as Val)
 }
 
 /// Where statements go wrong in a way libpcap's optimizer reports.
@@ -564,11 +591,11 @@ impl<const N: usize> Small<N> {
 }
 
 /// Most "not equal to" constants remembered per value.
-const MAX_NE: usize = 16;
+const MAX_NE: usize = 8;
 /// Most values a [`Known::set`] lists.
-const MAX_SET: usize = 16;
+const MAX_SET: usize = 8;
 /// Most "at least one of these bits" masks per value.
-const MAX_ANY: usize = 4;
+const MAX_ANY: usize = 2;
 
 /// What is known about a value on every path to a point.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -618,7 +645,7 @@ impl Known {
         if let Some(e) = self.is_eq() {
             return Some(cond.holds(e, k));
         }
-        if let Some(set) = &self.set {
+        if let (Some(set), true) = (&self.set, std::env::var_os("FERROCAP_SETS").is_some()) {
             if let Some((&first, rest)) = set.as_slice().split_first() {
                 let r = cond.holds(first, k);
                 if rest.iter().all(|&v| cond.holds(v, k) == r) {
@@ -744,11 +771,21 @@ fn lowest_bit(k: u32) -> u32 {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Facts {
     known: Vec<(Val, Known)>,
-    /// `(A value, cond, X value, outcome)`
+    /// `(A value, cond, operand value, outcome)`: comparisons with X, and in weak mode every
+    /// comparison.
     xrel: Vec<(Val, Cond, Val, bool)>,
+    /// Weak mode: only what libpcap's optimizer knows (see [`Strength::Libpcap`]).
+    weak: bool,
 }
 
 impl Facts {
+    fn new(weak: bool) -> Facts {
+        Facts {
+            weak,
+            ..Facts::default()
+        }
+    }
+
     fn get(&self, v: Val) -> Option<&Known> {
         self.known
             .binary_search_by_key(&v, |(k, _)| *k)
@@ -811,11 +848,29 @@ impl Facts {
                 .copied()
                 .filter(|r| other.xrel.contains(r))
                 .collect(),
+            weak: self.weak,
         }
     }
 
     /// The outcome of `a cond operand`, if known.
     fn decide(&self, vals: &Values, a: Val, cond: Cond, operand: Val) -> Option<bool> {
+        if self.weak {
+            if let (Some(x), Some(y)) = (vals.konst(a), vals.konst(operand)) {
+                return Some(cond.holds(x, y));
+            }
+            // The same comparison again, or another `jeq` of a value a `jeq` said it is.
+            if let Some(r) = self
+                .xrel
+                .iter()
+                .find(|&&(ra, rc, rx, _)| ra == a && rc == cond && rx == operand)
+            {
+                return Some(r.3);
+            }
+            return match (cond, vals.konst(operand), self.get(a).and_then(Known::is_eq)) {
+                (Cond::Eq, Some(k), Some(e)) => Some(k == e),
+                _ => None,
+            };
+        }
         match (vals.konst(a), vals.konst(operand)) {
             (Some(x), Some(y)) => Some(cond.holds(x, y)),
             (_, Some(k)) => {
@@ -844,11 +899,18 @@ impl Facts {
 
     /// Whether the value is known to be one of a few constants.
     fn has_set(&self, v: Val) -> bool {
-        self.get(v).is_some_and(|k| k.set.is_some())
+        std::env::var_os("FERROCAP_SETS").is_some() && !self.weak && self.get(v).is_some_and(|k| k.set.is_some())
     }
 
     /// Adds the outcome of a branch.
     fn learn_branch(&mut self, vals: &Values, a: Val, cond: Cond, operand: Val, holds: bool) {
+        if self.weak {
+            self.learn_x(a, cond, operand, holds);
+            if let (Cond::Eq, true, Some(k)) = (cond, holds, vals.konst(operand)) {
+                self.learn(a, Cond::Eq, k, true);
+            }
+            return;
+        }
         match vals.konst(operand) {
             Some(k) => {
                 self.learn(a, cond, k, holds);
@@ -937,7 +999,6 @@ struct Analysis {
     vals: Values,
     order: Vec<BlockId>,
     exit: Vec<State>,
-    facts_in: Vec<Facts>,
     entry: Vec<State>,
     live: Vec<u32>,
 }
@@ -968,8 +1029,30 @@ fn operand_val(vals: &mut Values, st: &State, src: Src) -> Val {
     }
 }
 
+/// The state on entry to `b` from its predecessors' exit states (no allocation).
+fn meet_exits<'a>(
+    vals: &mut Values,
+    b: BlockId,
+    mut preds: impl Iterator<Item = &'a State>,
+    initial: &State,
+) -> State {
+    let Some(first) = preds.next() else {
+        return *initial;
+    };
+    let mut s = *first;
+    for p in preds {
+        for r in 0..NREGS {
+            if s[r] != p[r] {
+                s[r] = vals.get(Def::Opaque(b.0, r as u8));
+            }
+        }
+    }
+    s
+}
+
 /// The state on entry to `b`: what its predecessors leave where they agree, opaque values
 /// where they do not.
+#[allow(dead_code)]
 fn meet_states(vals: &mut Values, b: BlockId, preds: &[State], initial: &State) -> State {
     let Some(first) = preds.first() else {
         return *initial;
@@ -1012,7 +1095,9 @@ fn in_edges(cfg: &Cfg, order: &[BlockId]) -> Vec<Vec<(BlockId, bool)>> {
 }
 
 impl Analysis {
-    fn run(cfg: &Cfg) -> Analysis {
+    /// Entry and exit states (value numbers) of every reachable block, and with `live` their
+    /// liveness.
+    fn run(cfg: &Cfg, live: bool) -> Analysis {
         let order = cfg.topo_order();
         let n = cfg.blocks.len();
         let mut vals = Values::default();
@@ -1020,40 +1105,22 @@ impl Analysis {
         let ins = in_edges(cfg, &order);
         let mut exit = vec![init; n];
         let mut entry = vec![init; n];
-        let mut facts_in = vec![Facts::default(); n];
         for &b in &order {
-            let preds: Vec<State> = ins[b.index()]
-                .iter()
-                .map(|(p, _)| exit[p.index()])
-                .collect();
-            let st = meet_states(&mut vals, b, &preds, &init);
-            let mut facts: Option<Facts> = None;
-            for &(p, side) in &ins[b.index()] {
-                let ef = edge_facts(
-                    &mut vals,
-                    cfg,
-                    p,
-                    &exit[p.index()],
-                    &facts_in[p.index()],
-                    side,
-                );
-                facts = Some(match facts {
-                    None => ef,
-                    Some(f) => f.meet(&ef),
-                });
-            }
-            facts_in[b.index()] = facts.unwrap_or_default();
+            let st = meet_exits(&mut vals, b, ins[b.index()].iter().map(|(p, _)| &exit[p.index()]), &init);
             entry[b.index()] = st;
             let mut out = st;
             eval_all(&mut vals, &mut out, &cfg.block(b).stmts);
             exit[b.index()] = out;
         }
-        let live = liveness(cfg, &order);
+        let live = if live {
+            liveness(cfg, &order)
+        } else {
+            Vec::new()
+        };
         Analysis {
             vals,
             order,
             exit,
-            facts_in,
             entry,
             live,
         }
@@ -1065,7 +1132,7 @@ impl Analysis {
 /// Value numbering: deletes statements that change nothing, folds constants, decides branches
 /// on constants and on what every path into the block knows.
 fn number(cfg: &mut Cfg) -> Result<bool, Error> {
-    let mut an = Analysis::run(cfg);
+    let mut an = Analysis::run(cfg, false);
     let entry = cfg.entry;
     let mut changed = false;
     for &b in &an.order.clone() {
@@ -1094,7 +1161,12 @@ fn number(cfg: &mut Cfg) -> Result<bool, Error> {
                 Src::K(k) => an.vals.get(Def::Const(k)),
                 Src::X => st[X],
             };
-            let decided = an.facts_in[b.index()].decide(&an.vals, st[A], cond, operand);
+            // Tests on constants are decided here; tests decided by what the paths into the
+            // block know are threaded past (see `thread`).
+            let decided = match (an.vals.konst(st[A]), an.vals.konst(operand)) {
+                (Some(a), Some(k)) => Some(cond.holds(a, k)),
+                _ => None,
+            };
             blk.term = match decided {
                 Some(true) => one_way(b == entry, cond, src, jt),
                 Some(false) => one_way(b == entry, cond, src, jf),
@@ -1110,7 +1182,7 @@ fn number(cfg: &mut Cfg) -> Result<bool, Error> {
 /// outcome, when skipping the block changes nothing the rest needs. Blocks are visited in
 /// topological order with their entry state recomputed from their current predecessors, so
 /// every decision sees the edges earlier decisions made.
-fn thread(cfg: &mut Cfg, keep_checks: bool) -> bool {
+fn thread(cfg: &mut Cfg, keep_checks: bool, weak: bool) -> bool {
     let order = cfg.topo_order();
     let mut changed = false;
     let n = cfg.blocks.len();
@@ -1118,7 +1190,7 @@ fn thread(cfg: &mut Cfg, keep_checks: bool) -> bool {
     let mut vals = Values::default();
     let init = initial_state(&mut vals);
     let mut exit = vec![init; n];
-    let mut facts_in = vec![Facts::default(); n];
+    let mut facts_in = vec![Facts::new(weak); n];
     let mut ins = in_edges(cfg, &order);
     for &b in &order {
         // Predecessors are all visited (edges only ever move forward in this order), and
@@ -1127,8 +1199,7 @@ fn thread(cfg: &mut Cfg, keep_checks: bool) -> bool {
         if ins_b.is_empty() && b != cfg.entry {
             continue; // unreachable now
         }
-        let preds: Vec<State> = ins_b.iter().map(|(p, _)| exit[p.index()]).collect();
-        let st = meet_states(&mut vals, b, &preds, &init);
+        let st = meet_exits(&mut vals, b, ins_b.iter().map(|(p, _)| &exit[p.index()]), &init);
         let mut facts: Option<Facts> = None;
         for &(p, side) in &ins_b {
             let ef = edge_facts(
@@ -1144,7 +1215,7 @@ fn thread(cfg: &mut Cfg, keep_checks: bool) -> bool {
                 Some(f) => f.meet(&ef),
             });
         }
-        let facts = facts.unwrap_or_default();
+        let facts = facts.unwrap_or_else(|| Facts::new(weak));
         let mut out = st;
         eval_all(&mut vals, &mut out, &cfg.block(b).stmts);
         exit[b.index()] = out;
@@ -1489,10 +1560,36 @@ fn peephole(cfg: &mut Cfg) -> bool {
     changed
 }
 
+/// How many distinct blocks jump or fall to each block (reachable blocks only).
+fn pred_counts(cfg: &Cfg) -> Vec<u32> {
+    let mut counts = vec![0u32; cfg.blocks.len()];
+    for b in cfg.topo_order() {
+        match cfg.block(b).term {
+            Terminal::Branch { jt, jf, .. } => {
+                if let Some(c) = counts.get_mut(jt.index()) {
+                    *c += 1;
+                }
+                if jf != jt {
+                    if let Some(c) = counts.get_mut(jf.index()) {
+                        *c += 1;
+                    }
+                }
+            }
+            Terminal::Goto(t) | Terminal::Loop(t) => {
+                if let Some(c) = counts.get_mut(t.index()) {
+                    *c += 1;
+                }
+            }
+            Terminal::Ret(_) => {}
+        }
+    }
+    counts
+}
+
 /// Graph clean-up: branches with one destination become jumps, jumps to empty jump-only
 /// blocks are shortened, a block that is the only way into the next is merged with it, and
 /// `ret` blocks lose their statements.
-fn simplify(cfg: &mut Cfg, keep_checks: bool) -> bool {
+fn simplify(cfg: &mut Cfg, keep_checks: bool, merge: bool) -> bool {
     let mut changed = false;
     let entry = cfg.entry;
     for (i, blk) in cfg.blocks.iter_mut().enumerate() {
@@ -1544,10 +1641,10 @@ fn simplify(cfg: &mut Cfg, keep_checks: bool) -> bool {
     changed |= entry != cfg.entry;
     cfg.entry = entry;
     // Merge a block into its only predecessor when that one just falls into it.
-    if cfg.has_loop() {
+    if !merge {
         return changed;
     }
-    let preds = cfg.predecessors();
+    let preds = pred_counts(cfg);
     let mut merged = vec![false; n];
     for i in 0..n {
         if merged[i] {
@@ -1555,7 +1652,7 @@ fn simplify(cfg: &mut Cfg, keep_checks: bool) -> bool {
         }
         while let Terminal::Goto(t) = cfg.blocks[i].term {
             let ti = t.index();
-            if ti == i || merged[ti] || t == cfg.entry || preds.get(ti).map(Vec::len) != Some(1) {
+            if ti == i || merged[ti] || t == cfg.entry || preds.get(ti) != Some(&1) {
                 break;
             }
             let tail = cfg.blocks[ti].clone();
@@ -1589,7 +1686,7 @@ fn pullup(cfg: &mut Cfg) -> bool {
     if !candidate {
         return false;
     }
-    let an = Analysis::run(cfg);
+    let an = Analysis::run(cfg, true);
     let mut changed = false;
     let mut used = vec![false; cfg.blocks.len()];
     for &head in &an.order {

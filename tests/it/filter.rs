@@ -436,3 +436,16 @@ fn fuzz_body_on_generated_inputs() {
         ferrocap::fuzzing::filter::filter_compile(&data);
     }
 }
+
+#[test]
+fn scratch_optimized_acceptance() {
+    acceptance(true);
+}
+
+#[test]
+fn scratch_optimized_verdicts() {
+    let Some(shared) = shared_dir() else { return };
+    let want = std::env::var("SCRATCH_CASES").unwrap_or_default();
+    let cs: Vec<Case> = cases(&shared).into_iter().filter(|c| want.is_empty() || want.split(',').any(|w| c.name == w)).collect();
+    verdicts(cs, std::env::var_os("SCRATCH_UNOPT").is_some());
+}

@@ -165,15 +165,24 @@ pub fn program(
         no_optimize,
     } = lower(filter, target, text)?;
     if optimize {
-        crate::filter::optimize::optimize(&mut cfg, no_optimize)
+        use crate::filter::optimize::{optimize_with, rejects_all, Strength};
+        optimize_with(&mut cfg, no_optimize, Strength::Full)
             .map_err(|e| Error::new(e.kind, text, whole, e.message))?;
-        if !no_optimize && crate::filter::optimize::rejects_all(&cfg) {
-            return Err(Error::new(
-                ErrorKind::RejectsAll,
-                text,
-                whole,
-                "expression rejects all packets",
-            ));
+        // libpcap reports a program that rejects everything as an error — when it can tell.
+        // Ours proves more such programs (`less 0 and greater 1`); those compile, as in
+        // libpcap, to a program that rejects everything.
+        if !no_optimize && rejects_all(&cfg) {
+            let mut weak = lower(filter, target, text)?.cfg;
+            optimize_with(&mut weak, false, Strength::Libpcap)
+                .map_err(|e| Error::new(e.kind, text, whole, e.message))?;
+            if rejects_all(&weak) {
+                return Err(Error::new(
+                    ErrorKind::RejectsAll,
+                    text,
+                    whole,
+                    "expression rejects all packets",
+                ));
+            }
         }
     }
     crate::filter::emit::program(&cfg).map_err(|e| {

@@ -693,6 +693,14 @@ fn dump_expression() {
         .ok()
         .and_then(|n| Linktype::from_name(&n).ok())
         .unwrap_or(Linktype::EN10MB);
+    if let Ok(n) = std::env::var("FERROCAP_DUMP_REPEAT") {
+        let n: u32 = n.parse().unwrap_or(1);
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            let _ = std::hint::black_box(crate::filter::Options::new(lt).compile(&expr));
+        }
+        eprintln!("{:?} per compile", t.elapsed() / n);
+    }
     for optimize in [true, false] {
         match crate::filter::Options::new(lt)
             .optimize(optimize)
@@ -760,4 +768,49 @@ fn scratch_not_geneve() {
             }
         }
     }
+}
+
+/// `FERROCAP_COMPILE_BENCH=OUTFILE`: compiles every corpus expression (Ethernet, no name
+/// lookups) 5 times, prints the mean time per compile of those accepted and writes them to
+/// OUTFILE (for libpcap's `bpf-bench compile`).
+#[test]
+fn compile_time_over_the_corpus() {
+    let Ok(out) = std::env::var("FERROCAP_COMPILE_BENCH") else { return };
+    let Some(dir) = reference_dir() else { return };
+    let text = std::fs::read_to_string(dir.join("../expressions.txt")).unwrap();
+    let opts = crate::filter::Options::new(Linktype::EN10MB).netmask(crate::filter::NETMASK_UNKNOWN);
+    let exprs: Vec<&str> = text
+        .split('\n')
+        .filter(|l| !l.starts_with('#') && !l.is_empty() && !l.starts_with("!REJECT"))
+        .filter(|l| opts.compile(l).is_ok())
+        .collect();
+    std::fs::write(&out, exprs.join("\n") + "\n").unwrap();
+    let mut per: Vec<(std::time::Duration, &str)> = exprs
+        .iter()
+        .map(|e| {
+            let t = std::time::Instant::now();
+            for _ in 0..3 {
+                let _ = std::hint::black_box(opts.compile(e));
+            }
+            (t.elapsed() / 3, *e)
+        })
+        .collect();
+    per.sort();
+    let total: std::time::Duration = per.iter().map(|p| p.0).sum();
+    eprintln!("median {:?}", per[per.len() / 2].0);
+    for p in per.iter().rev().take(15) {
+        eprintln!("{:?} {}", p.0, &p.1[..p.1.len().min(80)]);
+    }
+    eprintln!("top 20 take {:?} of {:?}", per.iter().rev().take(20).map(|p| p.0).sum::<std::time::Duration>(), total);
+    let t0 = std::time::Instant::now();
+    for _ in 0..5 {
+        for e in &exprs {
+            let _ = std::hint::black_box(opts.compile(e));
+        }
+    }
+    eprintln!(
+        "{} expressions, {:?} per compile",
+        exprs.len(),
+        t0.elapsed() / (5 * exprs.len() as u32)
+    );
 }
