@@ -552,8 +552,7 @@ impl Cfg {
                 }
                 state[b.index()] = 1;
             }
-            let succ: Vec<BlockId> = block.term.forward_successors().collect();
-            if let Some(&s) = succ.get(usize::from(i)) {
+            if let Some(s) = block.term.forward_successors().nth(usize::from(i)) {
                 stack.push((b, i + 1));
                 if state.get(s.index()) == Some(&0) {
                     stack.push((s, 0));

@@ -31,6 +31,49 @@ use super::codegen::Error;
 use super::ir::{AluOp, BlockId, Cfg, Cond, Ret, Size, Src, Stmt, Terminal};
 use super::ErrorKind;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A fast hasher for small keys (FxHash's multiply-rotate); the tables here are private and
+/// keyed by the compiler's own data, so no flooding concerns.
+#[derive(Default, Clone, Copy)]
+struct Fx(u64);
+
+impl Fx {
+    #[inline]
+    fn add(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(b));
+        }
+    }
+    fn write_u8(&mut self, v: u8) {
+        self.add(u64::from(v));
+    }
+    fn write_u16(&mut self, v: u16) {
+        self.add(u64::from(v));
+    }
+    fn write_u32(&mut self, v: u32) {
+        self.add(u64::from(v));
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.add(v);
+    }
+    fn write_usize(&mut self, v: usize) {
+        self.add(v as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
 /// The most rounds of all passes (the passes only shrink the program, so this is a safety
 /// bound, never reached in practice).
@@ -45,48 +88,120 @@ const MAX_CHAIN: usize = 4096;
 /// Most values a block's fact set keeps (the most recent ones win).
 const MAX_FACTS: usize = 96;
 
-/// Most "not equal to" constants remembered per value.
-const MAX_NE: usize = 48;
-
 /// Optimizes `cfg` in place. Errors as libpcap's optimizer: a division or modulo by a known
 /// zero, a shift by a known amount over 31.
-pub fn optimize(cfg: &mut Cfg) -> Result<(), Error> {
+///
+/// `keep_checks`: keep every packet load that could reject the packet (and every division by
+/// X) unless the same load already ran on every path to it, and never reorder tests — the
+/// result then rejects exactly the packets the input rejects. Used where libpcap does not
+/// optimize (its unoptimized program is the reference there).
+pub fn optimize(cfg: &mut Cfg, keep_checks: bool) -> Result<(), Error> {
+    optimize_with(cfg, keep_checks, Strength::Full)
+}
+
+/// How much the optimizer may know.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Strength {
+    /// Everything it can prove.
+    Full,
+    /// Only what libpcap's optimizer finds: a comparison already made, another `jeq` of a
+    /// value a `jeq` established, constants. Used to tell whether libpcap too would have found
+    /// that a program rejects every packet (which it reports as an error); a program only
+    /// the full optimizer proves empty compiles, to `ret #0`.
+    Libpcap,
+}
+
+/// [`optimize`] with a choice of [`Strength`].
+pub fn optimize_with(cfg: &mut Cfg, keep_checks: bool, strength: Strength) -> Result<(), Error> {
+    let weak = strength == Strength::Libpcap;
     cfg.compact();
     if cfg.has_loop() {
-        simplify(cfg);
+        simplify(cfg, true, false);
         cfg.compact();
         return Ok(());
     }
     // Rounds of everything but block merging until nothing changes, then merging; again
     // until merging changes nothing either (merging early would split chains still forming).
     for _ in 0..MAX_ROUNDS {
-        let outer = cfg.clone();
+        simplify(cfg, keep_checks, true);
         for _ in 0..MAX_ROUNDS {
-            let before = cfg.clone();
-            simplify(cfg);
-            cfg.compact();
-            number(cfg)?;
-            thread(cfg);
-            simplify(cfg);
-            cfg.compact();
-            dead_stores(cfg);
-            peephole(cfg);
-            simplify(cfg);
-            cfg.compact();
-            pullup(cfg);
-            simplify(cfg);
-            cfg.compact();
-            if *cfg == before {
+            let mut changed = number(cfg)?;
+            changed |= thread(cfg, keep_checks, weak);
+            changed |= simplify(cfg, keep_checks, true);
+            changed |= dead_stores(cfg, keep_checks);
+            changed |= peephole(cfg);
+            changed |= simplify(cfg, keep_checks, true);
+            if std::env::var_os("FERROCAP_OPT_ROUNDS").is_some() {
+                eprintln!("inner round changed={changed}");
+            }
+            if !changed {
                 break;
             }
         }
-        merge_identical(cfg);
-        cfg.compact();
-        if *cfg == outer {
+        // The passes above are at a fixed point: regroup chains and merge blocks, then again
+        // if that changed anything.
+        let mut changed = !keep_checks && pullup(cfg);
+        changed |= simplify(cfg, keep_checks, true);
+        changed |= merge_identical(cfg);
+        if std::env::var_os("FERROCAP_OPT_ROUNDS").is_some() {
+            eprintln!("outer round changed={changed}");
+        }
+        if !changed {
             break;
         }
     }
+    advance_root(cfg);
+    cfg.compact();
     Ok(())
+}
+
+/// The terminal of a block whose test always goes to `t`: a jump — except for the first block,
+/// which keeps its (now one-way) branch, so the loads it tests stay, as libpcap's do (its
+/// optimizer never deletes the first block's statements, only moves past its branch at the
+/// end; see [`advance_root`]).
+fn one_way(is_entry: bool, cond: Cond, src: Src, t: BlockId) -> Terminal {
+    if is_entry {
+        Terminal::Branch {
+            cond,
+            src,
+            jt: t,
+            jf: t,
+        }
+    } else {
+        Terminal::Goto(t)
+    }
+}
+
+/// libpcap's `opt_root`: while the first block branches one way, the program starts at its
+/// destination instead — with the first block's statements kept in front (they run loads that
+/// can reject the packet), unless the destination is a `ret`.
+fn advance_root(cfg: &mut Cfg) {
+    let entry = cfg.entry;
+    let Some(blk) = cfg.blocks.get(entry.index()) else {
+        return;
+    };
+    let t = match blk.term {
+        Terminal::Branch { jt, jf, .. } if jt == jf => jt,
+        _ => return,
+    };
+    let stmts = blk.stmts.clone();
+    let mut dest = t;
+    // Follow further one-way branches and empty jumps.
+    for _ in 0..cfg.blocks.len() {
+        match cfg
+            .blocks
+            .get(dest.index())
+            .map(|b| (b.stmts.is_empty(), b.term))
+        {
+            Some((true, Terminal::Goto(u))) => dest = u,
+            _ => break,
+        }
+    }
+    if matches!(cfg.block(dest).term, Terminal::Ret(_)) || stmts.is_empty() {
+        cfg.entry = dest;
+    } else {
+        cfg.block_mut(entry).term = Terminal::Goto(dest);
+    }
 }
 
 /// Whether the program rejects every packet (its first block is `ret #0`).
@@ -128,14 +243,28 @@ enum Def {
 }
 
 /// The hash-consed value table of one analysis.
-#[derive(Default)]
 struct Values {
     defs: Vec<Def>,
-    map: HashMap<Def, Val>,
+    map: FxMap<Def, Val>,
+}
+
+impl Default for Values {
+    /// A table whose first [`NREGS`] numbers are the registers' unknown initial values.
+    fn default() -> Values {
+        let mut defs = Vec::with_capacity(64);
+        defs.extend((0..NREGS as u8).map(Def::Init));
+        Values {
+            defs,
+            map: FxMap::with_capacity_and_hasher(48, Default::default()),
+        }
+    }
 }
 
 impl Values {
     fn get(&mut self, d: Def) -> Val {
+        if let Def::Init(r) = d {
+            return Val::from(r);
+        }
         let d = self.canon(d);
         if let Some(&v) = self.map.get(&d) {
             return v;
@@ -234,16 +363,13 @@ impl Values {
 
 type State = [Val; NREGS];
 
-/// The state at the program's start: A = X = 0, scratch words unknown.
-fn initial_state(vals: &mut Values) -> State {
-    let mut s = [0; NREGS];
-    for (i, r) in s.iter_mut().enumerate().take(16) {
-        *r = vals.get(Def::Init(i as u8));
-    }
-    let zero = vals.get(Def::Const(0));
-    s[A] = zero;
-    s[X] = zero;
-    s
+/// The state at the program's start, all unknown: A and X start at 0 in every interpreter,
+/// but libpcap's optimizer does not assume it (`byte 3 & 4`, which tests A before anything
+/// loads it, compiles to a `jset` there rather than to "rejects all packets"), and neither do
+/// we, to accept and reject the same expressions.
+fn initial_state(_vals: &mut Values) -> State {
+    // Values 0..NREGS are the registers' initial values (see `Values::default`).
+    std::array::from_fn(|r| r as Val)
 }
 
 /// Where statements go wrong in a way libpcap's optimizer reports.
@@ -402,38 +528,102 @@ fn eval_all(vals: &mut Values, st: &mut State, stmts: &[Stmt]) {
 
 // ---- facts --------------------------------------------------------------------------------
 
+/// A small set of constants kept inline (no allocation), in insertion order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Small<const N: usize> {
+    len: u8,
+    items: [u32; N],
+}
+
+impl<const N: usize> Small<N> {
+    const EMPTY: Small<N> = Small {
+        len: 0,
+        items: [0; N],
+    };
+
+    fn as_slice(&self) -> &[u32] {
+        &self.items[..usize::from(self.len).min(N)]
+    }
+
+    fn contains(&self, k: u32) -> bool {
+        self.as_slice().contains(&k)
+    }
+
+    /// Adds `k`; when full, forgets the oldest entry.
+    fn push(&mut self, k: u32) {
+        if self.contains(k) {
+            return;
+        }
+        if usize::from(self.len) == N {
+            self.items.copy_within(1.., 0);
+            self.len -= 1;
+        }
+        self.items[usize::from(self.len)] = k;
+        self.len += 1;
+    }
+
+    /// Adds `k` unless full; false if it did not fit.
+    fn try_push(&mut self, k: u32) -> bool {
+        if self.contains(k) {
+            return true;
+        }
+        if usize::from(self.len) == N {
+            return false;
+        }
+        self.items[usize::from(self.len)] = k;
+        self.len += 1;
+        true
+    }
+
+    fn retain(&mut self, mut keep: impl FnMut(u32) -> bool) {
+        let mut out = Small::EMPTY;
+        for &k in self.as_slice() {
+            if keep(k) {
+                out.try_push(k);
+            }
+        }
+        *self = out;
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+/// Most "not equal to" constants remembered per value.
+const MAX_NE: usize = 8;
+/// Most values a [`Known::set`] lists.
+const MAX_SET: usize = 8;
+/// Most "at least one of these bits" masks per value.
+const MAX_ANY: usize = 2;
+
 /// What is known about a value on every path to a point.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Known {
     /// Inclusive bounds.
     lo: u32,
     hi: u32,
-    /// Constants it is not.
-    ne: Vec<u32>,
     /// Bits known set / clear.
     ones: u32,
     zeros: u32,
+    /// Constants it is not.
+    ne: Small<MAX_NE>,
     /// Masks of which at least one bit is set.
-    any: Vec<u32>,
-    /// The only values it can have, when few (sorted).
-    set: Option<Vec<u32>>,
+    any: Small<MAX_ANY>,
+    /// The only values it can have, when few.
+    set: Option<Small<MAX_SET>>,
 }
 
-/// Most values a [`Known::set`] lists.
-const MAX_SET: usize = 16;
-
 impl Known {
-    fn new() -> Known {
-        Known {
-            lo: 0,
-            hi: u32::MAX,
-            ne: Vec::new(),
-            ones: 0,
-            zeros: 0,
-            any: Vec::new(),
-            set: None,
-        }
-    }
+    const NEW: Known = Known {
+        lo: 0,
+        hi: u32::MAX,
+        ones: 0,
+        zeros: 0,
+        ne: Small::EMPTY,
+        any: Small::EMPTY,
+        set: None,
+    };
 
     fn is_eq(&self) -> Option<u32> {
         (self.lo == self.hi).then_some(self.lo)
@@ -443,10 +633,11 @@ impl Known {
     fn not_eq(&self, k: u32) -> bool {
         k < self.lo
             || k > self.hi
-            || self.ne.contains(&k)
+            || self.ne.contains(k)
             || k & self.zeros != 0
             || self.ones & !k != 0
-            || self.any.iter().any(|&m| m & k == 0)
+            || self.any.as_slice().iter().any(|&m| m & k == 0)
+            || self.set.is_some_and(|s| !s.contains(k))
     }
 
     /// The outcome of `v cond k`, if known.
@@ -454,8 +645,8 @@ impl Known {
         if let Some(e) = self.is_eq() {
             return Some(cond.holds(e, k));
         }
-        if let Some(set) = &self.set {
-            if let Some((&first, rest)) = set.split_first() {
+        if let (Some(set), true) = (&self.set, std::env::var_os("FERROCAP_SETS").is_some()) {
+            if let Some((&first, rest)) = set.as_slice().split_first() {
                 let r = cond.holds(first, k);
                 if rest.iter().all(|&v| cond.holds(v, k) == r) {
                     return Some(r);
@@ -483,7 +674,8 @@ impl Known {
                 }
             }
             Cond::Set => {
-                if k & self.ones != 0 || self.any.iter().any(|&m| m & !k == 0 && m != 0) {
+                if k & self.ones != 0 || self.any.as_slice().iter().any(|&m| m & !k == 0 && m != 0)
+                {
                     Some(true)
                 } else if k & !self.zeros == 0 || self.hi < lowest_bit(k) {
                     Some(false)
@@ -497,23 +689,18 @@ impl Known {
     /// Adds `v cond k == holds`.
     fn learn(&mut self, cond: Cond, k: u32, holds: bool) {
         if let Some(set) = &mut self.set {
-            set.retain(|&v| cond.holds(v, k) == holds);
+            set.retain(|v| cond.holds(v, k) == holds);
         } else if cond == Cond::Eq && holds {
-            self.set = Some(vec![k]);
+            let mut s = Small::EMPTY;
+            s.try_push(k);
+            self.set = Some(s);
         }
         match (cond, holds) {
             (Cond::Eq, true) => {
                 self.lo = k;
                 self.hi = k;
             }
-            (Cond::Eq, false) => {
-                if !self.ne.contains(&k) {
-                    if self.ne.len() >= MAX_NE {
-                        self.ne.remove(0);
-                    }
-                    self.ne.push(k);
-                }
-            }
+            (Cond::Eq, false) => self.ne.push(k),
             (Cond::Gt, true) => self.lo = self.lo.max(k.saturating_add(1)),
             (Cond::Gt, false) => self.hi = self.hi.min(k),
             (Cond::Ge, true) => self.lo = self.lo.max(k),
@@ -521,8 +708,8 @@ impl Known {
             (Cond::Set, true) => {
                 if k.is_power_of_two() {
                     self.ones |= k;
-                } else if !self.any.contains(&k) && self.any.len() < 8 {
-                    self.any.push(k);
+                } else {
+                    self.any.try_push(k);
                 }
             }
             (Cond::Set, false) => self.zeros |= k,
@@ -531,50 +718,37 @@ impl Known {
 
     /// What holds on both of two paths.
     fn meet(&self, other: &Known) -> Known {
-        let ne = self
-            .ne
-            .iter()
-            .chain(other.ne.iter())
-            .copied()
-            .filter(|&k| self.not_eq(k) && other.not_eq(k))
-            .fold(Vec::new(), |mut v, k| {
-                if !v.contains(&k) && v.len() < MAX_NE {
-                    v.push(k);
-                }
-                v
-            });
-        // An exact value on one side and "not k" on the other still excludes k when k differs.
-        let mut ne = ne;
-        for (a, b) in [(self, other), (other, self)] {
-            if let Some(e) = a.is_eq() {
-                for &k in &b.ne {
-                    if k != e && !ne.contains(&k) && ne.len() < MAX_NE {
-                        ne.push(k);
-                    }
-                }
+        let mut ne = Small::EMPTY;
+        for &k in self.ne.as_slice().iter().chain(other.ne.as_slice()) {
+            if self.not_eq(k) && other.not_eq(k) {
+                ne.try_push(k);
             }
         }
+        let mut any = Small::EMPTY;
+        for &m in self.any.as_slice() {
+            if other.any.contains(m) {
+                any.try_push(m);
+            }
+        }
+        let set = match (&self.set, &other.set) {
+            (Some(a), Some(b)) => {
+                let mut u = *a;
+                let mut fits = true;
+                for &k in b.as_slice() {
+                    fits &= u.try_push(k);
+                }
+                fits.then_some(u)
+            }
+            _ => None,
+        };
         Known {
             lo: self.lo.min(other.lo),
             hi: self.hi.max(other.hi),
-            ne,
             ones: self.ones & other.ones,
             zeros: self.zeros & other.zeros,
-            any: self
-                .any
-                .iter()
-                .copied()
-                .filter(|m| other.any.contains(m))
-                .collect(),
-            set: match (&self.set, &other.set) {
-                (Some(a), Some(b)) => {
-                    let mut u: Vec<u32> = a.iter().chain(b.iter()).copied().collect();
-                    u.sort_unstable();
-                    u.dedup();
-                    (u.len() <= MAX_SET).then_some(u)
-                }
-                _ => None,
-            },
+            ne,
+            any,
+            set,
         }
     }
 
@@ -597,11 +771,21 @@ fn lowest_bit(k: u32) -> u32 {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Facts {
     known: Vec<(Val, Known)>,
-    /// `(A value, cond, X value, outcome)`
+    /// `(A value, cond, operand value, outcome)`: comparisons with X, and in weak mode every
+    /// comparison.
     xrel: Vec<(Val, Cond, Val, bool)>,
+    /// Weak mode: only what libpcap's optimizer knows (see [`Strength::Libpcap`]).
+    weak: bool,
 }
 
 impl Facts {
+    fn new(weak: bool) -> Facts {
+        Facts {
+            weak,
+            ..Facts::default()
+        }
+    }
+
     fn get(&self, v: Val) -> Option<&Known> {
         self.known
             .binary_search_by_key(&v, |(k, _)| *k)
@@ -618,7 +802,7 @@ impl Facts {
                 }
             }
             Err(i) => {
-                let mut kn = Known::new();
+                let mut kn = Known::NEW;
                 kn.learn(cond, k, holds);
                 self.known.insert(i, (v, kn));
                 if self.known.len() > MAX_FACTS {
@@ -664,11 +848,29 @@ impl Facts {
                 .copied()
                 .filter(|r| other.xrel.contains(r))
                 .collect(),
+            weak: self.weak,
         }
     }
 
     /// The outcome of `a cond operand`, if known.
     fn decide(&self, vals: &Values, a: Val, cond: Cond, operand: Val) -> Option<bool> {
+        if self.weak {
+            if let (Some(x), Some(y)) = (vals.konst(a), vals.konst(operand)) {
+                return Some(cond.holds(x, y));
+            }
+            // The same comparison again, or another `jeq` of a value a `jeq` said it is.
+            if let Some(r) = self
+                .xrel
+                .iter()
+                .find(|&&(ra, rc, rx, _)| ra == a && rc == cond && rx == operand)
+            {
+                return Some(r.3);
+            }
+            return match (cond, vals.konst(operand), self.get(a).and_then(Known::is_eq)) {
+                (Cond::Eq, Some(k), Some(e)) => Some(k == e),
+                _ => None,
+            };
+        }
         match (vals.konst(a), vals.konst(operand)) {
             (Some(x), Some(y)) => Some(cond.holds(x, y)),
             (_, Some(k)) => {
@@ -697,11 +899,18 @@ impl Facts {
 
     /// Whether the value is known to be one of a few constants.
     fn has_set(&self, v: Val) -> bool {
-        self.get(v).is_some_and(|k| k.set.is_some())
+        std::env::var_os("FERROCAP_SETS").is_some() && !self.weak && self.get(v).is_some_and(|k| k.set.is_some())
     }
 
     /// Adds the outcome of a branch.
     fn learn_branch(&mut self, vals: &Values, a: Val, cond: Cond, operand: Val, holds: bool) {
+        if self.weak {
+            self.learn_x(a, cond, operand, holds);
+            if let (Cond::Eq, true, Some(k)) = (cond, holds, vals.konst(operand)) {
+                self.learn(a, Cond::Eq, k, true);
+            }
+            return;
+        }
         match vals.konst(operand) {
             Some(k) => {
                 self.learn(a, cond, k, holds);
@@ -790,7 +999,6 @@ struct Analysis {
     vals: Values,
     order: Vec<BlockId>,
     exit: Vec<State>,
-    facts_in: Vec<Facts>,
     entry: Vec<State>,
     live: Vec<u32>,
 }
@@ -821,8 +1029,30 @@ fn operand_val(vals: &mut Values, st: &State, src: Src) -> Val {
     }
 }
 
+/// The state on entry to `b` from its predecessors' exit states (no allocation).
+fn meet_exits<'a>(
+    vals: &mut Values,
+    b: BlockId,
+    mut preds: impl Iterator<Item = &'a State>,
+    initial: &State,
+) -> State {
+    let Some(first) = preds.next() else {
+        return *initial;
+    };
+    let mut s = *first;
+    for p in preds {
+        for r in 0..NREGS {
+            if s[r] != p[r] {
+                s[r] = vals.get(Def::Opaque(b.0, r as u8));
+            }
+        }
+    }
+    s
+}
+
 /// The state on entry to `b`: what its predecessors leave where they agree, opaque values
 /// where they do not.
+#[allow(dead_code)]
 fn meet_states(vals: &mut Values, b: BlockId, preds: &[State], initial: &State) -> State {
     let Some(first) = preds.first() else {
         return *initial;
@@ -865,7 +1095,9 @@ fn in_edges(cfg: &Cfg, order: &[BlockId]) -> Vec<Vec<(BlockId, bool)>> {
 }
 
 impl Analysis {
-    fn run(cfg: &Cfg) -> Analysis {
+    /// Entry and exit states (value numbers) of every reachable block, and with `live` their
+    /// liveness.
+    fn run(cfg: &Cfg, live: bool) -> Analysis {
         let order = cfg.topo_order();
         let n = cfg.blocks.len();
         let mut vals = Values::default();
@@ -873,40 +1105,22 @@ impl Analysis {
         let ins = in_edges(cfg, &order);
         let mut exit = vec![init; n];
         let mut entry = vec![init; n];
-        let mut facts_in = vec![Facts::default(); n];
         for &b in &order {
-            let preds: Vec<State> = ins[b.index()]
-                .iter()
-                .map(|(p, _)| exit[p.index()])
-                .collect();
-            let st = meet_states(&mut vals, b, &preds, &init);
-            let mut facts: Option<Facts> = None;
-            for &(p, side) in &ins[b.index()] {
-                let ef = edge_facts(
-                    &mut vals,
-                    cfg,
-                    p,
-                    &exit[p.index()],
-                    &facts_in[p.index()],
-                    side,
-                );
-                facts = Some(match facts {
-                    None => ef,
-                    Some(f) => f.meet(&ef),
-                });
-            }
-            facts_in[b.index()] = facts.unwrap_or_default();
+            let st = meet_exits(&mut vals, b, ins[b.index()].iter().map(|(p, _)| &exit[p.index()]), &init);
             entry[b.index()] = st;
             let mut out = st;
             eval_all(&mut vals, &mut out, &cfg.block(b).stmts);
             exit[b.index()] = out;
         }
-        let live = liveness(cfg, &order);
+        let live = if live {
+            liveness(cfg, &order)
+        } else {
+            Vec::new()
+        };
         Analysis {
             vals,
             order,
             exit,
-            facts_in,
             entry,
             live,
         }
@@ -917,18 +1131,22 @@ impl Analysis {
 
 /// Value numbering: deletes statements that change nothing, folds constants, decides branches
 /// on constants and on what every path into the block knows.
-fn number(cfg: &mut Cfg) -> Result<(), Error> {
-    let mut an = Analysis::run(cfg);
+fn number(cfg: &mut Cfg) -> Result<bool, Error> {
+    let mut an = Analysis::run(cfg, false);
+    let entry = cfg.entry;
+    let mut changed = false;
     for &b in &an.order.clone() {
         let mut st = an.entry[b.index()];
         let stmts = std::mem::take(&mut cfg.block_mut(b).stmts);
         let mut out = Vec::with_capacity(stmts.len());
-        for s in stmts {
+        for &s in &stmts {
             if let Some(s2) = eval(&mut an.vals, &mut st, s)? {
                 out.push(s2);
             }
         }
         let blk = cfg.block_mut(b);
+        let old_term = blk.term;
+        changed |= stmts != out;
         blk.stmts = out;
         if let Terminal::Branch { cond, src, jt, jf } = blk.term {
             // Compare with a constant X as an immediate.
@@ -943,29 +1161,36 @@ fn number(cfg: &mut Cfg) -> Result<(), Error> {
                 Src::K(k) => an.vals.get(Def::Const(k)),
                 Src::X => st[X],
             };
-            let decided = an.facts_in[b.index()].decide(&an.vals, st[A], cond, operand);
+            // Tests on constants are decided here; tests decided by what the paths into the
+            // block know are threaded past (see `thread`).
+            let decided = match (an.vals.konst(st[A]), an.vals.konst(operand)) {
+                (Some(a), Some(k)) => Some(cond.holds(a, k)),
+                _ => None,
+            };
             blk.term = match decided {
-                Some(true) => Terminal::Goto(jt),
-                Some(false) => Terminal::Goto(jf),
+                Some(true) => one_way(b == entry, cond, src, jt),
+                Some(false) => one_way(b == entry, cond, src, jf),
                 None => Terminal::Branch { cond, src, jt, jf },
             };
         }
+        changed |= blk.term != old_term;
     }
-    Ok(())
+    Ok(changed)
 }
 
 /// Jump threading: an edge into a block whose test its facts decide goes straight to the
 /// outcome, when skipping the block changes nothing the rest needs. Blocks are visited in
 /// topological order with their entry state recomputed from their current predecessors, so
 /// every decision sees the edges earlier decisions made.
-fn thread(cfg: &mut Cfg) {
+fn thread(cfg: &mut Cfg, keep_checks: bool, weak: bool) -> bool {
     let order = cfg.topo_order();
+    let mut changed = false;
     let n = cfg.blocks.len();
     let live = liveness(cfg, &order);
     let mut vals = Values::default();
     let init = initial_state(&mut vals);
     let mut exit = vec![init; n];
-    let mut facts_in = vec![Facts::default(); n];
+    let mut facts_in = vec![Facts::new(weak); n];
     let mut ins = in_edges(cfg, &order);
     for &b in &order {
         // Predecessors are all visited (edges only ever move forward in this order), and
@@ -974,8 +1199,7 @@ fn thread(cfg: &mut Cfg) {
         if ins_b.is_empty() && b != cfg.entry {
             continue; // unreachable now
         }
-        let preds: Vec<State> = ins_b.iter().map(|(p, _)| exit[p.index()]).collect();
-        let st = meet_states(&mut vals, b, &preds, &init);
+        let st = meet_exits(&mut vals, b, ins_b.iter().map(|(p, _)| &exit[p.index()]), &init);
         let mut facts: Option<Facts> = None;
         for &(p, side) in &ins_b {
             let ef = edge_facts(
@@ -991,7 +1215,7 @@ fn thread(cfg: &mut Cfg) {
                 Some(f) => f.meet(&ef),
             });
         }
-        let facts = facts.unwrap_or_default();
+        let facts = facts.unwrap_or_else(|| Facts::new(weak));
         let mut out = st;
         eval_all(&mut vals, &mut out, &cfg.block(b).stmts);
         exit[b.index()] = out;
@@ -1014,11 +1238,13 @@ fn thread(cfg: &mut Cfg) {
                 live: &live,
                 from: out,
                 budget: EXPLORE_BUDGET,
+                keep_checks,
             };
             let best = ex
                 .explore(&mut vals, target, out, &ef, MAX_THREAD)
                 .unwrap_or(target);
             if best != target {
+                changed = true;
                 if let Some(v) = ins.get_mut(target.index()) {
                     if let Some(i) = v.iter().position(|&e| e == (b, side)) {
                         v.remove(i);
@@ -1042,6 +1268,7 @@ fn thread(cfg: &mut Cfg) {
             }
         }
     }
+    changed
 }
 
 /// Most blocks one threading decision looks at.
@@ -1054,6 +1281,8 @@ struct Explorer<'a> {
     /// The state the edge leaves with.
     from: State,
     budget: usize,
+    /// Skip only blocks whose loads already ran (see [`optimize`]).
+    keep_checks: bool,
 }
 
 impl Explorer<'_> {
@@ -1077,6 +1306,9 @@ impl Explorer<'_> {
         }
         self.budget -= 1;
         let blk = self.cfg.block(b);
+        if self.keep_checks && !checks_done(vals, st, &blk.stmts) {
+            return here;
+        }
         let mut st2 = st;
         eval_all(vals, &mut st2, &blk.stmts);
         let further = match blk.term {
@@ -1088,11 +1320,8 @@ impl Explorer<'_> {
                 let operand = operand_val(vals, &st2, src);
                 let a = st2[A];
                 match facts.decide(vals, a, cond, operand) {
-                    Some(o) => {
-                        let mut f2 = facts.clone();
-                        f2.learn_branch(vals, a, cond, operand, o);
-                        self.explore(vals, if o { jt } else { jf }, st2, &f2, depth - 1)
-                    }
+                    // The outcome follows from the facts: nothing new to learn.
+                    Some(o) => self.explore(vals, if o { jt } else { jf }, st2, facts, depth - 1),
                     None if facts.has_set(a) && vals.konst(operand).is_some() => {
                         let mut ft = facts.clone();
                         ft.learn_branch(vals, a, cond, operand, true);
@@ -1115,9 +1344,46 @@ impl Explorer<'_> {
     }
 }
 
-/// Deletes statements whose results nothing reads.
-fn dead_stores(cfg: &mut Cfg) {
+/// Whether a statement can reject the packet: a packet load (out of the captured bytes) or a
+/// division by X (zero).
+fn can_reject(s: Stmt) -> bool {
+    matches!(
+        s,
+        Stmt::Ld(..)
+            | Stmt::LdInd(..)
+            | Stmt::LdxMsh(_)
+            | Stmt::Alu(AluOp::Div | AluOp::Mod, Src::X)
+    )
+}
+
+/// Whether skipping `stmts` from state `st` skips no check that has not already passed: every
+/// packet load's value is already in a register (so the same load ran on every path here),
+/// and there is no division by X.
+fn checks_done(vals: &mut Values, st: State, stmts: &[Stmt]) -> bool {
+    let mut st = st;
+    for &s in stmts {
+        let v = match s {
+            Stmt::Ld(size, k) => Some(vals.get(Def::Load(size, k))),
+            Stmt::LdInd(size, k) => Some(vals.get(Def::LoadInd(size, k, st[X]))),
+            Stmt::LdxMsh(k) => Some(vals.get(Def::Msh(k))),
+            Stmt::Alu(AluOp::Div | AluOp::Mod, Src::X) => return false,
+            _ => None,
+        };
+        if let Some(v) = v {
+            if !st.contains(&v) {
+                return false;
+            }
+        }
+        let _ = eval(vals, &mut st, s);
+    }
+    true
+}
+
+/// Deletes statements whose results nothing reads (with `keep_checks`, only those that cannot
+/// reject the packet).
+fn dead_stores(cfg: &mut Cfg, keep_checks: bool) -> bool {
     let order = cfg.topo_order();
+    let mut changed = false;
     let live = liveness(cfg, &order);
     for &b in &order {
         let blk = cfg.block(b);
@@ -1139,13 +1405,14 @@ fn dead_stores(cfg: &mut Cfg) {
         let mut keep = vec![true; stmts.len()];
         for (i, s) in stmts.iter().enumerate().rev() {
             let (u, d) = stmt_use_def(*s);
-            if d & need == 0 {
+            if d & need == 0 && !(keep_checks && can_reject(*s)) {
                 keep[i] = false;
                 continue;
             }
             need = (need & !d) | u;
         }
         if keep.iter().any(|k| !k) {
+            changed = true;
             let mut i = 0;
             cfg.block_mut(b).stmts.retain(|_| {
                 let k = keep[i];
@@ -1154,17 +1421,21 @@ fn dead_stores(cfg: &mut Cfg) {
             });
         }
     }
+    changed
 }
 
 /// Statement patterns code generation leaves behind.
-fn peephole(cfg: &mut Cfg) {
+fn peephole(cfg: &mut Cfg) -> bool {
+    let entry = cfg.entry;
     let order = cfg.topo_order();
+    let mut changed = false;
     let live = liveness(cfg, &order);
     for &b in &order {
         let out_live = cfg.block(b).term.successors().fold(0u32, |acc, s| {
             acc | live.get(s.index()).copied().unwrap_or(0)
         });
         let blk = cfg.block_mut(b);
+        let (len0, term0) = (blk.stmts.len(), blk.term);
         // `ld #k; [ldxb n;] add x; tax; ld? [x + c]` → `[ldxb n;] ld? [x + c + k]` when X is
         // not needed afterwards.
         let mut i = 0;
@@ -1277,27 +1548,62 @@ fn peephole(cfg: &mut Cfg) {
             jf,
         } = blk.term
         {
+            let is_entry = b == entry;
             if k == 0 {
-                blk.term = Terminal::Goto(jf);
+                blk.term = one_way(is_entry, Cond::Set, Src::K(k), jf);
             } else if k == u32::MAX {
-                blk.term = Terminal::Goto(jt);
+                blk.term = one_way(is_entry, Cond::Set, Src::K(k), jt);
             }
         }
+        changed |= blk.stmts.len() != len0 || blk.term != term0;
     }
+    changed
+}
+
+/// How many distinct blocks jump or fall to each block (reachable blocks only).
+fn pred_counts(cfg: &Cfg) -> Vec<u32> {
+    let mut counts = vec![0u32; cfg.blocks.len()];
+    for b in cfg.topo_order() {
+        match cfg.block(b).term {
+            Terminal::Branch { jt, jf, .. } => {
+                if let Some(c) = counts.get_mut(jt.index()) {
+                    *c += 1;
+                }
+                if jf != jt {
+                    if let Some(c) = counts.get_mut(jf.index()) {
+                        *c += 1;
+                    }
+                }
+            }
+            Terminal::Goto(t) | Terminal::Loop(t) => {
+                if let Some(c) = counts.get_mut(t.index()) {
+                    *c += 1;
+                }
+            }
+            Terminal::Ret(_) => {}
+        }
+    }
+    counts
 }
 
 /// Graph clean-up: branches with one destination become jumps, jumps to empty jump-only
 /// blocks are shortened, a block that is the only way into the next is merged with it, and
 /// `ret` blocks lose their statements.
-fn simplify(cfg: &mut Cfg) {
-    for blk in &mut cfg.blocks {
+fn simplify(cfg: &mut Cfg, keep_checks: bool, merge: bool) -> bool {
+    let mut changed = false;
+    let entry = cfg.entry;
+    for (i, blk) in cfg.blocks.iter_mut().enumerate() {
         if let Terminal::Branch { jt, jf, .. } = blk.term {
-            if jt == jf {
+            if jt == jf && i != entry.index() {
                 blk.term = Terminal::Goto(jt);
+                changed = true;
             }
         }
         if let Terminal::Ret(Ret::K(_)) = blk.term {
-            blk.stmts.clear();
+            if !blk.stmts.is_empty() && !keep_checks {
+                blk.stmts.clear();
+                changed = true;
+            }
         }
     }
     // Shortcut empty `goto` blocks (bounded: chains are finite in a DAG, loops are left).
@@ -1319,7 +1625,7 @@ fn simplify(cfg: &mut Cfg) {
         let new = match term {
             Terminal::Branch { cond, src, jt, jf } => {
                 let (jt, jf) = (forward(cfg, jt), forward(cfg, jf));
-                if jt == jf {
+                if jt == jf && i != cfg.entry.index() {
                     Terminal::Goto(jt)
                 } else {
                     Terminal::Branch { cond, src, jt, jf }
@@ -1328,14 +1634,17 @@ fn simplify(cfg: &mut Cfg) {
             Terminal::Goto(t) => Terminal::Goto(forward(cfg, t)),
             other => other,
         };
+        changed |= cfg.blocks[i].term != new;
         cfg.blocks[i].term = new;
     }
-    cfg.entry = forward(cfg, cfg.entry);
+    let entry = forward(cfg, cfg.entry);
+    changed |= entry != cfg.entry;
+    cfg.entry = entry;
     // Merge a block into its only predecessor when that one just falls into it.
-    if cfg.has_loop() {
-        return;
+    if !merge {
+        return changed;
     }
-    let preds = cfg.predecessors();
+    let preds = pred_counts(cfg);
     let mut merged = vec![false; n];
     for i in 0..n {
         if merged[i] {
@@ -1343,7 +1652,7 @@ fn simplify(cfg: &mut Cfg) {
         }
         while let Terminal::Goto(t) = cfg.blocks[i].term {
             let ti = t.index();
-            if ti == i || merged[ti] || t == cfg.entry || preds.get(ti).map(Vec::len) != Some(1) {
+            if ti == i || merged[ti] || t == cfg.entry || preds.get(ti) != Some(&1) {
                 break;
             }
             let tail = cfg.blocks[ti].clone();
@@ -1351,8 +1660,10 @@ fn simplify(cfg: &mut Cfg) {
             blk.stmts.extend(tail.stmts);
             blk.term = tail.term;
             merged[ti] = true;
+            changed = true;
         }
     }
+    changed
 }
 
 /// Groups the tests of `or` (and `and`) chains by the value they test (libpcap's
@@ -1361,17 +1672,31 @@ fn simplify(cfg: &mut Cfg) {
 /// value are made adjacent, values ordered by first appearance — the value the chain is entered
 /// with first. Then one load serves each group: `port 80 or 443` tests the source port against
 /// both numbers, then the destination port.
-fn pullup(cfg: &mut Cfg) {
-    let an = Analysis::run(cfg);
+fn pullup(cfg: &mut Cfg) -> bool {
     let preds = cfg.predecessors();
+    // Only chains with loads after their first block can be out of order: look for one
+    // before analysing anything.
+    let order = cfg.topo_order();
+    let candidate = order.iter().any(|&head| {
+        [true, false].into_iter().any(|or| {
+            find_chain(cfg, &preds, head, or)
+                .is_some_and(|c| c.iter().skip(1).any(|b| !cfg.block(*b).stmts.is_empty()))
+        })
+    });
+    if !candidate {
+        return false;
+    }
+    let an = Analysis::run(cfg, true);
+    let mut changed = false;
     let mut used = vec![false; cfg.blocks.len()];
     for &head in &an.order {
         for or in [true, false] {
             if used[head.index()] {
                 break;
             }
-            if let Some(chain) = find_chain(cfg, &an, &preds, head, or) {
+            if let Some(chain) = find_chain(cfg, &preds, head, or) {
                 if regroup(cfg, &an, &preds, &chain, or) {
+                    changed = true;
                     for b in chain {
                         used[b.index()] = true;
                     }
@@ -1379,6 +1704,7 @@ fn pullup(cfg: &mut Cfg) {
             }
         }
     }
+    changed
 }
 
 /// The chain successor (false side of an `or` chain, true side of an `and` chain) and the
@@ -1393,13 +1719,7 @@ fn chain_sides(cfg: &Cfg, b: BlockId, or: bool) -> Option<(BlockId, BlockId)> {
 /// The maximal chain starting at `head`: blocks linked on the chain side, all with the same
 /// common target, all but the head entered only from the previous one, none changing anything
 /// but A.
-fn find_chain(
-    cfg: &Cfg,
-    an: &Analysis,
-    preds: &[Vec<BlockId>],
-    head: BlockId,
-    or: bool,
-) -> Option<Vec<BlockId>> {
+fn find_chain(cfg: &Cfg, preds: &[Vec<BlockId>], head: BlockId, or: bool) -> Option<Vec<BlockId>> {
     let (_, common) = chain_sides(cfg, head, or)?;
     let only_a = |b: BlockId| {
         let blk = cfg.block(b);
@@ -1427,7 +1747,6 @@ fn find_chain(
             _ => break,
         }
     }
-    let _ = an;
     (chain.len() >= 2).then_some(chain)
 }
 
@@ -1476,7 +1795,7 @@ fn regroup(
         map: an.vals.map.clone(),
     };
     let entry = an.entry[head.index()];
-    let mut loads: HashMap<Val, Vec<Stmt>> = HashMap::new();
+    let mut loads: FxMap<Val, Vec<Stmt>> = FxMap::default();
     for &b in chain {
         let stmts = &cfg.block(b).stmts;
         if stmts.is_empty() || loads.contains_key(&val(b)) {
@@ -1536,9 +1855,10 @@ fn set_chain(cfg: &mut Cfg, b: BlockId, or: bool, to: BlockId) {
 }
 
 /// Merges blocks with the same statements and the same terminal, bottom up.
-fn merge_identical(cfg: &mut Cfg) {
+fn merge_identical(cfg: &mut Cfg) -> bool {
+    let mut changed = false;
     let order = cfg.topo_order();
-    let mut canon: HashMap<super::ir::Block, BlockId> = HashMap::new();
+    let mut canon: FxMap<super::ir::Block, BlockId> = FxMap::default();
     let mut repl: Vec<BlockId> = (0..cfg.blocks.len() as u32).map(BlockId).collect();
     for &b in order.iter().rev() {
         // Successors are already canonical.
@@ -1557,7 +1877,10 @@ fn merge_identical(cfg: &mut Cfg) {
         };
         *cfg.block_mut(b) = blk.clone();
         match canon.get(&blk) {
-            Some(&c) => repl[b.index()] = c,
+            Some(&c) => {
+                repl[b.index()] = c;
+                changed = true;
+            }
             None => {
                 canon.insert(blk, b);
             }
@@ -1577,6 +1900,7 @@ fn merge_identical(cfg: &mut Cfg) {
         };
     }
     cfg.entry = fix(cfg.entry);
+    changed
 }
 
 #[cfg(test)]

@@ -7,13 +7,25 @@ use super::{bail, AbsOffset, Context, Gen, OffsetField, Rel, Result, NOT_SET};
 use crate::filter::ir::{AluOp, BlockId, Cond, Frag, Size, Src, Stmt, Terminal};
 use crate::filter::resolve::Dir;
 use crate::linktype::Linktype;
+use crate::wire::link::{self, TypeField};
+use crate::wire::{sll, EtherType};
 
 // ---- numbers ------------------------------------------------------------------------------
+//
+// Offsets and link-layer numbers come from the shared link table ([`wire::link`]) and the
+// views' `field` modules; protocol numbers the wire views do not name are named here.
 
 pub(crate) const ETHERMTU: u32 = 1500;
-pub(crate) const ETHERTYPE_IP: u32 = 0x0800;
-pub(crate) const ETHERTYPE_ARP: u32 = 0x0806;
-pub(crate) const ETHERTYPE_REVARP: u32 = 0x8035;
+pub(crate) const ETHERTYPE_IP: u32 = EtherType::IPV4.0 as u32;
+pub(crate) const ETHERTYPE_ARP: u32 = EtherType::ARP.0 as u32;
+pub(crate) const ETHERTYPE_REVARP: u32 = EtherType::RARP.0 as u32;
+pub(crate) const ETHERTYPE_IPV6: u32 = EtherType::IPV6.0 as u32;
+pub(crate) const ETHERTYPE_8021Q: u32 = EtherType::VLAN.0 as u32;
+pub(crate) const ETHERTYPE_8021AD: u32 = EtherType::QINQ.0 as u32;
+pub(crate) const ETHERTYPE_8021QINQ: u32 = EtherType::VLAN_9100.0 as u32;
+pub(crate) const ETHERTYPE_MPLS: u32 = EtherType::MPLS.0 as u32;
+pub(crate) const ETHERTYPE_PPPOED: u32 = EtherType::PPPOE_DISCOVERY.0 as u32;
+pub(crate) const ETHERTYPE_PPPOES: u32 = EtherType::PPPOE_SESSION.0 as u32;
 pub(crate) const ETHERTYPE_NS: u32 = 0x0600;
 pub(crate) const ETHERTYPE_ATALK: u32 = 0x809b;
 pub(crate) const ETHERTYPE_AARP: u32 = 0x80f3;
@@ -22,66 +34,24 @@ pub(crate) const ETHERTYPE_LAT: u32 = 0x6004;
 pub(crate) const ETHERTYPE_SCA: u32 = 0x6007;
 pub(crate) const ETHERTYPE_MOPDL: u32 = 0x6001;
 pub(crate) const ETHERTYPE_MOPRC: u32 = 0x6002;
-pub(crate) const ETHERTYPE_IPV6: u32 = 0x86dd;
 pub(crate) const ETHERTYPE_IPX: u32 = 0x8137;
-pub(crate) const ETHERTYPE_8021Q: u32 = 0x8100;
-pub(crate) const ETHERTYPE_8021AD: u32 = 0x88a8;
-pub(crate) const ETHERTYPE_8021QINQ: u32 = 0x9100;
-pub(crate) const ETHERTYPE_MPLS: u32 = 0x8847;
-pub(crate) const ETHERTYPE_PPPOED: u32 = 0x8863;
-pub(crate) const ETHERTYPE_PPPOES: u32 = 0x8864;
 pub(crate) const ETHERTYPE_TEB: u32 = 0x6558;
 
-pub(crate) const LLCSAP_IP: u32 = 0x06;
-pub(crate) const LLCSAP_ISONS: u32 = 0xfe;
-pub(crate) const LLCSAP_NETBEUI: u32 = 0xf0;
-pub(crate) const LLCSAP_IPX: u32 = 0xe0;
-pub(crate) const LLCSAP_8021D: u32 = 0x42;
-pub(crate) const LLCSAP_SNAP: u8 = 0xaa;
+pub(crate) const LLCSAP_IP: u32 = link::sap::IP as u32;
+pub(crate) const LLCSAP_ISONS: u32 = link::sap::ISO as u32;
+pub(crate) const LLCSAP_NETBEUI: u32 = link::sap::NETBEUI as u32;
+pub(crate) const LLCSAP_IPX: u32 = link::sap::IPX as u32;
+pub(crate) const LLCSAP_8021D: u32 = link::sap::STP as u32;
 
-const PPP_IP: u32 = 0x21;
-const PPP_OSI: u32 = 0x23;
-const PPP_NS: u32 = 0x25;
-const PPP_DECNET: u32 = 0x27;
-const PPP_APPLE: u32 = 0x29;
-const PPP_IPX: u32 = 0x2b;
-const PPP_VJC: u32 = 0x2d;
-const PPP_VJNC: u32 = 0x2f;
-const PPP_BRPDU: u32 = 0x31;
-const PPP_IPV6: u32 = 0x57;
-const PPP_MPLS_UCAST: u32 = 0x0281;
+pub(crate) const ISO8473_CLNP: u32 = link::nlpid::CLNP as u32;
+pub(crate) const ISO9542_ESIS: u32 = link::nlpid::ESIS as u32;
+pub(crate) const ISO10589_ISIS: u32 = link::nlpid::ISIS as u32;
 
-const ARCTYPE_IP_OLD: u32 = 240;
-const ARCTYPE_ARP_OLD: u32 = 241;
-const ARCTYPE_IP: u32 = 212;
-const ARCTYPE_ARP: u32 = 213;
-const ARCTYPE_REVARP: u32 = 214;
-const ARCTYPE_ATALK: u32 = 221;
-const ARCTYPE_INET6: u32 = 0xc4;
-
-const LINUX_SLL_P_802_3: u32 = 0x0001;
-const LINUX_SLL_P_802_2: u32 = 0x0004;
-
-const IPH_AF_INET: u32 = 2;
-const IPH_AF_INET6: u32 = 26;
-
-pub(crate) const ISO8473_CLNP: u32 = 0x81;
-pub(crate) const ISO9542_ESIS: u32 = 0x82;
-pub(crate) const ISO10589_ISIS: u32 = 0x83;
-
-/// `AF_INET` and Linux's `AF_INET6` (PFLOG and live loopback compare the host's values).
-pub(crate) const AF_INET: u32 = 2;
-pub(crate) const AF_INET6: u32 = 10;
-/// `AF_INET6` on the BSDs, for loopback savefiles.
-const BSD_AFNUM_INET6_BSD: u32 = 24;
-const BSD_AFNUM_INET6_FREEBSD: u32 = 28;
-const BSD_AFNUM_INET6_DARWIN: u32 = 30;
-
-/// The SunATM pseudo-header: direction/type, VPI, VCI, then the cell payload.
-pub(crate) const SUNATM_VPI_POS: u32 = 1;
-pub(crate) const SUNATM_VCI_POS: u32 = 2;
+/// The SunATM payload (where the link header of a LANE frame starts, 2 bytes further).
 pub(crate) const SUNATM_PKT_BEGIN_POS: u32 = 4;
-pub(crate) const PROTO_POS: u32 = 0;
+
+/// An 802.1Q tag's length: what `vlan` moves later offsets by.
+const VLAN_TAG: u32 = crate::wire::vlan::TAG_LEN as u32;
 
 /// `DLT_IEEE802_11` as PPI's little-endian per-packet link type.
 const DLT_IEEE802_11: u32 = 105;
@@ -138,168 +108,65 @@ pub(crate) fn is_ethernet(lt: Linktype) -> bool {
     )
 }
 
-/// A link layout: `(off_linktype, off_linkpl, off_nl, off_nl_nosnap)`, with `NOT_SET` where a
-/// link type has no such field (libpcap's `init_linktype`).
-struct Layout {
-    linkhdr: u32,
-    linktype: u32,
-    linkpl: u32,
-    nl: u32,
-    nosnap: u32,
-    linkhdr_variable: bool,
-    linkpl_variable: bool,
-}
-
-const fn lay(linktype: u32, linkpl: u32, nl: u32, nosnap: u32) -> Layout {
-    Layout {
-        linkhdr: 0,
-        linktype,
-        linkpl,
-        nl,
-        nosnap,
-        linkhdr_variable: false,
-        linkpl_variable: false,
-    }
-}
-
-fn layout(lt: Linktype) -> Option<Layout> {
-    const NS: u32 = NOT_SET;
-    Some(match lt {
-        Linktype::ARCNET => lay(2, 6, 0, 0),
-        Linktype::ARCNET_LINUX => lay(4, 8, 0, 0),
-        Linktype::EN10MB => lay(12, 14, 0, 3),
-        Linktype::SLIP => lay(NS, 16, 0, 0),
-        Linktype::SLIP_BSDOS => lay(NS, 24, 0, 0),
-        Linktype::NULL | Linktype::LOOP => lay(0, 4, 0, 0),
-        Linktype::ENC => lay(0, 12, 0, 0),
-        Linktype::PPP | Linktype::PPP_PPPD | Linktype::C_HDLC | HDLC | Linktype::PPP_SERIAL => {
-            lay(2, 4, 0, 0)
-        }
-        Linktype::PPP_ETHER => lay(6, 8, 0, 0),
-        Linktype::PPP_BSDOS => lay(5, 24, 0, 0),
-        // FDDI pad: 0 on Linux.
-        Linktype::FDDI => lay(13, 13, 8, 3),
-        Linktype::IEEE802 => lay(14, 14, 8, 3),
-        Linktype::PRISM_HEADER
-        | Linktype::IEEE802_11_RADIO_AVS
-        | Linktype::IEEE802_11_RADIO
-        | Linktype::PPI => Layout {
-            linkhdr_variable: true,
-            linkpl_variable: true,
-            ..lay(24, 0, 8, 3)
-        },
-        Linktype::IEEE802_11 => Layout {
-            linkpl_variable: true,
-            ..lay(24, 0, 8, 3)
-        },
-        Linktype::ATM_RFC1483 | Linktype::ATM_CLIP => lay(0, 0, 8, 3),
-        Linktype::SUNATM => lay(SUNATM_PKT_BEGIN_POS, SUNATM_PKT_BEGIN_POS, 8, 3),
-        Linktype::RAW | Linktype::IPV4 | Linktype::IPV6 => lay(NS, 0, 0, 0),
-        Linktype::LINUX_SLL => lay(14, 16, 0, 0),
-        Linktype::LINUX_SLL2 => lay(0, 20, 0, 0),
-        Linktype::LTALK => lay(NS, 0, 0, 0),
-        Linktype::IP_OVER_FC => lay(16, 16, 8, 3),
-        Linktype::FRELAY => lay(NS, 0, 0, 0),
-        Linktype::MFR => lay(NS, 0, 4, 0),
-        Linktype::APPLE_IP_OVER_IEEE1394 => lay(16, 18, 0, 0),
-        Linktype::SYMANTEC_FIREWALL => lay(6, 44, 0, 0),
-        Linktype::PFLOG => Layout {
-            linkpl_variable: true,
-            ..lay(0, 0, 0, 0)
-        },
-        Linktype::JUNIPER_MFR
-        | Linktype::JUNIPER_MLFR
-        | Linktype::JUNIPER_MLPPP
-        | Linktype::JUNIPER_PPP
-        | Linktype::JUNIPER_CHDLC
-        | Linktype::JUNIPER_FRELAY => lay(4, 4, 0, NS),
-        Linktype::JUNIPER_ATM1 => lay(4, 4, 0, 10),
-        Linktype::JUNIPER_ATM2 => lay(8, 8, 0, 10),
-        Linktype::JUNIPER_PPPOE | Linktype::JUNIPER_ETHER => lay(16, 14, 18, 21),
-        Linktype::JUNIPER_PPPOE_ATM => lay(4, 6, 0, NS),
-        Linktype::JUNIPER_GGSN => lay(6, 12, 0, NS),
-        Linktype::JUNIPER_ES => lay(6, NS, NS, NS),
-        Linktype::JUNIPER_MONITOR => lay(12, 12, 0, NS),
-        Linktype::BACNET_MS_TP => lay(NS, NS, NS, NS),
-        Linktype::JUNIPER_SERVICES => lay(12, NS, NS, NS),
-        Linktype::JUNIPER_VP | Linktype::JUNIPER_ST => lay(18, NS, NS, NS),
-        Linktype::JUNIPER_ISM
-        | Linktype::JUNIPER_VS
-        | Linktype::JUNIPER_SRX_E2E
-        | Linktype::JUNIPER_FIBRECHANNEL
-        | Linktype::JUNIPER_ATM_CEMIC => lay(8, NS, NS, NS),
-        Linktype::MTP2 | Linktype::MTP2_WITH_PHDR | Linktype::ERF => lay(NS, NS, NS, NS),
-        Linktype::PFSYNC => lay(NS, 4, 0, 0),
-        Linktype::AX25_KISS => lay(NS, NS, NS, NS),
-        Linktype::IPNET => lay(1, 24, 0, NS),
-        Linktype::NETANALYZER => Layout {
-            linkhdr: 4,
-            ..lay(16, 18, 0, 3)
-        },
-        Linktype::NETANALYZER_TRANSPARENT => Layout {
-            linkhdr: 12,
-            ..lay(24, 26, 0, 3)
-        },
-        _ => {
-            let dlt = lt.to_dlt();
-            if (104..=289).contains(&dlt) {
-                lay(NS, NS, NS, NS)
-            } else {
-                return None;
-            }
-        }
-    })
-}
-
 impl Gen {
-    /// libpcap's `init_linktype`.
+    /// libpcap's `init_linktype`, from the shared link-layout table ([`wire::link`]).
     pub(crate) fn init_linktype(&mut self) -> Result<()> {
         let lt = self.linktype;
-        let Some(l) = layout(lt) else {
-            bail!(
+        let abs = |o: Option<link::Offset>| match o {
+            Some(o) => AbsOffset {
+                is_variable: o.variable.is_some(),
+                constant_part: o.constant,
+                reg: None,
+            },
+            None => AbsOffset::fixed(NOT_SET),
+        };
+        match link::Layout::of(lt) {
+            Some(l) => {
+                self.off_linkhdr = abs(Some(l.link_header));
+                self.off_linktype = AbsOffset::fixed(l.type_offset.unwrap_or(NOT_SET));
+                self.off_linkpl = abs(l.payload);
+                self.off_nl = l.nl.unwrap_or(NOT_SET);
+                self.off_nl_nosnap = l.nl_nosnap.unwrap_or(NOT_SET);
+                if let Some(atm) = l.atm {
+                    self.is_atm = true;
+                    self.off_vpi = atm.vpi;
+                    self.off_vci = atm.vci;
+                    self.off_proto = atm.proto;
+                    self.off_payload = l.payload_offset().unwrap_or(NOT_SET);
+                }
+                if let Some(ss7) = l.ss7 {
+                    self.off_li = ss7.li;
+                    self.off_li_hsl = ss7.li_hsl;
+                    self.off_sio = ss7.sio;
+                    self.off_opc = ss7.opc;
+                    self.off_dpc = ss7.dpc;
+                    self.off_sls = ss7.sls;
+                }
+            }
+            // libpcap's default case: link types in the range whose `DLT_` and `LINKTYPE_`
+            // values agree, with nothing known but `link[…]`.
+            None if (104..=289).contains(&lt.to_dlt()) => {
+                self.off_linkhdr = AbsOffset::fixed(0);
+                self.off_linktype = AbsOffset::fixed(NOT_SET);
+                self.off_linkpl = AbsOffset::fixed(NOT_SET);
+                self.off_nl = NOT_SET;
+                self.off_nl_nosnap = NOT_SET;
+            }
+            None => bail!(
                 UnsupportedLinktype,
                 "unknown data link type {} (min 104, max 289)",
                 lt.to_dlt() as i32
-            );
-        };
-        self.off_linkhdr = AbsOffset {
-            is_variable: l.linkhdr_variable,
-            constant_part: l.linkhdr,
-            reg: None,
-        };
-        self.off_linktype = AbsOffset::fixed(l.linktype);
-        self.off_linkpl = AbsOffset {
-            is_variable: l.linkpl_variable,
-            constant_part: l.linkpl,
-            reg: None,
-        };
-        self.off_nl = l.nl;
-        self.off_nl_nosnap = l.nosnap;
-        match lt {
-            Linktype::SUNATM => {
-                self.is_atm = true;
-                self.off_vpi = SUNATM_VPI_POS;
-                self.off_vci = SUNATM_VCI_POS;
-                self.off_proto = PROTO_POS;
-                self.off_payload = SUNATM_PKT_BEGIN_POS;
-            }
-            Linktype::MTP2 => self.set_mtp(2),
-            Linktype::MTP2_WITH_PHDR => self.set_mtp(6),
-            Linktype::ERF => self.set_mtp(22),
-            _ => {}
+            ),
         }
         self.off_outermostlinkhdr = self.off_linkhdr;
         self.off_prevlinkhdr = self.off_linkhdr;
         Ok(())
     }
 
-    fn set_mtp(&mut self, li: u32) {
-        self.off_li = li;
-        self.off_li_hsl = li + 2;
-        self.off_sio = li + 1;
-        self.off_opc = li + 2;
-        self.off_dpc = li + 2;
-        self.off_sls = li + 5;
+    /// How the current link type tells protocols apart (`None` for a link type libpcap has
+    /// no entry for).
+    fn type_field(&self) -> Option<TypeField> {
+        link::Layout::of(self.linktype).map(|l| l.type_field)
     }
 
     /// libpcap's `PUSH_LINKHDR`: filter a new link layer found inside the current one.
@@ -367,9 +234,11 @@ impl Gen {
         }
     }
 
-    /// Loopback's address-family word (libpcap's `gen_loopback_linktype`).
-    fn loopback_linktype(&mut self, mut ll_proto: u32) -> Result<Frag> {
-        if matches!(self.linktype, Linktype::NULL | Linktype::ENC) {
+    /// Loopback's address-family word (libpcap's `gen_loopback_linktype`): in the writing
+    /// host's byte order for NULL and ENC (read big-endian here, so swapped: little-endian
+    /// hosts), network order for LOOP.
+    fn loopback_linktype(&mut self, host_order: bool, mut ll_proto: u32) -> Result<Frag> {
+        if host_order {
             if let Context::Savefile { swapped: true } = self.ctx {
                 ll_proto = ll_proto.swap_bytes();
             }
@@ -381,8 +250,8 @@ impl Gen {
 
     fn ipnet_linktype(&mut self, ll_proto: u32) -> Result<Frag> {
         match ll_proto {
-            ETHERTYPE_IP => self.cmp(Rel::LinkType, 0, Size::B, IPH_AF_INET),
-            ETHERTYPE_IPV6 => self.cmp(Rel::LinkType, 0, Size::B, IPH_AF_INET6),
+            ETHERTYPE_IP => self.cmp(Rel::LinkType, 0, Size::B, u32::from(link::ipnet::INET)),
+            ETHERTYPE_IPV6 => self.cmp(Rel::LinkType, 0, Size::B, u32::from(link::ipnet::INET6)),
             _ => Ok(self.gen_false()),
         }
     }
@@ -390,7 +259,7 @@ impl Gen {
     fn linux_sll_linktype(&mut self, ll_proto: u32) -> Result<Frag> {
         match ll_proto {
             LLCSAP_ISONS | LLCSAP_IP | LLCSAP_NETBEUI => {
-                let b0 = self.cmp(Rel::LinkType, 0, Size::H, LINUX_SLL_P_802_2)?;
+                let b0 = self.cmp(Rel::LinkType, 0, Size::H, u32::from(sll::PROTOCOL_802_2))?;
                 let b1 = self.cmp(Rel::Llc, 0, Size::H, (ll_proto << 8) | ll_proto)?;
                 Ok(self.and(b0, b1))
             }
@@ -398,15 +267,15 @@ impl Gen {
                 let b0 = self.cmp(Rel::Llc, 0, Size::B, LLCSAP_IPX)?;
                 let b1 = self.snap(0x000000, ETHERTYPE_IPX)?;
                 let b1 = self.or(b0, b1);
-                let b0 = self.cmp(Rel::LinkType, 0, Size::H, LINUX_SLL_P_802_2)?;
+                let b0 = self.cmp(Rel::LinkType, 0, Size::H, u32::from(sll::PROTOCOL_802_2))?;
                 let b1 = self.and(b0, b1);
-                let b0 = self.cmp(Rel::LinkType, 0, Size::H, LINUX_SLL_P_802_3)?;
+                let b0 = self.cmp(Rel::LinkType, 0, Size::H, u32::from(sll::PROTOCOL_802_3))?;
                 let b1 = self.or(b0, b1);
                 let b0 = self.cmp(Rel::LinkType, 0, Size::H, ETHERTYPE_IPX)?;
                 Ok(self.or(b0, b1))
             }
             ETHERTYPE_ATALK | ETHERTYPE_AARP => {
-                let b0 = self.cmp(Rel::LinkType, 0, Size::H, LINUX_SLL_P_802_2)?;
+                let b0 = self.cmp(Rel::LinkType, 0, Size::H, u32::from(sll::PROTOCOL_802_2))?;
                 let b1 = if ll_proto == ETHERTYPE_ATALK {
                     self.snap(0x080007, ETHERTYPE_ATALK)?
                 } else {
@@ -417,7 +286,7 @@ impl Gen {
                 Ok(self.or(b0, b1))
             }
             _ if ll_proto <= ETHERMTU => {
-                let b0 = self.cmp(Rel::LinkType, 0, Size::H, LINUX_SLL_P_802_2)?;
+                let b0 = self.cmp(Rel::LinkType, 0, Size::H, u32::from(sll::PROTOCOL_802_2))?;
                 let off = self.off_linkpl.constant_part;
                 let b1 = self.cmp(Rel::LinkHdr, off, Size::B, ll_proto)?;
                 Ok(self.and(b0, b1))
@@ -429,8 +298,8 @@ impl Gen {
     /// An 802.2 SNAP header with this organization code and type (libpcap's `gen_snap`).
     pub(crate) fn snap(&mut self, orgcode: u32, ptype: u32) -> Result<Frag> {
         let block = [
-            LLCSAP_SNAP,
-            LLCSAP_SNAP,
+            link::sap::SNAP,
+            link::sap::SNAP,
             0x03,
             (orgcode >> 16) as u8,
             (orgcode >> 8) as u8,
@@ -494,8 +363,24 @@ impl Gen {
             return self.mpls_linktype(ll_proto);
         }
         let lt = self.linktype;
-        match lt {
-            _ if is_ethernet(lt) => {
+        let Some(tf) = self.type_field() else {
+            // No entry: libpcap's default case.
+            if self.off_linktype.constant_part != NOT_SET {
+                return self.cmp(Rel::LinkType, 0, Size::H, ll_proto);
+            }
+            bail!(
+                UnsupportedLinktype,
+                "{} link-layer type filtering not implemented",
+                Gen::describe(lt)
+            );
+        };
+        let either = |g: &mut Gen, a: u32, b: u32, size: Size, rel: Rel, off: u32| -> Result<Frag> {
+            let b0 = g.cmp(rel, off, size, a)?;
+            let b1 = g.cmp(rel, off, size, b)?;
+            Ok(g.or(b0, b1))
+        };
+        match tf {
+            TypeField::EtherTypeOrLength => {
                 let b0 = if !self.is_geneve {
                     self.prevlinkhdr_check()?
                 } else {
@@ -504,7 +389,7 @@ impl Gen {
                 let b1 = self.ether_linktype(ll_proto)?;
                 Ok(self.and_opt(b0, b1))
             }
-            Linktype::C_HDLC | HDLC => {
+            TypeField::CiscoHdlc => {
                 let v = if ll_proto == LLCSAP_ISONS {
                     (ll_proto << 8) | LLCSAP_ISONS
                 } else {
@@ -512,197 +397,107 @@ impl Gen {
                 };
                 self.cmp(Rel::LinkType, 0, Size::H, v)
             }
-            _ if is_80211(lt) => {
+            // The 802.11 family: data frames only.
+            TypeField::Llc if is_80211(lt) => {
                 let b0 = self.check_802_11_data_frame()?;
                 let b1 = self.llc_linktype(ll_proto)?;
                 Ok(self.and(b0, b1))
             }
-            Linktype::FDDI
-            | Linktype::IEEE802
-            | Linktype::ATM_RFC1483
-            | Linktype::ATM_CLIP
-            | Linktype::IP_OVER_FC => self.llc_linktype(ll_proto),
-            Linktype::SUNATM => {
+            TypeField::Llc => self.llc_linktype(ll_proto),
+            TypeField::SunAtm => {
                 let b0 = self.atm_prototype(super::other::PT_LLC)?;
                 let b1 = self.llc_linktype(ll_proto)?;
                 Ok(self.and(b0, b1))
             }
-            Linktype::LINUX_SLL => self.linux_sll_linktype(ll_proto),
-            Linktype::SLIP | Linktype::SLIP_BSDOS | Linktype::RAW => match ll_proto {
+            TypeField::LinuxSll => self.linux_sll_linktype(ll_proto),
+            TypeField::IpVersion => match ll_proto {
                 ETHERTYPE_IP => self.mcmp(Rel::LinkHdr, 0, Size::B, 0x40, 0xf0),
                 ETHERTYPE_IPV6 => self.mcmp(Rel::LinkHdr, 0, Size::B, 0x60, 0xf0),
                 _ => Ok(self.gen_false()),
             },
-            Linktype::IPV4 => Ok(if ll_proto == ETHERTYPE_IP {
+            TypeField::Implied(et) => Ok(if ll_proto == u32::from(et.0) {
                 self.gen_true()
             } else {
                 self.gen_false()
             }),
-            Linktype::IPV6 => Ok(if ll_proto == ETHERTYPE_IPV6 {
-                self.gen_true()
-            } else {
-                self.gen_false()
-            }),
-            Linktype::PPP | Linktype::PPP_PPPD | Linktype::PPP_SERIAL | Linktype::PPP_ETHER => {
-                self.cmp(Rel::LinkType, 0, Size::H, ethertype_to_ppptype(ll_proto))
-            }
-            Linktype::PPP_BSDOS => {
+            TypeField::Ppp => self.cmp(Rel::LinkType, 0, Size::H, link::ppp::from_ethertype(ll_proto)),
+            TypeField::PppBsdos => {
                 if ll_proto == ETHERTYPE_IP {
-                    let b0 = self.cmp(Rel::LinkType, 0, Size::H, PPP_IP)?;
-                    let b1 = self.cmp(Rel::LinkType, 0, Size::H, PPP_VJC)?;
+                    let b0 = self.cmp(Rel::LinkType, 0, Size::H, u32::from(link::ppp::IP))?;
+                    let b1 = self.cmp(Rel::LinkType, 0, Size::H, u32::from(link::ppp::VJC))?;
                     let b1 = self.or(b0, b1);
-                    let b0 = self.cmp(Rel::LinkType, 0, Size::H, PPP_VJNC)?;
+                    let b0 = self.cmp(Rel::LinkType, 0, Size::H, u32::from(link::ppp::VJNC))?;
                     Ok(self.or(b1, b0))
                 } else {
-                    self.cmp(Rel::LinkType, 0, Size::H, ethertype_to_ppptype(ll_proto))
+                    self.cmp(Rel::LinkType, 0, Size::H, link::ppp::from_ethertype(ll_proto))
                 }
             }
-            Linktype::NULL | Linktype::LOOP | Linktype::ENC => match ll_proto {
-                ETHERTYPE_IP => self.loopback_linktype(AF_INET),
-                ETHERTYPE_IPV6 => {
-                    if matches!(self.ctx, Context::Savefile { .. }) {
-                        let b0 = self.loopback_linktype(BSD_AFNUM_INET6_BSD)?;
-                        let b1 = self.loopback_linktype(BSD_AFNUM_INET6_FREEBSD)?;
-                        let b1 = self.or(b0, b1);
-                        let b0 = self.loopback_linktype(BSD_AFNUM_INET6_DARWIN)?;
-                        Ok(self.or(b0, b1))
-                    } else {
-                        self.loopback_linktype(AF_INET6)
+            TypeField::AfHostOrder | TypeField::AfNetworkOrder => {
+                let host = tf == TypeField::AfHostOrder;
+                match ll_proto {
+                    ETHERTYPE_IP => self.loopback_linktype(host, link::af::INET),
+                    ETHERTYPE_IPV6 => {
+                        if matches!(self.ctx, Context::Savefile { .. }) {
+                            let [bsd, freebsd, darwin] = link::af::INET6_SAVEFILE;
+                            let b0 = self.loopback_linktype(host, bsd)?;
+                            let b1 = self.loopback_linktype(host, freebsd)?;
+                            let b1 = self.or(b0, b1);
+                            let b0 = self.loopback_linktype(host, darwin)?;
+                            Ok(self.or(b0, b1))
+                        } else {
+                            self.loopback_linktype(host, link::af::INET6_LINUX)
+                        }
                     }
+                    _ => Ok(self.gen_false()),
+                }
+            }
+            TypeField::PflogAf => match ll_proto {
+                ETHERTYPE_IP => self.cmp(Rel::LinkHdr, link::af::PFLOG_OFFSET, Size::B, link::af::INET),
+                ETHERTYPE_IPV6 => {
+                    self.cmp(Rel::LinkHdr, link::af::PFLOG_OFFSET, Size::B, link::af::INET6_LINUX)
                 }
                 _ => Ok(self.gen_false()),
             },
-            Linktype::PFLOG => match ll_proto {
-                ETHERTYPE_IP => self.cmp(Rel::LinkHdr, 1, Size::B, AF_INET),
-                ETHERTYPE_IPV6 => self.cmp(Rel::LinkHdr, 1, Size::B, AF_INET6),
-                _ => Ok(self.gen_false()),
-            },
-            Linktype::ARCNET | Linktype::ARCNET_LINUX => match ll_proto {
-                ETHERTYPE_IPV6 => self.cmp(Rel::LinkType, 0, Size::B, ARCTYPE_INET6),
-                ETHERTYPE_IP => {
-                    let b0 = self.cmp(Rel::LinkType, 0, Size::B, ARCTYPE_IP)?;
-                    let b1 = self.cmp(Rel::LinkType, 0, Size::B, ARCTYPE_IP_OLD)?;
-                    Ok(self.or(b0, b1))
+            TypeField::Arcnet => {
+                use link::arcnet;
+                let b = |v: u8| u32::from(v);
+                match ll_proto {
+                    ETHERTYPE_IPV6 => self.cmp(Rel::LinkType, 0, Size::B, b(arcnet::INET6)),
+                    ETHERTYPE_IP => either(self, b(arcnet::IP), b(arcnet::IP_OLD), Size::B, Rel::LinkType, 0),
+                    ETHERTYPE_ARP => either(self, b(arcnet::ARP), b(arcnet::ARP_OLD), Size::B, Rel::LinkType, 0),
+                    ETHERTYPE_REVARP => self.cmp(Rel::LinkType, 0, Size::B, b(arcnet::REVARP)),
+                    ETHERTYPE_ATALK => self.cmp(Rel::LinkType, 0, Size::B, b(arcnet::ATALK)),
+                    _ => Ok(self.gen_false()),
                 }
-                ETHERTYPE_ARP => {
-                    let b0 = self.cmp(Rel::LinkType, 0, Size::B, ARCTYPE_ARP)?;
-                    let b1 = self.cmp(Rel::LinkType, 0, Size::B, ARCTYPE_ARP_OLD)?;
-                    Ok(self.or(b0, b1))
+            }
+            TypeField::FrameRelayNlpid => {
+                use link::nlpid;
+                let ui = |p: u8| (u32::from(nlpid::UI) << 8) | u32::from(p);
+                match ll_proto {
+                    ETHERTYPE_IP => self.cmp(Rel::LinkHdr, 2, Size::H, ui(nlpid::IP)),
+                    ETHERTYPE_IPV6 => self.cmp(Rel::LinkHdr, 2, Size::H, ui(nlpid::IPV6)),
+                    LLCSAP_ISONS => {
+                        let b0 = self.cmp(Rel::LinkHdr, 2, Size::H, ui(nlpid::CLNP))?;
+                        let b1 = self.cmp(Rel::LinkHdr, 2, Size::H, ui(nlpid::ESIS))?;
+                        let b2 = self.cmp(Rel::LinkHdr, 2, Size::H, ui(nlpid::ISIS))?;
+                        let b2 = self.or(b1, b2);
+                        Ok(self.or(b0, b2))
+                    }
+                    _ => Ok(self.gen_false()),
                 }
-                ETHERTYPE_REVARP => self.cmp(Rel::LinkType, 0, Size::B, ARCTYPE_REVARP),
-                ETHERTYPE_ATALK => self.cmp(Rel::LinkType, 0, Size::B, ARCTYPE_ATALK),
-                _ => Ok(self.gen_false()),
-            },
-            Linktype::LTALK => Ok(if ll_proto == ETHERTYPE_ATALK {
-                self.gen_true()
-            } else {
-                self.gen_false()
-            }),
-            Linktype::FRELAY => match ll_proto {
-                ETHERTYPE_IP => self.cmp(Rel::LinkHdr, 2, Size::H, 0x03cc),
-                ETHERTYPE_IPV6 => self.cmp(Rel::LinkHdr, 2, Size::H, 0x038e),
-                LLCSAP_ISONS => {
-                    let b0 = self.cmp(Rel::LinkHdr, 2, Size::H, 0x0300 | ISO8473_CLNP)?;
-                    let b1 = self.cmp(Rel::LinkHdr, 2, Size::H, 0x0300 | ISO9542_ESIS)?;
-                    let b2 = self.cmp(Rel::LinkHdr, 2, Size::H, 0x0300 | ISO10589_ISIS)?;
-                    let b2 = self.or(b1, b2);
-                    Ok(self.or(b0, b2))
-                }
-                _ => Ok(self.gen_false()),
-            },
-            Linktype::MFR => {
-                bail!(
-                    UnsupportedLinktype,
-                    "Multi-link Frame Relay link-layer type filtering not implemented"
-                )
             }
-            _ if is_juniper(lt) => self.mcmp(Rel::LinkHdr, 0, Size::W, 0x4d47_4300, 0xffff_ff00),
-            Linktype::BACNET_MS_TP => self.mcmp(Rel::LinkHdr, 0, Size::W, 0x55ff_0000, 0xffff_0000),
-            Linktype::IPNET => self.ipnet_linktype(ll_proto),
-            Linktype::LINUX_IRDA => bail!(
-                UnsupportedLinktype,
-                "IrDA link-layer type filtering not implemented"
-            ),
-            Linktype::DOCSIS => bail!(
-                UnsupportedLinktype,
-                "DOCSIS link-layer type filtering not implemented"
-            ),
-            Linktype::MTP2 | Linktype::MTP2_WITH_PHDR => {
-                bail!(
-                    UnsupportedLinktype,
-                    "MTP2 link-layer type filtering not implemented"
-                )
+            TypeField::JuniperCookie => {
+                self.mcmp(Rel::LinkHdr, 0, Size::W, link::juniper::MAGIC, link::juniper::MASK)
             }
-            Linktype::ERF => bail!(
-                UnsupportedLinktype,
-                "ERF link-layer type filtering not implemented"
-            ),
-            Linktype::PFSYNC => bail!(
-                UnsupportedLinktype,
-                "PFSYNC link-layer type filtering not implemented"
-            ),
-            Linktype::LINUX_LAPD => bail!(
-                UnsupportedLinktype,
-                "LAPD link-layer type filtering not implemented"
-            ),
-            Linktype::USB_FREEBSD
-            | Linktype::USB_LINUX
-            | Linktype::USB_LINUX_MMAPPED
-            | Linktype::USBPCAP => bail!(
-                UnsupportedLinktype,
-                "USB link-layer type filtering not implemented"
-            ),
-            Linktype::BLUETOOTH_HCI_H4 | Linktype::BLUETOOTH_HCI_H4_WITH_PHDR => {
-                bail!(
-                    UnsupportedLinktype,
-                    "Bluetooth link-layer type filtering not implemented"
-                )
+            TypeField::BacnetPreamble => {
+                self.mcmp(Rel::LinkHdr, 0, Size::W, link::bacnet::PREAMBLE, link::bacnet::MASK)
             }
-            Linktype::CAN20B | Linktype::CAN_SOCKETCAN => {
-                bail!(
-                    UnsupportedLinktype,
-                    "CAN link-layer type filtering not implemented"
-                )
-            }
-            Linktype::IEEE802_15_4
-            | Linktype::IEEE802_15_4_LINUX
-            | Linktype::IEEE802_15_4_NONASK_PHY
-            | Linktype::IEEE802_15_4_NOFCS
-            | Linktype::IEEE802_15_4_TAP => {
-                bail!(
-                    UnsupportedLinktype,
-                    "IEEE 802.15.4 link-layer type filtering not implemented"
-                )
-            }
-            Linktype::IEEE802_16_MAC_CPS_RADIO => {
-                bail!(
-                    UnsupportedLinktype,
-                    "IEEE 802.16 link-layer type filtering not implemented"
-                )
-            }
-            Linktype::SITA => bail!(
+            TypeField::Ipnet => self.ipnet_linktype(ll_proto),
+            TypeField::NotImplemented(name) => bail!(
                 UnsupportedLinktype,
-                "SITA link-layer type filtering not implemented"
+                "{name} link-layer type filtering not implemented"
             ),
-            Linktype::RAIF1 => bail!(
-                UnsupportedLinktype,
-                "RAIF1 link-layer type filtering not implemented"
-            ),
-            Linktype::IPMB_KONTRON | Linktype::IPMB_LINUX => {
-                bail!(
-                    UnsupportedLinktype,
-                    "IPMB link-layer type filtering not implemented"
-                )
-            }
-            Linktype::AX25_KISS => bail!(
-                UnsupportedLinktype,
-                "AX.25 link-layer type filtering not implemented"
-            ),
-            Linktype::NFLOG => bail!(
-                UnsupportedLinktype,
-                "NFLOG link-layer type filtering not implemented"
-            ),
-            _ => {
+            TypeField::EtherType => {
                 if self.off_linktype.constant_part != NOT_SET {
                     self.cmp(Rel::LinkType, 0, Size::H, ll_proto)
                 } else {
@@ -1005,8 +800,8 @@ impl Gen {
             let b1 = self.vlan_vid_test(v)?;
             b0 = self.and(b0, b1);
         }
-        self.off_linkpl.constant_part = self.off_linkpl.constant_part.wrapping_add(4);
-        self.off_linktype.constant_part = self.off_linktype.constant_part.wrapping_add(4);
+        self.off_linkpl.constant_part = self.off_linkpl.constant_part.wrapping_add(VLAN_TAG);
+        self.off_linktype.constant_part = self.off_linktype.constant_part.wrapping_add(VLAN_TAG);
         Ok(b0)
     }
 
@@ -1047,8 +842,8 @@ impl Gen {
         // Found the tag in the packet: every later offset moves by 4 at run time.
         self.is_vlan_vloffset = true;
         let mut s = Vec::new();
-        self.vlan_vloffset_add(OffsetField::LinkPl, 4, &mut s)?;
-        self.vlan_vloffset_add(OffsetField::LinkType, 4, &mut s)?;
+        self.vlan_vloffset_add(OffsetField::LinkPl, VLAN_TAG, &mut s)?;
+        self.vlan_vloffset_add(OffsetField::LinkType, VLAN_TAG, &mut s)?;
         self.cfg.prepend(b_tpid.entry, &s);
         let mut b0 = self.or(present, b_tpid);
         if let Some(mut vid) = b_vid {
@@ -1129,7 +924,7 @@ impl Gen {
             if is_ethernet(lt) || lt == Linktype::C_HDLC || lt == HDLC {
                 self.linktype(ETHERTYPE_MPLS)?
             } else if lt == Linktype::PPP {
-                self.linktype(PPP_MPLS_UCAST)?
+                self.linktype(u32::from(link::ppp::MPLS_UCAST))?
             } else {
                 bail!(
                     UnsupportedLinktype,
@@ -1330,17 +1125,3 @@ impl Gen {
 
 /// Geneve's UDP port.
 const GENEVE_PORT: u32 = 6081;
-
-fn ethertype_to_ppptype(ll_proto: u32) -> u32 {
-    match ll_proto {
-        ETHERTYPE_IP => PPP_IP,
-        ETHERTYPE_IPV6 => PPP_IPV6,
-        ETHERTYPE_DN => PPP_DECNET,
-        ETHERTYPE_ATALK => PPP_APPLE,
-        ETHERTYPE_NS => PPP_NS,
-        LLCSAP_ISONS => PPP_OSI,
-        LLCSAP_8021D => PPP_BRPDU,
-        LLCSAP_IPX => PPP_IPX,
-        other => other,
-    }
-}

@@ -142,7 +142,9 @@ fn arith(g: &mut Gen, a: &Arith, text: &str) -> Result<Arth, Error> {
 /// The whole back end: code for `filter` on `target`, optimized if asked, laid out and
 /// validated. `text` is the expression (for errors). As libpcap, an optimized program that
 /// rejects every packet is an error ("expression rejects all packets") — unless libpcap would
-/// not have optimized it (then it compiles).
+/// not have optimized it (then it compiles). Where libpcap would not optimize (802.11 payload
+/// offsets, PRISM, Geneve, `protochain`), ours optimizes without dropping any check that can
+/// reject a packet, so the program accepts exactly what libpcap's unoptimized one accepts.
 pub fn program(
     filter: &Filter,
     target: &Target,
@@ -163,15 +165,24 @@ pub fn program(
         no_optimize,
     } = lower(filter, target, text)?;
     if optimize {
-        crate::filter::optimize::optimize(&mut cfg)
+        use crate::filter::optimize::{optimize_with, rejects_all, Strength};
+        optimize_with(&mut cfg, no_optimize, Strength::Full)
             .map_err(|e| Error::new(e.kind, text, whole, e.message))?;
-        if !no_optimize && crate::filter::optimize::rejects_all(&cfg) {
-            return Err(Error::new(
-                ErrorKind::RejectsAll,
-                text,
-                whole,
-                "expression rejects all packets",
-            ));
+        // libpcap reports a program that rejects everything as an error — when it can tell.
+        // Ours proves more such programs (`less 0 and greater 1`); those compile, as in
+        // libpcap, to a program that rejects everything.
+        if !no_optimize && rejects_all(&cfg) {
+            let mut weak = lower(filter, target, text)?.cfg;
+            optimize_with(&mut weak, false, Strength::Libpcap)
+                .map_err(|e| Error::new(e.kind, text, whole, e.message))?;
+            if rejects_all(&weak) {
+                return Err(Error::new(
+                    ErrorKind::RejectsAll,
+                    text,
+                    whole,
+                    "expression rejects all packets",
+                ));
+            }
         }
     }
     crate::filter::emit::program(&cfg).map_err(|e| {

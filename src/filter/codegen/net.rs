@@ -8,6 +8,23 @@ use crate::filter::ast::ProtoName;
 use crate::filter::ir::{AluOp, Cond, Frag, Size, Src, Stmt, Terminal};
 use crate::filter::resolve::{CastLayer, Dir, Family, HostProto, IpNet, MacDir, ProtoLayer};
 use crate::linktype::Linktype;
+use crate::wire::{arp, ethernet, ipv4, ipv6};
+
+/// Header offsets, from the views' field ranges.
+const IP_PROTO: u32 = ipv4::field::PROTOCOL as u32;
+const IP_FRAG: u32 = ipv4::field::FLAGS_FRAG.start as u32;
+const IP_SRC: u32 = ipv4::field::SRC.start as u32;
+const IP_DST: u32 = ipv4::field::DST.start as u32;
+const IP6_NEXT: u32 = ipv6::field::NEXT_HEADER as u32;
+const IP6_SRC: u32 = ipv6::field::SRC.start as u32;
+const IP6_DST: u32 = ipv6::field::DST.start as u32;
+const IP6_PAYLOAD: u32 = ipv6::field::PAYLOAD as u32;
+/// ARP for IPv4 over Ethernet: sender protocol address after the 6-byte sender hardware
+/// address, target protocol address after the target hardware address.
+const ARP_SPA: u32 = arp::field::SHA as u32 + 6;
+const ARP_TPA: u32 = ARP_SPA + 4 + 6;
+const ETH_DST: u32 = ethernet::field::DST.start as u32;
+const ETH_SRC: u32 = ethernet::field::SRC.start as u32;
 
 const IPPROTO_HOPOPTS: u32 = 0;
 const IPPROTO_ICMP: u32 = 1;
@@ -179,9 +196,9 @@ impl Gen {
                 }
                 Ok(b0)
             }
-            HostProto::Ip => self.hostop(addr, mask, dir, ETHERTYPE_IP, 12, 16),
-            HostProto::Rarp => self.hostop(addr, mask, dir, ETHERTYPE_REVARP, 14, 24),
-            HostProto::Arp => self.hostop(addr, mask, dir, ETHERTYPE_ARP, 14, 24),
+            HostProto::Ip => self.hostop(addr, mask, dir, ETHERTYPE_IP, IP_SRC, IP_DST),
+            HostProto::Rarp => self.hostop(addr, mask, dir, ETHERTYPE_REVARP, ARP_SPA, ARP_TPA),
+            HostProto::Arp => self.hostop(addr, mask, dir, ETHERTYPE_ARP, ARP_SPA, ARP_TPA),
             HostProto::Ip6 => Err(super::Error::internal("ip6 qualifier on an IPv4 address")),
         }
     }
@@ -193,7 +210,7 @@ impl Gen {
             let bits = u32::from(prefix).saturating_sub(8 * i as u32).min(8);
             *m = if bits == 0 { 0 } else { 0xffu8 << (8 - bits) };
         }
-        self.hostop6(addr, &mask, dir, 8, 24)
+        self.hostop6(addr, &mask, dir, IP6_SRC, IP6_DST)
     }
 
     /// `host`/`net` with one or more addresses, OR-ed in order (a literal, or a host name's
@@ -242,7 +259,7 @@ impl Gen {
 
     fn mac_hostop(&mut self, kind: Mac, eaddr: &[u8; 6], dir: MacDir) -> Result<Frag> {
         let (src, dst) = match kind {
-            Mac::Ether => (6, 0),
+            Mac::Ether => (ETH_SRC, ETH_DST),
             Mac::Fddi => (7, 1), // + FDDI pad (0 on Linux)
             Mac::TokenRing => (8, 2),
             Mac::IpFc => (10, 2),
@@ -559,7 +576,7 @@ impl Gen {
 
     /// "Not a later IPv4 fragment": the fragment offset is zero (libpcap's `gen_ipfrag`).
     pub(crate) fn ipfrag(&mut self) -> Result<Frag> {
-        let s = self.load_a(Rel::LinkPl, 6, Size::H)?;
+        let s = self.load_a(Rel::LinkPl, IP_FRAG, Size::H)?;
         let b = self.test(s, Cond::Set, 0x1fff);
         Ok(self.not(b))
     }
@@ -575,16 +592,16 @@ impl Gen {
             ProtoLayer::Link => self.linktype(v),
             ProtoLayer::Ip => {
                 let b0 = self.linktype(ETHERTYPE_IP)?;
-                let b1 = self.cmp(Rel::LinkPl, 9, Size::B, v)?;
+                let b1 = self.cmp(Rel::LinkPl, IP_PROTO, Size::B, v)?;
                 Ok(self.and(b0, b1))
             }
             ProtoLayer::Ip6 => {
                 let b0 = self.linktype(ETHERTYPE_IPV6)?;
                 // Looks through one fragment header.
-                let b2 = self.cmp(Rel::LinkPl, 6, Size::B, IPPROTO_FRAGMENT)?;
-                let b1 = self.cmp(Rel::LinkPl, 40, Size::B, v)?;
+                let b2 = self.cmp(Rel::LinkPl, IP6_NEXT, Size::B, IPPROTO_FRAGMENT)?;
+                let b1 = self.cmp(Rel::LinkPl, IP6_PAYLOAD, Size::B, v)?;
                 let b1 = self.and(b2, b1);
-                let b2 = self.cmp(Rel::LinkPl, 6, Size::B, v)?;
+                let b2 = self.cmp(Rel::LinkPl, IP6_NEXT, Size::B, v)?;
                 let b1 = self.or(b2, b1);
                 Ok(self.and(b0, b1))
             }
@@ -634,12 +651,15 @@ impl Gen {
         let (b0, start) = if !v6 {
             (
                 self.linktype(ETHERTYPE_IP)?,
-                vec![Stmt::Ld(Size::B, nl.wrapping_add(9)), Stmt::LdxMsh(nl)],
+                vec![Stmt::Ld(Size::B, nl.wrapping_add(IP_PROTO)), Stmt::LdxMsh(nl)],
             )
         } else {
             (
                 self.linktype(ETHERTYPE_IPV6)?,
-                vec![Stmt::Ld(Size::B, nl.wrapping_add(6)), Stmt::LdxImm(40)],
+                vec![
+                    Stmt::Ld(Size::B, nl.wrapping_add(IP6_NEXT)),
+                    Stmt::LdxImm(IP6_PAYLOAD),
+                ],
             )
         };
         use crate::filter::ir::BlockId;
@@ -747,8 +767,8 @@ impl Gen {
                 };
                 let b0 = self.linktype(ETHERTYPE_IP)?;
                 let hostmask = !netmask;
-                let b1 = self.mcmp(Rel::LinkPl, 16, Size::W, 0, hostmask)?;
-                let b2 = self.mcmp(Rel::LinkPl, 16, Size::W, hostmask, hostmask)?;
+                let b1 = self.mcmp(Rel::LinkPl, IP_DST, Size::W, 0, hostmask)?;
+                let b2 = self.mcmp(Rel::LinkPl, IP_DST, Size::W, hostmask, hostmask)?;
                 let b2 = self.or(b1, b2);
                 Ok(self.and(b0, b2))
             }
@@ -808,12 +828,12 @@ impl Gen {
             }
             CastLayer::Ip => {
                 let b0 = self.linktype(ETHERTYPE_IP)?;
-                let b1 = self.cmp_ge(Rel::LinkPl, 16, Size::B, 224)?;
+                let b1 = self.cmp_ge(Rel::LinkPl, IP_DST, Size::B, 224)?;
                 Ok(self.and(b0, b1))
             }
             CastLayer::Ip6 => {
                 let b0 = self.linktype(ETHERTYPE_IPV6)?;
-                let b1 = self.cmp(Rel::LinkPl, 24, Size::B, 255)?;
+                let b1 = self.cmp(Rel::LinkPl, IP6_DST, Size::B, 255)?;
                 Ok(self.and(b0, b1))
             }
         }

@@ -9,6 +9,7 @@ use crate::filter::ast::{AtmField, AtmKeyword as Atm, Mtp2Type as Mtp2, Mtp3Fiel
 use crate::filter::ir::{Cond, Frag, Size};
 use crate::filter::resolve::Llc;
 use crate::linktype::Linktype;
+use crate::wire::sll;
 
 /// SunATM protocol types.
 pub(crate) const PT_LANE: u32 = 0x01;
@@ -406,11 +407,21 @@ impl Gen {
             }
             Linktype::IPNET => self.cmp(Rel::LinkHdr, 2, Size::H, if outbound { 1 } else { 2 }),
             Linktype::LINUX_SLL => {
-                let b = self.cmp(Rel::LinkHdr, 0, Size::H, 4)?;
+                let b = self.cmp(
+                    Rel::LinkHdr,
+                    sll::field::v1::PKTTYPE.start as u32,
+                    Size::H,
+                    u32::from(sll::PacketType::OUTGOING.0),
+                )?;
                 Ok(if outbound { b } else { self.not(b) })
             }
             Linktype::LINUX_SLL2 => {
-                let b = self.cmp(Rel::LinkHdr, 10, Size::B, 4)?;
+                let b = self.cmp(
+                    Rel::LinkHdr,
+                    sll::field::v2::PKTTYPE as u32,
+                    Size::B,
+                    u32::from(sll::PacketType::OUTGOING.0),
+                )?;
                 Ok(if outbound { b } else { self.not(b) })
             }
             Linktype::PFLOG => self.cmp(Rel::LinkHdr, 60, Size::B, if outbound { 2 } else { 1 }),
@@ -440,7 +451,12 @@ impl Gen {
     /// `ifindex N` (libpcap's `gen_ifindex`).
     pub fn ifindex(&mut self, ifindex: u32) -> Result<Frag> {
         if self.linktype == Linktype::LINUX_SLL2 {
-            return self.cmp(Rel::LinkHdr, 4, Size::W, ifindex);
+            return self.cmp(
+                Rel::LinkHdr,
+                sll::field::v2::IFINDEX.start as u32,
+                Size::W,
+                ifindex,
+            );
         }
         if matches!(self.ctx, Context::Savefile { .. }) {
             bail!(

@@ -683,3 +683,134 @@ fn empty_filter_and_errors() {
     .unwrap_err();
     assert_eq!(e.kind(), crate::filter::ErrorKind::NoNetmask);
 }
+
+/// `FERROCAP_DUMP="EXPR"` (and optionally `FERROCAP_DUMP_DLT=NAME`): prints our optimized and
+/// unoptimized programs for it; without the variables, checks one.
+#[test]
+fn dump_expression() {
+    let expr = std::env::var("FERROCAP_DUMP").unwrap_or_else(|_| "tcp port 80".into());
+    let lt = std::env::var("FERROCAP_DUMP_DLT")
+        .ok()
+        .and_then(|n| Linktype::from_name(&n).ok())
+        .unwrap_or(Linktype::EN10MB);
+    if let Ok(n) = std::env::var("FERROCAP_DUMP_REPEAT") {
+        let n: u32 = n.parse().unwrap_or(1);
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            let _ = std::hint::black_box(crate::filter::Options::new(lt).compile(&expr));
+        }
+        eprintln!("{:?} per compile", t.elapsed() / n);
+    }
+    for optimize in [true, false] {
+        match crate::filter::Options::new(lt)
+            .optimize(optimize)
+            .compile(&expr)
+        {
+            Ok(p) => {
+                if std::env::var("FERROCAP_DUMP").is_ok() {
+                    eprintln!(
+                        "{expr} ({}):\n{}",
+                        if optimize { "optimized" } else { "unoptimized" },
+                        p.dump(crate::bpf::Format::Asm)
+                    );
+                } else {
+                    assert_eq!(p.len(), if optimize { 20 } else { 22 });
+                }
+            }
+            Err(e) => eprintln!("{e}"),
+        }
+    }
+}
+
+#[test]
+fn scratch_not_geneve() {
+    let Ok(expr) = std::env::var("FERROCAP_SCRATCH") else {
+        return;
+    };
+    let mut seed = 7u64;
+    for lt in crate::fuzzing::filter::LINKTYPES {
+        for ctx in [
+            Context::Dead,
+            Context::Savefile { swapped: false },
+            Context::Live,
+            Context::Savefile { swapped: true },
+        ] {
+            let o = crate::filter::Options::new(lt).context(ctx);
+            let (Ok(a), Ok(b)) = (o.compile(&expr), o.optimize(false).compile(&expr)) else {
+                continue;
+            };
+            for i in 0..20000 {
+                let len = (rng(&mut seed) % 120) as usize;
+                let p: Vec<u8> = (0..len)
+                    .map(|_| {
+                        if rng(&mut seed) % 3 == 0 {
+                            0
+                        } else {
+                            rng(&mut seed) as u8
+                        }
+                    })
+                    .collect();
+                let wire = len as u32 + (i % 3) * 100;
+                let aux = crate::bpf::Ancillary {
+                    vlan_present: i % 2 == 1,
+                    vlan_tci: (i as u16).wrapping_mul(37),
+                    pkttype: (i % 5) as u8,
+                    ..Default::default()
+                };
+                let (x, y) = (a.run_with(&p, wire, &aux), b.run_with(&p, wire, &aux));
+                if x != y {
+                    panic!(
+                        "{lt:?} {ctx:?} {p:02x?}: opt {x} unopt {y}\n{}\n{}",
+                        a.dump(crate::bpf::Format::Asm),
+                        b.dump(crate::bpf::Format::Asm)
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// `FERROCAP_COMPILE_BENCH=OUTFILE`: compiles every corpus expression (Ethernet, no name
+/// lookups) 5 times, prints the mean time per compile of those accepted and writes them to
+/// OUTFILE (for libpcap's `bpf-bench compile`).
+#[test]
+fn compile_time_over_the_corpus() {
+    let Ok(out) = std::env::var("FERROCAP_COMPILE_BENCH") else { return };
+    let Some(dir) = reference_dir() else { return };
+    let text = std::fs::read_to_string(dir.join("../expressions.txt")).unwrap();
+    let opts = crate::filter::Options::new(Linktype::EN10MB).netmask(crate::filter::NETMASK_UNKNOWN);
+    let exprs: Vec<&str> = text
+        .split('\n')
+        .filter(|l| !l.starts_with('#') && !l.is_empty() && !l.starts_with("!REJECT"))
+        .filter(|l| opts.compile(l).is_ok())
+        .collect();
+    std::fs::write(&out, exprs.join("\n") + "\n").unwrap();
+    let mut per: Vec<(std::time::Duration, &str)> = exprs
+        .iter()
+        .map(|e| {
+            let t = std::time::Instant::now();
+            for _ in 0..3 {
+                let _ = std::hint::black_box(opts.compile(e));
+            }
+            (t.elapsed() / 3, *e)
+        })
+        .collect();
+    per.sort();
+    let total: std::time::Duration = per.iter().map(|p| p.0).sum();
+    eprintln!("median {:?}", per[per.len() / 2].0);
+    for p in per.iter().rev().take(15) {
+        eprintln!("{:?} {}", p.0, &p.1[..p.1.len().min(80)]);
+    }
+    eprintln!("top 20 take {:?} of {:?}", per.iter().rev().take(20).map(|p| p.0).sum::<std::time::Duration>(), total);
+    let t0 = std::time::Instant::now();
+    for _ in 0..5 {
+        for e in &exprs {
+            let _ = std::hint::black_box(opts.compile(e));
+        }
+    }
+    eprintln!(
+        "{} expressions, {:?} per compile",
+        exprs.len(),
+        t0.elapsed() / (5 * exprs.len() as u32)
+    );
+}

@@ -5,6 +5,11 @@ use super::link::{ETHERTYPE_IP, ETHERTYPE_IPV6};
 use super::{Gen, Rel, Result};
 use crate::filter::ir::{Frag, Size};
 use crate::filter::resolve::{Dir, PortProto};
+use crate::wire::{ipv4, ipv6, tcp};
+
+/// The port fields (the same in TCP, UDP and SCTP).
+const SPORT: u32 = tcp::field::SRC_PORT.start as u32;
+const DPORT: u32 = tcp::field::DST_PORT.start as u32;
 
 pub(crate) use super::net::{IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP};
 
@@ -34,11 +39,11 @@ impl Gen {
             }
         };
         match dir {
-            Dir::Src => atom(self, 0),
-            Dir::Dst => atom(self, 2),
+            Dir::Src => atom(self, SPORT),
+            Dir::Dst => atom(self, DPORT),
             Dir::SrcAndDst | Dir::SrcOrDst => {
-                let tmp = atom(self, 0)?;
-                let b1 = atom(self, 2)?;
+                let tmp = atom(self, SPORT)?;
+                let b1 = atom(self, DPORT)?;
                 Ok(if dir == Dir::SrcAndDst {
                     self.and(tmp, b1)
                 } else {
@@ -50,7 +55,7 @@ impl Gen {
 
     /// One protocol's IPv4 port test: protocol, not a later fragment, then the port.
     fn portop4(&mut self, port: u32, hi: Option<u32>, ip_proto: u32, dir: Dir) -> Result<Frag> {
-        let tmp = self.cmp(Rel::LinkPl, 9, Size::B, ip_proto)?;
+        let tmp = self.cmp(Rel::LinkPl, ipv4::field::PROTOCOL as u32, Size::B, ip_proto)?;
         let b0 = self.ipfrag()?;
         let b0 = self.and(tmp, b0);
         let b1 = self.port_atoms(Rel::TranIpv4, dir, port, hi)?;
@@ -58,7 +63,7 @@ impl Gen {
     }
 
     fn portop6(&mut self, port: u32, hi: Option<u32>, ip_proto: u32, dir: Dir) -> Result<Frag> {
-        let b0 = self.cmp(Rel::LinkPl, 6, Size::B, ip_proto)?;
+        let b0 = self.cmp(Rel::LinkPl, ipv6::field::NEXT_HEADER as u32, Size::B, ip_proto)?;
         let b1 = self.port_atoms(Rel::TranIpv6, dir, port, hi)?;
         Ok(self.and(b0, b1))
     }

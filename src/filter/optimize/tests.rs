@@ -117,6 +117,8 @@ fn packets(shared: &std::path::Path, lt: Linktype, max_base: usize) -> Vec<Vec<u
 }
 
 struct Stats {
+    time: std::time::Duration,
+    slow: Vec<(std::time::Duration, usize, String)>,
     ratios: Vec<(f64, String, usize, usize)>,
     disagreements: Vec<String>,
     failures: Vec<String>,
@@ -131,6 +133,8 @@ fn check_linktype(dlt: &str, lt: Linktype) -> Option<Stats> {
         .collect();
     let pk = packets(&shared, lt, if cfg!(debug_assertions) { 150 } else { 1500 });
     let mut st = Stats {
+        time: std::time::Duration::ZERO,
+        slow: Vec::new(),
         ratios: Vec::new(),
         disagreements: Vec::new(),
         failures: Vec::new(),
@@ -146,7 +150,20 @@ fn check_linktype(dlt: &str, lt: Linktype) -> Option<Stats> {
                 continue;
             }
         };
-        if let Err(e) = optimize(&mut cfg) {
+        // The fastest of three runs (the machine is shared).
+        let mut dt = std::time::Duration::MAX;
+        let lifted = cfg.clone();
+        let mut r = Ok(());
+        for _ in 0..3 {
+            cfg = lifted.clone();
+            let t0 = std::time::Instant::now();
+            r = optimize(&mut cfg, false);
+            dt = dt.min(t0.elapsed());
+        }
+        st.time += dt;
+        st.slow
+            .push((dt, prog.len(), expr.chars().take(60).collect()));
+        if let Err(e) = r {
             st.failures.push(format!("{expr}: optimize: {e}"));
             continue;
         }
@@ -201,6 +218,18 @@ fn report(dlt: &str, st: &mut Stats) {
     let theirs: usize = st.ratios.iter().map(|r| r.3).sum();
     let longer = st.ratios.iter().filter(|r| r.0 > 1.0).count();
     eprintln!(
+        "{dlt}: optimizing took {:?} in all, {:?} per program",
+        st.time,
+        st.time / n.max(1) as u32
+    );
+    st.slow.sort();
+    let times: Vec<_> = st.slow.iter().map(|s| s.0).collect();
+    eprintln!(
+        "{dlt}: median optimize time {:?}; slowest: {:?}",
+        times.get(times.len() / 2),
+        st.slow.iter().rev().take(5).collect::<Vec<_>>()
+    );
+    eprintln!(
         "{dlt}: {n} programs, total {ours} vs libpcap {theirs} ({:.3}), median ratio {median:.3}, worst {worst:.3}, {longer} longer, {} verdict disagreements, {} failures",
         ours as f64 / theirs.max(1) as f64,
         st.disagreements.len(),
@@ -236,4 +265,31 @@ fn libpcap_unoptimized_programs_optimize_as_well() {
         );
         assert!(st.disagreements.is_empty(), "{dlt}: verdicts differ");
     }
+}
+
+/// `FERROCAP_OPT_PROFILE=N`: optimizes libpcap's unoptimized `tcp port 80` N times (for
+/// profiling); otherwise checks it once.
+#[test]
+fn optimize_tcp_port_80() {
+    let Some(shared) = shared() else { return };
+    let unopt = records(&shared.join("filters/reference/EN10MB.unopt.txt"));
+    let Some((_, Some(prog))) = unopt.iter().find(|(e, _)| e == "tcp port 80") else {
+        panic!("tcp port 80 missing");
+    };
+    let lifted = Cfg::from_instructions(prog).unwrap();
+    let n: usize = std::env::var("FERROCAP_OPT_PROFILE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    let t0 = std::time::Instant::now();
+    let mut len = 0;
+    for _ in 0..n {
+        let mut cfg = lifted.clone();
+        optimize(&mut cfg, false).unwrap();
+        len = emit::instructions(&cfg).unwrap().len();
+    }
+    if n > 1 {
+        eprintln!("{:?} per optimize", t0.elapsed() / n as u32);
+    }
+    assert_eq!(len, 20);
 }
