@@ -313,6 +313,12 @@ pub struct Program {
     source: Option<Arc<str>>,
 }
 
+// A program can be shared with and sent to other threads (a capture thread, say).
+const _: fn() = || {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Program>();
+};
+
 impl Program {
     /// Validates `insns` with [`Rules::Standard`] and prepares them for the interpreter.
     pub fn new(insns: Vec<Instruction>) -> Result<Program, ValidateError> {

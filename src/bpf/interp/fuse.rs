@@ -13,6 +13,7 @@
 //! and its name in the `forms!` list. Decoding, the engine and the other forms stay as they
 //! are, and the tests pick the new form up (its sample must reach it, and the fused nodes must
 //! compute what the instructions do one by one).
+//!
 //! Generic handlers over the load width and jump test ([`Width`], [`Test`]) give one
 //! definition for all twelve instances; [`by_size_cond!`] picks one.
 //!
@@ -33,10 +34,9 @@
 //! Every node's targets skip over `ja`s ([`Site::thread`]).
 
 use super::decode::{pc, Alu, Cond, Op, Pc};
-use super::run::B;
 use super::run::{
     branch, by_size, by_size_cond, go, handlers, plain, single, slow_load, Cx, Handler, Node, Test,
-    Width, MAX_NESTING,
+    Width, B, MAX_NESTING,
 };
 use std::sync::Arc;
 
