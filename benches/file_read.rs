@@ -115,11 +115,7 @@ fn bench_format(c: &mut Criterion, format: &str, make: fn(bool) -> Vec<u8>) {
             .unwrap();
         g.throughput(Throughput::Bytes(bytes.len() as u64));
         g.bench_with_input(BenchmarkId::new("memory", name), &bytes, |b, bytes| {
-            b.iter(|| {
-                black_box(walk(
-                    file::Reader::<&[u8]>::from_bytes(bytes.clone()).unwrap(),
-                ))
-            })
+            b.iter(|| black_box(walk(file::Reader::from_bytes(bytes.clone()).unwrap())))
         });
         g.bench_with_input(BenchmarkId::new("stream", name), &bytes, |b, bytes| {
             b.iter(|| black_box(walk(file::Reader::new(&bytes[..]).unwrap())))

@@ -5,19 +5,28 @@ use std::io;
 
 /// A capture file could not be read (or written) further.
 ///
-/// Carries what was wrong ([`Error::kind`]) and the byte offset in the input where the offending
-/// record, block or header starts ([`Error::offset`]). Every packet before that offset has
-/// already been delivered.
+/// Carries what was wrong ([`Error::kind`]) and, when the error belongs to a place in the
+/// input or output, the byte offset where the offending record, block or header starts
+/// ([`Error::offset`]). Every packet before that offset has already been delivered.
 #[derive(Debug)]
 pub struct Error {
     kind: ErrorKind,
-    offset: u64,
+    offset: Option<u64>,
 }
 
 impl Error {
     /// An error of this kind at this byte offset.
     pub fn new(kind: ErrorKind, offset: u64) -> Error {
-        Error { kind, offset }
+        Error {
+            kind,
+            offset: Some(offset),
+        }
+    }
+
+    /// An error that belongs to no place in the file (an I/O error before any byte was read,
+    /// say).
+    pub fn without_offset(kind: ErrorKind) -> Error {
+        Error { kind, offset: None }
     }
 
     /// What was wrong.
@@ -25,8 +34,14 @@ impl Error {
         &self.kind
     }
 
-    /// Byte offset in the input of the start of the header, record or block that was wrong.
-    pub fn offset(&self) -> u64 {
+    /// What was wrong, by value.
+    pub fn into_kind(self) -> ErrorKind {
+        self.kind
+    }
+
+    /// Byte offset in the input (or output) of the start of the header, record or block that
+    /// was wrong; `None` when the error has no place in the file.
+    pub fn offset(&self) -> Option<u64> {
         self.offset
     }
 
@@ -44,7 +59,10 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at byte {}", self.kind, self.offset)
+        match self.offset {
+            Some(at) => write!(f, "{} at byte {at}", self.kind),
+            None => write!(f, "{}", self.kind),
+        }
     }
 }
 

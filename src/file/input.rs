@@ -53,6 +53,8 @@ pub(crate) struct Input<R> {
     /// Memory inputs: bytes before this index have been prefetched.
     #[cfg_attr(not(feature = "mmap"), allow(dead_code))]
     prefetched: usize,
+    /// Where in the backing bytes the last [`Input::take`] was: `(start, len)`.
+    last: (usize, usize),
 }
 
 /// Not enough bytes: the input ended after `got` of the `needed` bytes.
@@ -85,6 +87,7 @@ impl<R: Read> Input<R> {
             start: 0,
             offset: 0,
             prefetched: 0,
+            last: (0, 0),
         }
     }
 
@@ -95,6 +98,7 @@ impl<R: Read> Input<R> {
             start: 0,
             offset: 0,
             prefetched: 0,
+            last: (0, 0),
         }
     }
 
@@ -126,6 +130,7 @@ impl<R: Read> Input<R> {
         // Move the unconsumed tail to the front, then grow to fit `n` (bounded by the callers'
         // limits) or one read chunk, whichever is larger.
         buf.copy_within(self.start..*filled, 0);
+        self.last = (0, 0);
         *filled = have;
         self.start = 0;
         let want = n.max(limits::READ_CHUNK);
@@ -171,6 +176,7 @@ impl<R: Read> Input<R> {
         let at = self.start;
         self.start += n;
         self.offset += n as u64;
+        self.last = (at, n);
         let all = match &self.src {
             Src::Stream { buf, .. } => buf.as_slice(),
             Src::Memory(m) => {
@@ -194,9 +200,23 @@ impl<R: Read> Input<R> {
         all.get(at..at + n).ok_or(Short::Eof { got: 0 })
     }
 
+    /// The bytes the last [`Input::take`] returned, again (empty once a later call has had to
+    /// read from the stream or skip): a reader that must decide about a record before handing it out takes it, looks,
+    /// and then hands out this, so that no borrow spans two takes.
+    #[inline]
+    pub(crate) fn last_taken(&self) -> &[u8] {
+        let (at, n) = self.last;
+        let all = match &self.src {
+            Src::Stream { buf, filled, .. } => buf.get(..*filled).unwrap_or_default(),
+            Src::Memory(m) => m.bytes(),
+        };
+        all.get(at..at.saturating_add(n)).unwrap_or_default()
+    }
+
     /// Consumes `n` bytes without looking at them (reading and dropping them from a stream).
     /// Returns how many there were, fewer than `n` at the end of input.
     pub(crate) fn skip(&mut self, n: u64) -> io::Result<u64> {
+        self.last = (0, 0);
         let mut left = n;
         while left > 0 {
             let avail = self.window().len();

@@ -46,10 +46,17 @@ pub mod pcapng;
 pub use error::{BlockType, Error, ErrorKind};
 
 use crate::linktype::Linktype;
-use crate::packet::{Packet, Precision};
+use crate::packet::{Packet, PacketHeader, Precision};
 use input::{Input, Memory, Short};
 use std::io::Read;
 use std::path::Path;
+
+impl<R: Read> crate::source::PacketSource for Reader<R> {
+    #[inline]
+    fn next(&mut self) -> crate::Result<Option<Packet<'_>>> {
+        Ok(Reader::next(self)?)
+    }
+}
 
 /// Byte order of a file or a section.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -134,6 +141,7 @@ pub struct Reader<R> {
     inner: Inner<R>,
 }
 
+#[allow(clippy::large_enum_variant)] // One per open file; a box would cost an indirection per packet.
 enum Inner<R> {
     Pcap(pcap::Reader<R>),
     Pcapng(pcapng::Reader<R>),
@@ -164,13 +172,18 @@ impl Reader<std::fs::File> {
     /// A mapped file must not be truncated by another process while it is read: the process
     /// would receive `SIGBUS`. Files that grow while read are fine either way.
     pub fn open_with(path: impl AsRef<Path>, map: bool) -> Result<Reader<std::fs::File>, Error> {
-        let file = std::fs::File::open(path).map_err(|e| Error::new(ErrorKind::Io(e), 0))?;
-        if map {
-            if let Some(r) = Reader::try_map(&file) {
-                return r;
-            }
-        }
-        Reader::new(file)
+        let file =
+            std::fs::File::open(path).map_err(|e| Error::without_offset(ErrorKind::Io(e)))?;
+        Reader::from_file_with(file, map, |f| f)
+    }
+}
+
+impl Reader<std::io::Empty> {
+    /// Reads either format from bytes in memory.
+    ///
+    /// No copy is made and no stream is involved (the type parameter is `std::io::Empty`).
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<Reader<std::io::Empty>, Error> {
+        Reader::from_vec(bytes)
     }
 }
 
@@ -180,9 +193,32 @@ impl<R: Read> Reader<R> {
         Reader::from_input(Input::from_reader(reader))
     }
 
+    /// Reads an open file the way [`Reader::open`] does, handing the stream to the reader as
+    /// `wrap(file)` (so that a caller can erase its type, e.g. into a `Box<dyn Read>`).
+    pub(crate) fn from_file(
+        file: std::fs::File,
+        wrap: impl FnOnce(std::fs::File) -> R,
+    ) -> Result<Reader<R>, Error> {
+        Reader::from_file_with(file, cfg!(feature = "mmap"), wrap)
+    }
+
+    /// [`Reader::from_file`], memory-mapping only if `map` is true.
+    fn from_file_with(
+        file: std::fs::File,
+        map: bool,
+        wrap: impl FnOnce(std::fs::File) -> R,
+    ) -> Result<Reader<R>, Error> {
+        if map {
+            if let Some(r) = Reader::try_map(&file) {
+                return r;
+            }
+        }
+        Reader::new(wrap(file))
+    }
+
     /// Memory-maps `file` and reads it, or `None` when it cannot be mapped (not a regular file,
     /// empty, mapping failed, or the `mmap` feature is off).
-    pub(crate) fn try_map(file: &std::fs::File) -> Option<Result<Reader<R>, Error>> {
+    fn try_map(file: &std::fs::File) -> Option<Result<Reader<R>, Error>> {
         #[cfg(feature = "mmap")]
         {
             mmap::map(file).map(|m| Reader::from_input(Input::from_memory(Memory::Map(m))))
@@ -194,8 +230,8 @@ impl<R: Read> Reader<R> {
         }
     }
 
-    /// Reads either format from bytes in memory.
-    pub fn from_bytes(bytes: Vec<u8>) -> Result<Reader<R>, Error> {
+    /// A reader over bytes in memory, for any stream type (see [`Reader::from_bytes`]).
+    pub(crate) fn from_vec(bytes: Vec<u8>) -> Result<Reader<R>, Error> {
         Reader::from_input(Input::from_memory(Memory::Vec(bytes)))
     }
 
@@ -209,7 +245,7 @@ impl<R: Read> Reader<R> {
                 };
                 return Err(Error::new(kind, 0));
             }
-            Err(Short::Io(e)) => return Err(Error::new(ErrorKind::Io(e), 0)),
+            Err(Short::Io(e)) => return Err(Error::without_offset(ErrorKind::Io(e))),
         };
         let inner = if magic == PCAPNG_MAGIC {
             Inner::Pcapng(pcapng::Reader::from_input(input)?)
@@ -236,6 +272,31 @@ impl<R: Read> Reader<R> {
         }
     }
 
+    /// The next packet `keep` accepts, skipping the others without copying them (to filter a
+    /// file with a BPF program, say); `Ok(None)` at the end of the input. An error ends the
+    /// input as for [`Reader::next`].
+    #[inline]
+    pub fn next_matching(
+        &mut self,
+        keep: impl FnMut(&PacketHeader, &[u8]) -> bool,
+    ) -> Result<Option<Packet<'_>>, Error> {
+        match &mut self.inner {
+            Inner::Pcap(r) => r.next_matching(keep),
+            Inner::Pcapng(r) => r.next_matching(keep),
+        }
+    }
+
+    /// [`Reader::next_in_context`] for the next packet `keep` accepts.
+    pub fn next_matching_in_context(
+        &mut self,
+        keep: impl FnMut(&PacketHeader, &[u8]) -> bool,
+    ) -> Result<Option<(Packet<'_>, Option<pcapng::Context<'_>>)>, Error> {
+        match &mut self.inner {
+            Inner::Pcap(r) => Ok(r.next_matching(keep)?.map(|p| (p, None))),
+            Inner::Pcapng(r) => Ok(r.next_matching_in_context(keep)?.map(|(p, c)| (p, Some(c)))),
+        }
+    }
+
     /// Byte offset in the input of the next record or block to read.
     pub fn offset(&self) -> u64 {
         match &self.inner {
@@ -246,6 +307,7 @@ impl<R: Read> Reader<R> {
 
     /// The next packet and, for pcapng files, its context: options, interface and section
     /// (see [`pcapng::Reader::next_in_context`]); `None` for pcap files.
+    #[inline]
     pub fn next_in_context(
         &mut self,
     ) -> Result<Option<(Packet<'_>, Option<pcapng::Context<'_>>)>, Error> {

@@ -19,7 +19,7 @@ fn drain<R: std::io::Read>(mut reader: file::Reader<R>, len: usize) -> (Vec<Owne
             }
             Ok(None) => return (packets, true),
             Err(e) => {
-                assert!(e.offset() <= len as u64);
+                assert!(e.offset().is_none_or(|o| o <= len as u64));
                 assert!(matches!(reader.next(), Ok(None)));
                 return (packets, false);
             }
@@ -31,7 +31,7 @@ fn drain<R: std::io::Read>(mut reader: file::Reader<R>, len: usize) -> (Vec<Owne
 /// Any bytes through the auto-detecting reader, from memory and as a stream: no panic, no
 /// loop, and both paths deliver the same packets and end the same way.
 pub fn file_read(data: &[u8]) {
-    let from_memory = file::Reader::<&[u8]>::from_bytes(data.to_vec());
+    let from_memory = file::Reader::from_bytes(data.to_vec());
     let from_stream = file::Reader::new(data);
     match (from_memory, from_stream) {
         (Ok(a), Ok(b)) => {

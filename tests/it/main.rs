@@ -3,12 +3,14 @@
 mod alloc;
 mod architecture;
 mod bpf;
+mod capture;
 mod cli;
 mod common;
 mod corpus;
 mod fuzz_regressions;
 mod hostile;
 mod linktype;
+mod port;
 mod roundtrip_pcap;
 mod roundtrip_pcapng;
 mod wire;

@@ -62,21 +62,23 @@ proptest! {
             w.write_packet(&p.as_packet()).unwrap();
         }
         let bytes = w.into_inner().unwrap();
-        for mapped in [false, true] {
-            let mut r = if mapped {
-                file::Reader::<&[u8]>::from_bytes(bytes.clone()).unwrap()
-            } else {
-                file::Reader::new(&bytes[..]).unwrap()
-            };
-            prop_assert_eq!(r.as_pcap().unwrap().header(), &header);
-            for p in &packets {
+        fn check<R: std::io::Read>(
+            mut r: file::Reader<R>,
+            header: &pcap::FileHeader,
+            packets: &[OwnedPacket],
+        ) -> Result<(), TestCaseError> {
+            prop_assert_eq!(r.as_pcap().unwrap().header(), header);
+            for p in packets {
                 let got = r.next().unwrap().unwrap().to_owned();
                 let mut want = p.clone();
                 want.header.ts = want.header.ts.truncate(header.precision);
                 prop_assert_eq!(got, want);
             }
             prop_assert!(r.next().unwrap().is_none());
+            Ok(())
         }
+        check(file::Reader::from_bytes(bytes.clone()).unwrap(), &header, &packets)?;
+        check(file::Reader::new(&bytes[..]).unwrap(), &header, &packets)?;
     }
 }
 

@@ -336,9 +336,9 @@ proptest! {
         models in proptest::collection::vec(section_model(), 1..4)
     ) {
         let bytes = write(&models);
-        check(Reader::<&[u8]>::from_bytes(bytes.clone()).unwrap(), &models);
+        check(Reader::from_bytes(bytes.clone()).unwrap(), &models);
         check(Reader::new(&bytes[..]).unwrap(), &models);
-        let mut r = Reader::<&[u8]>::from_bytes(bytes).unwrap();
+        let mut r = Reader::from_bytes(bytes).unwrap();
         let mut types = Vec::new();
         while let Some(b) = r.next_block().unwrap() {
             types.push(b.block_type());
@@ -357,7 +357,7 @@ fn auto_detecting_reader_reads_written_pcapng() {
     let h = PacketHeader::new(ts, 4, 4, Linktype::EN10MB).with_flags(Some(2));
     w.write_packet(0, &h, b"data").unwrap();
     let bytes = w.into_inner().unwrap();
-    let mut r = ferrocap::file::Reader::<&[u8]>::from_bytes(bytes).unwrap();
+    let mut r = ferrocap::file::Reader::from_bytes(bytes).unwrap();
     assert_eq!(r.format(), ferrocap::file::Format::Pcapng);
     assert_eq!(r.linktype(), Some(Linktype::EN10MB));
     assert_eq!(r.snaplen(), Some(1500));
@@ -403,7 +403,7 @@ fn read_all<R: std::io::Read>(r: Result<Reader<R>, ferrocap::file::Error>) -> Ve
     loop {
         match r.next_with_options() {
             Ok(Some((p, opts))) => {
-                let opts = PacketOptions::parse(opts).map_err(|e| e.offset());
+                let opts = PacketOptions::parse(opts).map_err(|e| e.offset().unwrap_or(u64::MAX));
                 out.push(format!("{:?} {:?} {:?}", p.header, p.data, opts));
             }
             Ok(None) => break,
@@ -456,10 +456,10 @@ proptest! {
                 }
             }
         }
-        let mem = read_all(Reader::<&[u8]>::from_bytes(bytes.clone()));
+        let mem = read_all(Reader::from_bytes(bytes.clone()));
         let streamed = read_all(Reader::new(&bytes[..]));
         prop_assert_eq!(mem, streamed);
-        let mem = blocks_all(Reader::<&[u8]>::from_bytes(bytes.clone()));
+        let mem = blocks_all(Reader::from_bytes(bytes.clone()));
         let streamed = blocks_all(Reader::new(&bytes[..]));
         prop_assert_eq!(mem, streamed);
     }

@@ -53,7 +53,9 @@ impl Sink {
             Precision::Micro
         };
         let named = |e: file::Error| format!("{}: {e}", dest.to_string_lossy());
-        let snaplen = reader.snaplen().unwrap_or(file::limits::MAX_SNAPLEN);
+        let snaplen = reader
+            .snaplen()
+            .unwrap_or(ferrocap::linktype::MAXIMUM_SNAPLEN);
         let out = if args.pcapng {
             let mut section = pcapng::Section::default();
             section.user_application = Some(format!("ferrocap {}", env!("CARGO_PKG_VERSION")));

@@ -38,6 +38,9 @@ pub struct Reader<R> {
     swapped: bool,
     truncate_to: Option<Precision>,
     current: PacketHeader,
+    /// Where the current packet's bytes are: `Some(range)` within the input's last take, or
+    /// `None` for `scratch` (a fixed-up copy).
+    current_data: Option<(usize, usize)>,
     scratch: Vec<u8>,
     packets: u64,
     done: bool,
@@ -55,6 +58,15 @@ impl<R> std::fmt::Debug for Reader<R> {
     }
 }
 
+impl Reader<std::io::Empty> {
+    /// A reader over a whole file held in memory.
+    ///
+    /// No copy is made and no stream is involved (the type parameter is `std::io::Empty`).
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<Reader<std::io::Empty>, Error> {
+        Reader::from_vec(bytes)
+    }
+}
+
 impl<R: Read> Reader<R> {
     /// Reads the file header from `reader`; packets follow with [`Reader::next`].
     ///
@@ -63,8 +75,8 @@ impl<R: Read> Reader<R> {
         Reader::from_input(Input::from_reader(reader))
     }
 
-    /// A reader over a whole file held in memory.
-    pub fn from_bytes(bytes: Vec<u8>) -> Result<Reader<R>, Error> {
+    /// A reader over bytes in memory, for any stream type (see [`Reader::from_bytes`]).
+    pub(crate) fn from_vec(bytes: Vec<u8>) -> Result<Reader<R>, Error> {
         Reader::from_input(Input::from_memory(Memory::Vec(bytes)))
     }
 
@@ -111,6 +123,7 @@ impl<R: Read> Reader<R> {
             swapped,
             truncate_to: None,
             current: PacketHeader::new(Timestamp::EPOCH, 0, 0, linktype),
+            current_data: Some((0, 0)),
             scratch: Vec::new(),
             header,
             packets: 0,
@@ -143,7 +156,8 @@ impl<R: Read> Reader<R> {
     /// Truncates delivered time stamps to microseconds (as libpcap does when a nanosecond file is
     /// opened with microsecond precision), or stops doing so.
     pub fn set_precision(&mut self, precision: Option<Precision>) {
-        self.truncate_to = precision;
+        // Microsecond stamps need no truncating to microseconds.
+        self.truncate_to = precision.filter(|_| self.nano);
     }
 
     /// Packets delivered so far.
@@ -156,11 +170,48 @@ impl<R: Read> Reader<R> {
         self.input.offset()
     }
 
+    /// The next packet `keep` accepts, skipping the others without copying them; `Ok(None)`
+    /// at the end of the file. An error ends the file as for [`Reader::next`].
+    #[inline]
+    pub fn next_matching(
+        &mut self,
+        mut keep: impl FnMut(&PacketHeader, &[u8]) -> bool,
+    ) -> Result<Option<Packet<'_>>, Error> {
+        loop {
+            let accepted = match self.next()? {
+                Some(p) => keep(p.header, p.data),
+                None => return Ok(None),
+            };
+            if accepted {
+                return Ok(Some(self.current()));
+            }
+        }
+    }
+
+    /// The packet [`Reader::next`] returned last, again.
+    #[inline]
+    fn current(&self) -> Packet<'_> {
+        let data = match self.current_data {
+            Some((at, n)) => self
+                .input
+                .last_taken()
+                .get(at..at.saturating_add(n))
+                .unwrap_or_default(),
+            None => &self.scratch,
+        };
+        Packet {
+            header: &self.current,
+            data,
+        }
+    }
+
     /// The next packet; `Ok(None)` at the end of the file.
     ///
     /// After an error, every later call returns `Ok(None)`.
     #[allow(clippy::should_implement_trait)]
-    #[inline]
+    // Always: this is the per-packet loop; callers reach it through one or two thin layers
+    // (`file::Reader`, `Capture`) that the inliner otherwise stops at.
+    #[inline(always)]
     pub fn next(&mut self) -> Result<Option<Packet<'_>>, Error> {
         if self.done {
             return Ok(None);
@@ -228,11 +279,13 @@ impl<R: Read> Reader<R> {
         // libpcap hands over at most snaplen bytes of a longer record and skips the rest.
         let keep = caplen.min(self.snaplen);
         let mut data = data.get(..keep as usize).unwrap_or(data);
+        self.current_data = Some((self.record_len, data.len()));
         if self.fixup {
             self.scratch.clear();
             self.scratch.extend_from_slice(data);
             fixup::apply(self.linktype, self.swapped, &mut len, &mut self.scratch);
             data = &self.scratch;
+            self.current_data = None;
         }
         self.current = PacketHeader::new(ts, keep, len, self.linktype);
         self.packets += 1;

@@ -496,6 +496,6 @@ mod tests {
         assert_eq!(b.rest, &[7, 7]);
         assert!(b.u32().is_err());
         let e = b.padded(9, "data past the end").unwrap_err();
-        assert_eq!(e.offset(), 5);
+        assert_eq!(e.offset(), Some(5));
     }
 }

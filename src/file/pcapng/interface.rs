@@ -545,7 +545,7 @@ mod tests {
             &[(14, &[0; 8]), (14, &[0; 8])],
         ] {
             let err = decode(e, &idb(e, opts)).unwrap_err();
-            assert_eq!(err.offset(), 7);
+            assert_eq!(err.offset(), Some(7));
             assert!(matches!(err.kind(), ErrorKind::Malformed { .. }));
         }
         // Overrunning option.

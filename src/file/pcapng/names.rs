@@ -219,7 +219,7 @@ mod tests {
         let nrb = NameResolution::parse(Body::new(&body, e, BlockType(4), 9)).unwrap();
         let errs: Vec<_> = nrb.records().collect();
         assert_eq!(errs.len(), 1);
-        assert_eq!(errs[0].as_ref().unwrap_err().offset(), 9);
+        assert_eq!(errs[0].as_ref().unwrap_err().offset(), Some(9));
         assert!(nrb.options().is_err());
         let other = NameRecord {
             record_type: 3,

@@ -410,7 +410,7 @@ mod tests {
         let bytes = [1, 0, 9, 0, b'a', b'b', b'c', 0];
         let mut it = le(&bytes);
         let e = it.next().unwrap().unwrap_err();
-        assert_eq!(e.offset(), 40);
+        assert_eq!(e.offset(), Some(40));
         assert!(matches!(e.kind(), ErrorKind::Malformed { .. }));
         assert!(it.next().is_none());
         assert!(le(&bytes).validate().is_err());

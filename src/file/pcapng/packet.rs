@@ -302,7 +302,7 @@ mod tests {
         let body = epb(e, 50, b"abcd", &PacketOptions::default());
         let err =
             EnhancedPacket::parse(Body::new(&body, e, BlockType::ENHANCED_PACKET, 12)).unwrap_err();
-        assert_eq!(err.offset(), 12);
+        assert_eq!(err.offset(), Some(12));
         assert!(EnhancedPacket::parse(Body::new(&body[..16], e, BlockType(6), 0)).is_err());
     }
 

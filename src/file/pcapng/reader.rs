@@ -399,6 +399,45 @@ fn updates_state(t: BlockType) -> bool {
     )
 }
 
+/// Where the current packet's pieces are, as `(start, len)` ranges in the packet block the
+/// input took last, so that the packet can be handed out after the reader has looked at it
+/// (see [`Reader::next_matching`]).
+#[derive(Clone, Copy, Debug)]
+struct Current {
+    /// The bytes; `None` when they are the fixed-up copy in `scratch`.
+    data: Option<(usize, usize)>,
+    /// The options.
+    options: (usize, usize),
+    endianness: Endianness,
+    block: BlockType,
+    /// The block's offset in the file.
+    at: u64,
+}
+
+impl Current {
+    const NONE: Current = Current {
+        data: Some((0, 0)),
+        options: (0, 0),
+        endianness: Endianness::NATIVE,
+        block: BlockType::ENHANCED_PACKET,
+        at: 0,
+    };
+}
+
+/// Where `inner`, a part of a slice that started at address `base`, lies in it.
+#[inline]
+fn span(base: usize, inner: &[u8]) -> (usize, usize) {
+    ((inner.as_ptr() as usize).wrapping_sub(base), inner.len())
+}
+
+/// The bytes at `range` of `all`; empty if it does not fit (it always does: the ranges come
+/// from slices of `all`).
+#[inline]
+fn at(all: &[u8], (start, len): (usize, usize)) -> &[u8] {
+    all.get(start..start.saturating_add(len))
+        .unwrap_or_default()
+}
+
 /// A pcapng file reader: one packet per [`Reader::next`], or one block per
 /// [`Reader::next_block`], with the current section and its interfaces at hand.
 ///
@@ -410,6 +449,8 @@ pub struct Reader<R> {
     first_shb: Vec<u8>,
     pending_shb: bool,
     current: PacketHeader,
+    /// Where the current packet's bytes and options are.
+    current_at: Current,
     scratch: Vec<u8>,
     truncate_to: Option<Precision>,
     packets: u64,
@@ -428,6 +469,15 @@ impl<R> std::fmt::Debug for Reader<R> {
     }
 }
 
+impl Reader<std::io::Empty> {
+    /// A reader over a whole file held in memory.
+    ///
+    /// No copy is made and no stream is involved (the type parameter is `std::io::Empty`).
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<Reader<std::io::Empty>, Error> {
+        Reader::from_vec(bytes)
+    }
+}
+
 impl<R: Read> Reader<R> {
     /// Reads the first section header from `reader` (and looks ahead for the first interface);
     /// packets follow with [`Reader::next`]. The reader is read in large chunks and needs no
@@ -436,8 +486,8 @@ impl<R: Read> Reader<R> {
         Reader::from_input(Input::from_reader(reader))
     }
 
-    /// A reader over a whole file held in memory.
-    pub fn from_bytes(bytes: Vec<u8>) -> Result<Reader<R>, Error> {
+    /// A reader over bytes in memory, for any stream type (see [`Reader::from_bytes`]).
+    pub(crate) fn from_vec(bytes: Vec<u8>) -> Result<Reader<R>, Error> {
         Reader::from_input(Input::from_memory(Memory::Vec(bytes)))
     }
 
@@ -471,6 +521,7 @@ impl<R: Read> Reader<R> {
             first_shb,
             pending_shb: true,
             current: PacketHeader::new(Timestamp::EPOCH, 0, 0, Linktype::NULL),
+            current_at: Current::NONE,
             scratch: Vec::new(),
             truncate_to: None,
             packets: 0,
@@ -524,18 +575,104 @@ impl<R: Read> Reader<R> {
     #[inline]
     #[allow(clippy::type_complexity)]
     fn next_full(&mut self) -> Result<Option<(Packet<'_>, Options<'_>, &Interface, u32)>, Error> {
-        if self.done {
+        if !self.advance()? {
             return Ok(None);
+        }
+        self.current_full().map(Some)
+    }
+
+    /// The next packet `keep` accepts, skipping the others without copying them; `Ok(None)`
+    /// at the end of the file. An error ends the file as for [`Reader::next`].
+    #[inline]
+    pub fn next_matching(
+        &mut self,
+        keep: impl FnMut(&PacketHeader, &[u8]) -> bool,
+    ) -> Result<Option<Packet<'_>>, Error> {
+        Ok(self.next_full_matching(keep)?.map(|(p, _, _, _)| p))
+    }
+
+    /// [`Reader::next_in_context`] for the next packet `keep` accepts.
+    pub fn next_matching_in_context(
+        &mut self,
+        keep: impl FnMut(&PacketHeader, &[u8]) -> bool,
+    ) -> Result<Option<(Packet<'_>, Context<'_>)>, Error> {
+        Ok(self
+            .next_full_matching(keep)?
+            .map(|(p, options, interface, section)| {
+                let context = Context {
+                    options,
+                    interface,
+                    section,
+                };
+                (p, context)
+            }))
+    }
+
+    #[inline]
+    #[allow(clippy::type_complexity)]
+    fn next_full_matching(
+        &mut self,
+        mut keep: impl FnMut(&PacketHeader, &[u8]) -> bool,
+    ) -> Result<Option<(Packet<'_>, Options<'_>, &Interface, u32)>, Error> {
+        loop {
+            let accepted = match self.next_full()? {
+                Some((p, _, _, _)) => keep(p.header, p.data),
+                None => return Ok(None),
+            };
+            if accepted {
+                return self.current_full().map(Some);
+            }
+        }
+    }
+
+    /// The packet [`Reader::advance`] read last, with its options, interface and section.
+    #[inline]
+    #[allow(clippy::type_complexity)]
+    fn current_full(&self) -> Result<(Packet<'_>, Options<'_>, &Interface, u32), Error> {
+        let c = self.current_at;
+        let block = self.input.last_taken();
+        let data = match c.data {
+            Some(range) => at(block, range),
+            None => &self.scratch,
+        };
+        let options = Options::new(at(block, c.options), c.endianness, c.block, c.at);
+        let id = usize::try_from(self.current.interface_id()).unwrap_or(usize::MAX);
+        let Some(interface) = self.st.interfaces.get(id) else {
+            // `State::packet` checked the id against the section's interfaces.
+            let count = u32::try_from(self.st.interfaces.len()).unwrap_or(u32::MAX);
+            let kind = ErrorKind::UnknownInterface {
+                id: self.current.interface_id(),
+                count,
+            };
+            return Err(Error::new(kind, c.at));
+        };
+        Ok((
+            Packet {
+                header: &self.current,
+                data,
+            },
+            options,
+            &interface.info,
+            self.st.section_index,
+        ))
+    }
+
+    /// Reads up to and including the next packet block, leaving its header in `current` and
+    /// where its pieces are in `current_at`: `Ok(true)` if there was one, `Ok(false)` at the
+    /// end.
+    #[inline]
+    fn advance(&mut self) -> Result<bool, Error> {
+        if self.done {
+            return Ok(false);
         }
         if self.pending_shb {
             self.pending_shb = false;
             self.first_shb = Vec::new();
         }
-        // Blocks before the next packet: state only. The packet's bytes are taken after the
-        // loop, so that the borrow returned does not span iterations.
+        // Blocks before the next packet: state only.
         let f = loop {
             let Some(f) = self.next_frame()? else {
-                return Ok(None);
+                return Ok(false);
             };
             if f.block_type.is_packet() {
                 break f;
@@ -553,8 +690,13 @@ impl<R: Read> Reader<R> {
         };
         let at = self.input.offset();
         let header = &mut self.current;
-        let built = take_block(&mut self.input, &f).and_then(|b| self.st.packet(&f, b, at, header));
-        let (mut data, options) = match built {
+        let built = take_block(&mut self.input, &f).and_then(|b| {
+            let base = b.as_ptr() as usize;
+            self.st.packet(&f, b, at, header).map(|(data, options)| {
+                (data, span(base, data), span(base, options.as_bytes()), base)
+            })
+        });
+        let (data, data_span, options_span, body) = match built {
             Ok(p) => p,
             Err(e) => {
                 self.done = true;
@@ -564,7 +706,8 @@ impl<R: Read> Reader<R> {
         if let Some(p) = self.truncate_to {
             header.ts = header.ts.truncate(p);
         }
-        if fixup::needed(header.linktype(), self.st.swapped) {
+        let fixed = fixup::needed(header.linktype(), self.st.swapped);
+        if fixed {
             self.scratch.clear();
             self.scratch.extend_from_slice(data);
             fixup::apply(
@@ -573,29 +716,20 @@ impl<R: Read> Reader<R> {
                 &mut header.len,
                 &mut self.scratch,
             );
-            data = &self.scratch;
         }
-        self.packets = self.packets.saturating_add(1);
-        let id = usize::try_from(self.current.interface_id()).unwrap_or(usize::MAX);
-        let Some(interface) = self.st.interfaces.get(id) else {
-            // `State::packet` checked the id against the section's interfaces.
-            self.done = true;
-            let count = u32::try_from(self.st.interfaces.len()).unwrap_or(u32::MAX);
-            let kind = ErrorKind::UnknownInterface {
-                id: self.current.interface_id(),
-                count,
-            };
-            return Err(Error::new(kind, at));
+        // The spans are in the block's body; make them spans in the block as taken.
+        let shift = body.wrapping_sub(self.input.last_taken().as_ptr() as usize);
+        let moved = |(start, len): (usize, usize)| (start.wrapping_add(shift), len);
+        let current = Current {
+            data: (!fixed).then(|| moved(data_span)),
+            options: moved(options_span),
+            endianness: f.endianness,
+            block: f.block_type,
+            at,
         };
-        Ok(Some((
-            Packet {
-                header: &self.current,
-                data,
-            },
-            options,
-            &interface.info,
-            self.st.section_index,
-        )))
+        self.current_at = current;
+        self.packets = self.packets.saturating_add(1);
+        Ok(true)
     }
 
     /// The next block of any type, as stored, updating the reader's state as
@@ -801,7 +935,7 @@ mod tests {
     /// Whether an error is of the expected kind.
     type KindCheck = fn(&ErrorKind) -> bool;
 
-    fn open(f: &File) -> Result<Reader<&'static [u8]>, Error> {
+    fn open(f: &File) -> Result<Reader<std::io::Empty>, Error> {
         Reader::from_bytes(f.bytes())
     }
 
@@ -909,7 +1043,7 @@ mod tests {
             assert_eq!(pkts[1].header.interface_id(), 0);
             assert_eq!(pkts[1].header.ts, Timestamp::new(1, 234_000_000));
             let err = end.unwrap_err();
-            assert_eq!(err.offset(), at);
+            assert_eq!(err.offset(), Some(at));
             assert!(matches!(
                 err.kind(),
                 ErrorKind::UnknownInterface { id: 1, count: 1 }
@@ -944,7 +1078,7 @@ mod tests {
             assert_eq!(pkts[0].header.ts, Timestamp::new(100, 0));
             assert_eq!(pkts[1].data, b"xy");
             let err = end.unwrap_err();
-            assert_eq!(err.offset(), at);
+            assert_eq!(err.offset(), Some(at));
             assert!(matches!(
                 err.kind(),
                 ErrorKind::UnknownInterface { id: 0, count: 0 }
@@ -1197,7 +1331,7 @@ mod tests {
         let bad = File::new(e).idb(1, 4, &[]).raw(&spb);
         let (pkts, end) = all(&mut open(&bad).unwrap());
         assert!(pkts.is_empty());
-        assert_eq!(end.unwrap_err().offset(), at);
+        assert_eq!(end.unwrap_err().offset(), Some(at));
     }
 
     #[test]
@@ -1282,12 +1416,12 @@ mod tests {
         cases.push((long_opt, 28, |k| matches!(k, ErrorKind::Malformed { .. })));
         for (i, (bytes, offset, kind)) in cases.into_iter().enumerate() {
             let expect_ok = offset > 28;
-            let r = Reader::<&[u8]>::from_bytes(bytes.clone());
+            let r = Reader::from_bytes(bytes.clone());
             let mut r = match r {
                 Ok(r) => r,
                 Err(err) => {
                     assert!(!expect_ok, "case {i}: refused at open: {err}");
-                    assert_eq!(err.offset(), offset, "case {i}");
+                    assert_eq!(err.offset(), Some(offset), "case {i}");
                     assert!(kind(err.kind()), "case {i}: {err}");
                     continue;
                 }
@@ -1296,10 +1430,10 @@ mod tests {
             assert_eq!(pkts.len(), 1, "case {i}");
             assert_eq!(pkts[0].data, b"ok", "case {i}");
             let err = end.unwrap_err();
-            assert_eq!(err.offset(), offset, "case {i}: {err}");
+            assert_eq!(err.offset(), Some(offset), "case {i}: {err}");
             assert!(kind(err.kind()), "case {i}: {err}");
             // The same through next_block, and streamed.
-            let mut r = Reader::<&[u8]>::from_bytes(bytes.clone()).unwrap();
+            let mut r = Reader::from_bytes(bytes.clone()).unwrap();
             let end = loop {
                 match r.next_block() {
                     Ok(Some(_)) => {}
@@ -1307,11 +1441,11 @@ mod tests {
                     Err(e) => break Some(e),
                 }
             };
-            assert_eq!(end.unwrap().offset(), offset, "case {i}");
+            assert_eq!(end.unwrap().offset(), Some(offset), "case {i}");
             assert!(r.next_block().unwrap().is_none());
             let (spkts, send) = all(&mut Reader::new(Dribble(bytes, 0)).unwrap());
             assert_eq!(spkts, pkts, "case {i}");
-            assert_eq!(send.unwrap_err().offset(), offset, "case {i}");
+            assert_eq!(send.unwrap_err().offset(), Some(offset), "case {i}");
         }
     }
 
@@ -1364,7 +1498,7 @@ mod tests {
             }),
         ];
         for (i, (bytes, kind)) in cases.into_iter().enumerate() {
-            let err = Reader::<&[u8]>::from_bytes(bytes.clone()).unwrap_err();
+            let err = Reader::from_bytes(bytes.clone()).unwrap_err();
             assert!(kind(err.kind()), "case {i}: {err}");
             let err = Reader::new(Dribble(bytes, 0)).unwrap_err();
             assert!(kind(err.kind()), "case {i} streamed: {err}");

@@ -260,7 +260,7 @@ mod tests {
     use crate::packet::Timestamp;
     use std::net::{IpAddr, Ipv4Addr};
 
-    fn reader(bytes: Vec<u8>) -> Reader<&'static [u8]> {
+    fn reader(bytes: Vec<u8>) -> Reader<std::io::Empty> {
         Reader::from_bytes(bytes).unwrap()
     }
 
@@ -415,7 +415,7 @@ mod tests {
             unknown.kind(),
             ErrorKind::UnknownInterface { id: 0, count: 0 }
         ));
-        assert_eq!(unknown.offset(), 28);
+        assert_eq!(unknown.offset(), Some(28));
         assert!(w.write_simple_packet(1, b"x").is_err());
         assert!(w.write_stats(0, &Statistics::default()).is_err());
         assert!(w
