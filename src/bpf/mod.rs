@@ -54,7 +54,7 @@
 //! Two types, both `#[non_exhaustive]`: [`ValidateError`] (the index of the first instruction
 //! that breaks a rule, and the [`Rule`]) from building a program out of instructions, and
 //! [`ParseError`] (the line, and a [`ParseErrorKind`], one of which is a [`ValidateError`])
-//! from [`Program::parse`]. A [`ValidateError`] converts into [`crate::Error`].
+//! from [`Program::parse`]. Both convert into [`crate::Error`] (`Error::Bpf`, `Error::BpfListing`).
 //!
 //! # Validation
 //!
