@@ -54,7 +54,8 @@
 //! Two types, both `#[non_exhaustive]`: [`ValidateError`] (the index of the first instruction
 //! that breaks a rule, and the [`Rule`]) from building a program out of instructions, and
 //! [`ParseError`] (the line, and a [`ParseErrorKind`], one of which is a [`ValidateError`])
-//! from [`Program::parse`]. Both convert into [`crate::Error`] (`Error::Bpf`, `Error::BpfListing`).
+//! from [`Program::parse`]. Both convert into [`crate::Error`] (`Error::Bpf`,
+//! `Error::BpfListing`).
 //!
 //! # Validation
 //!
