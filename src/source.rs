@@ -12,9 +12,3 @@ pub trait PacketSource {
     /// The next packet; `Ok(None)` when the source has no more.
     fn next(&mut self) -> Result<Option<Packet<'_>>>;
 }
-
-impl<R: std::io::Read> PacketSource for crate::file::Reader<R> {
-    fn next(&mut self) -> Result<Option<Packet<'_>>> {
-        Ok(crate::file::Reader::next(self)?)
-    }
-}

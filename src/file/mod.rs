@@ -47,6 +47,7 @@ pub use error::{BlockType, Error, ErrorKind};
 
 use crate::linktype::Linktype;
 use crate::packet::{Packet, Precision};
+use crate::source::PacketSource;
 use input::{Input, Memory, Short};
 use std::io::Read;
 use std::path::Path;
@@ -184,6 +185,14 @@ impl Reader<std::io::Empty> {
     }
 }
 
+/// Capture files are packet sources; [`Reader::next`] with the crate's error.
+impl<R: Read> PacketSource for Reader<R> {
+    #[inline]
+    fn next(&mut self) -> crate::Result<Option<Packet<'_>>> {
+        Ok(Reader::next(self)?)
+    }
+}
+
 impl<R: Read> Reader<R> {
     /// Reads either format from a stream.
     pub fn new(reader: R) -> Result<Reader<R>, Error> {
@@ -243,6 +252,35 @@ impl<R: Read> Reader<R> {
         match &mut self.inner {
             Inner::Pcap(r) => r.next(),
             Inner::Pcapng(r) => r.next(),
+        }
+    }
+
+    /// The next packet for which `keep` returns true; `Ok(None)` at the end of the input.
+    ///
+    /// `keep` sees each packet's header and bytes in turn, in the reader's own buffer (a user-
+    /// space packet filter, say); the packets it rejects are skipped without being copied, and
+    /// nothing is allocated per packet. When `keep` accepts every packet this is exactly
+    /// [`Reader::next`]. Errors end the input as in [`Reader::next`].
+    ///
+    /// ```
+    /// # fn main() -> Result<(), ferrocap::file::Error> {
+    /// # let bytes = std::fs::read("tests/data/sample.pcap").unwrap();
+    /// let mut reader = ferrocap::file::Reader::from_bytes(bytes)?;
+    /// // Only the packets longer than 100 bytes on the wire.
+    /// while let Some(p) = reader.next_matching(|header, _data| header.len > 100)? {
+    ///     assert!(p.header.len > 100);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn next_matching(
+        &mut self,
+        keep: impl FnMut(&crate::packet::PacketHeader, &[u8]) -> bool,
+    ) -> Result<Option<Packet<'_>>, Error> {
+        match &mut self.inner {
+            Inner::Pcap(r) => r.next_matching(keep),
+            Inner::Pcapng(r) => r.next_matching(keep),
         }
     }
 

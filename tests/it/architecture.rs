@@ -8,11 +8,14 @@ use std::path::{Path, PathBuf};
 const ALLOWED: &[(&str, &[&str])] = &[
     ("linktype", &[]),
     ("packet", &["linktype"]),
-    ("source", &["packet", "file", "Result", "Error"]),
+    ("source", &["packet", "Result", "Error"]),
     ("error", &["file", "bpf", "filter", "live"]),
     ("wire", &["linktype"]),
     ("bpf", &["packet", "linktype"]),
-    ("file", &["packet", "linktype", "Precision"]),
+    (
+        "file",
+        &["packet", "linktype", "Precision", "source", "Result"],
+    ),
     ("filter", &["bpf", "wire", "linktype", "packet"]),
     (
         "live",

@@ -6,7 +6,7 @@ use super::packet::{self, EnhancedPacket, PacketBlock, SimplePacket};
 use super::section::{Section, SectionHeader};
 use super::stats::{InterfaceStatistics, Statistics};
 use super::Options;
-use crate::file::input::{Input, Memory, Short};
+use crate::file::input::{Input, Memory, Short, Span};
 use crate::file::{fixup, limits, BlockType, Endianness, Error, ErrorKind};
 use crate::linktype::Linktype;
 use crate::packet::{Packet, PacketHeader, Precision, Timestamp};
@@ -330,8 +330,16 @@ fn peek_frame_slow<R: Read>(
 #[inline]
 fn take_block<'a, R: Read>(input: &'a mut Input<R>, f: &Frame) -> Result<&'a [u8], Error> {
     let at = input.offset();
-    match input.take(f.padded) {
-        Ok(bytes) => block::body(bytes, f).map_err(|k| Error::new(k, at)),
+    let span = take_block_span(input, f)?;
+    block::body(input.bytes(&span), f).map_err(|k| Error::new(k, at))
+}
+
+/// Consumes the block `f` announces and returns it whole, as a span of the input.
+#[inline(always)]
+fn take_block_span<R: Read>(input: &mut Input<R>, f: &Frame) -> Result<Span, Error> {
+    let at = input.offset();
+    match input.take_span(f.padded) {
+        Ok(span) => Ok(span),
         Err(Short::Eof { got }) => {
             let kind = ErrorKind::TruncatedBlock {
                 block: f.block_type,
@@ -387,6 +395,25 @@ pub struct Context<'a> {
     pub interface: &'a Interface,
     /// The number of the interface's section, counting from 0.
     pub section: u32,
+}
+
+/// Where the bytes of the packet last read are.
+enum Data {
+    /// In the input, as stored.
+    Input(Span),
+    /// In the reader's scratch buffer, fixed up (see `fixup`).
+    Scratch,
+}
+
+/// Where the packet [`Reader::advance`] found is, in the input.
+struct Found {
+    data: Data,
+    /// Its options.
+    options: Span,
+    endianness: Endianness,
+    block: BlockType,
+    /// Offset of its block.
+    at: u64,
 }
 
 /// Whether the reader's state depends on blocks of this type.
@@ -494,7 +521,27 @@ impl<R: Read> Reader<R> {
     #[allow(clippy::should_implement_trait)]
     #[inline]
     pub fn next(&mut self) -> Result<Option<Packet<'_>>, Error> {
-        Ok(self.next_with_options()?.map(|(p, _)| p))
+        self.next_matching(|_, _| true)
+    }
+
+    /// The next packet for which `keep` returns true; `Ok(None)` at the end of the file.
+    ///
+    /// `keep` sees each packet's header and bytes in turn, in the reader's own buffer; the
+    /// packets it rejects are skipped without being copied, and nothing is allocated per
+    /// packet. When `keep` accepts every packet this is exactly [`Reader::next`]. Errors end
+    /// the file as in [`Reader::next`]; [`Reader::packets`] counts skipped packets too.
+    #[inline]
+    pub fn next_matching(
+        &mut self,
+        mut keep: impl FnMut(&PacketHeader, &[u8]) -> bool,
+    ) -> Result<Option<Packet<'_>>, Error> {
+        let Some(found) = self.advance(&mut keep)? else {
+            return Ok(None);
+        };
+        Ok(Some(Packet {
+            header: &self.current,
+            data: self.data(&found.data),
+        }))
     }
 
     /// The next packet and its options, which are parsed only if iterated (decode them with
@@ -530,9 +577,23 @@ impl<R: Read> Reader<R> {
         frame
     }
 
+    /// The bytes of the packet [`Reader::advance`] found.
+    #[inline(always)]
+    fn data(&self, data: &Data) -> &[u8] {
+        match data {
+            Data::Input(span) => self.input.bytes(span),
+            Data::Scratch => &self.scratch,
+        }
+    }
+
+    /// Reads blocks up to the next packet `keep` accepts, whose header it leaves in
+    /// `self.current`. Nothing borrowed is returned, so that the loop can go on past the
+    /// packets `keep` rejects; callers slice the packet from what is returned.
     #[inline]
-    #[allow(clippy::type_complexity)]
-    fn next_full(&mut self) -> Result<Option<(Packet<'_>, Options<'_>, &Interface, u32)>, Error> {
+    fn advance(
+        &mut self,
+        keep: &mut impl FnMut(&PacketHeader, &[u8]) -> bool,
+    ) -> Result<Option<Found>, Error> {
         if self.done {
             return Ok(None);
         }
@@ -540,40 +601,52 @@ impl<R: Read> Reader<R> {
             self.pending_shb = false;
             self.first_shb = Vec::new();
         }
-        // Blocks before the next packet: state only. The packet's bytes are taken after the
-        // loop, so that the borrow returned does not span iterations.
-        let f = loop {
+        loop {
             let Some(f) = self.next_frame()? else {
                 return Ok(None);
             };
-            if f.block_type.is_packet() {
-                break f;
-            }
             let at = self.input.offset();
-            let applied = if updates_state(f.block_type) {
-                take_block(&mut self.input, &f).and_then(|b| self.st.apply(&f, b, at))
-            } else {
-                skip_block(&mut self.input, &f)
+            if !f.block_type.is_packet() {
+                // Blocks before the next packet: state only.
+                let applied = if updates_state(f.block_type) {
+                    take_block(&mut self.input, &f).and_then(|b| self.st.apply(&f, b, at))
+                } else {
+                    skip_block(&mut self.input, &f)
+                };
+                if let Err(e) = applied {
+                    self.done = true;
+                    return Err(e);
+                }
+                continue;
+            }
+            let found = match self.packet_block(&f, at) {
+                Ok(found) => found,
+                Err(e) => {
+                    self.done = true;
+                    return Err(e);
+                }
             };
-            if let Err(e) = applied {
-                self.done = true;
-                return Err(e);
+            self.packets = self.packets.saturating_add(1);
+            if keep(&self.current, self.data(&found.data)) {
+                return Ok(Some(found));
             }
-        };
-        let at = self.input.offset();
+        }
+    }
+
+    /// Consumes the packet block `f` (at offset `at`), leaves its header in `self.current` and
+    /// says where its bytes and options are.
+    #[inline(always)]
+    fn packet_block(&mut self, f: &Frame, at: u64) -> Result<Found, Error> {
+        let block = take_block_span(&mut self.input, f)?;
+        let bytes = self.input.bytes(&block);
+        let body = block::body(bytes, f).map_err(|k| Error::new(k, at))?;
         let header = &mut self.current;
-        let built = take_block(&mut self.input, &f).and_then(|b| self.st.packet(&f, b, at, header));
-        let (mut data, options) = match built {
-            Ok(p) => p,
-            Err(e) => {
-                self.done = true;
-                return Err(e);
-            }
-        };
+        let (data, options) = self.st.packet(f, body, at, header)?;
+        let options = block.within(bytes, options.as_bytes());
         if let Some(p) = self.truncate_to {
             header.ts = header.ts.truncate(p);
         }
-        if fixup::needed(header.linktype(), self.st.swapped) {
+        let data = if fixup::needed(header.linktype(), self.st.swapped) {
             self.scratch.clear();
             self.scratch.extend_from_slice(data);
             fixup::apply(
@@ -582,9 +655,25 @@ impl<R: Read> Reader<R> {
                 &mut header.len,
                 &mut self.scratch,
             );
-            data = &self.scratch;
-        }
-        self.packets = self.packets.saturating_add(1);
+            Data::Scratch
+        } else {
+            Data::Input(block.within(bytes, data))
+        };
+        Ok(Found {
+            data,
+            options,
+            endianness: f.endianness,
+            block: f.block_type,
+            at,
+        })
+    }
+
+    #[inline]
+    #[allow(clippy::type_complexity)]
+    fn next_full(&mut self) -> Result<Option<(Packet<'_>, Options<'_>, &Interface, u32)>, Error> {
+        let Some(found) = self.advance(&mut |_, _| true)? else {
+            return Ok(None);
+        };
         let id = usize::try_from(self.current.interface_id()).unwrap_or(usize::MAX);
         let Some(interface) = self.st.interfaces.get(id) else {
             // `State::packet` checked the id against the section's interfaces.
@@ -594,7 +683,17 @@ impl<R: Read> Reader<R> {
                 id: self.current.interface_id(),
                 count,
             };
-            return Err(Error::new(kind, at));
+            return Err(Error::new(kind, found.at));
+        };
+        let options = Options::new(
+            self.input.bytes(&found.options),
+            found.endianness,
+            found.block,
+            found.at,
+        );
+        let data = match &found.data {
+            Data::Input(span) => self.input.bytes(span),
+            Data::Scratch => &self.scratch,
         };
         Ok(Some((
             Packet {
@@ -721,7 +820,7 @@ impl<R: Read> Reader<R> {
         self.st.interfaces.get(i).and_then(|i| i.stats.as_ref())
     }
 
-    /// Packets read so far.
+    /// Packets read so far (including those [`Reader::next_matching`] skipped).
     pub fn packets(&self) -> u64 {
         self.packets
     }
@@ -1434,5 +1533,88 @@ mod tests {
         let s = format!("{r:?}");
         assert!(s.contains("pcapng::Reader") && s.contains("offset"), "{s}");
         assert_eq!(r.offset(), 28);
+    }
+
+    #[test]
+    fn next_matching_is_next_filtered() {
+        let keeps: [fn(&PacketHeader, &[u8]) -> bool; 4] = [
+            |_, _| true,
+            |_, _| false,
+            |h, _| h.interface_id() == 1,
+            |_, d| d.first().is_some_and(|b| b % 3 == 0),
+        ];
+        for e in BOTH {
+            let other = if e == Endianness::Little {
+                Endianness::Big
+            } else {
+                Endianness::Little
+            };
+            let mut f = File::new(e).idb(1, 0, &[]).idb(113, 0, &[]);
+            for i in 0..60u8 {
+                let data: Vec<u8> = (i..i + 20).collect();
+                f = match i % 6 {
+                    0 => f.epb(0, u64::from(i), &data, 20, &[(1, b"c")]),
+                    1 => f.epb(1, u64::from(i), &data, 30, &[]),
+                    2 => f.isb(0, u64::from(i), &[]).spb(20, &data),
+                    3 => f.pb(1, 0, u64::from(i), &data, 20),
+                    4 => f
+                        .block(0x0BAD, &[0, 0, 0, 1, i, i, i, i])
+                        .epb(0, 1, &data, 20, &[]),
+                    // A new section in the other byte order: the cooked (113) packets there
+                    // are fixed up in the reader's scratch buffer.
+                    _ => f
+                        .shb(if i % 12 == 5 { other } else { e }, (1, 0), u64::MAX, &[])
+                        .idb(1, 0, &[])
+                        .idb(113, 0, &[])
+                        .epb(1, u64::from(i), &data, 20, &[]),
+                };
+            }
+            let bytes = f.bytes();
+            let (every, end) = all(&mut open(&f).unwrap());
+            end.unwrap();
+            assert_eq!(every.len(), 60);
+            for keep in keeps {
+                let want: Vec<&OwnedPacket> =
+                    every.iter().filter(|p| keep(&p.header, &p.data)).collect();
+                let mut memory = open(&f).unwrap();
+                let mut stream = Reader::new(Dribble(bytes.clone(), 0)).unwrap();
+                let mut got_memory = Vec::new();
+                while let Some(p) = memory.next_matching(keep).unwrap() {
+                    got_memory.push(p.to_owned());
+                }
+                let mut got_stream = Vec::new();
+                while let Some(p) = stream.next_matching(keep).unwrap() {
+                    got_stream.push(p.to_owned());
+                }
+                assert_eq!(got_memory.iter().collect::<Vec<_>>(), want);
+                assert_eq!(got_stream.iter().collect::<Vec<_>>(), want);
+                assert_eq!(memory.packets(), 60);
+            }
+        }
+    }
+
+    #[test]
+    fn next_matching_then_context_and_errors() {
+        let e = Endianness::Little;
+        let f = File::new(e)
+            .idb(1, 0, &[(2, b"eth0")])
+            .epb(0, 1, b"skip", 4, &[])
+            .epb(0, 2, b"keep", 4, &[(1, b"note")]);
+        let at = f.len();
+        let f = f.epb(3, 3, b"bad", 3, &[]);
+        let mut r = open(&f).unwrap();
+        let p = r.next_matching(|_, d| d == b"skip").unwrap().unwrap();
+        assert_eq!(p.data, b"skip");
+        let (p, c) = r.next_in_context().unwrap().unwrap();
+        assert_eq!(p.data, b"keep");
+        assert_eq!(PacketOptions::parse(c.options).unwrap().comments, ["note"]);
+        assert_eq!(c.interface.name.as_deref(), Some("eth0"));
+        let err = r.next_matching(|_, _| false).unwrap_err();
+        assert_eq!(err.offset(), Some(at));
+        assert!(matches!(
+            err.kind(),
+            ErrorKind::UnknownInterface { id: 3, count: 1 }
+        ));
+        assert!(r.next().unwrap().is_none());
     }
 }
