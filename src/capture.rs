@@ -166,10 +166,9 @@ impl Capture<Offline> {
 }
 
 fn open_file(f: std::fs::File) -> Result<file::Reader<Box<dyn Read + Send>>> {
-    if let Some(r) = file::Reader::try_map(&f) {
-        return Ok(r?);
-    }
-    Ok(file::Reader::new(Box::new(f) as Box<dyn Read + Send>)?)
+    Ok(file::Reader::from_file(f, |f| {
+        Box::new(f) as Box<dyn Read + Send>
+    })?)
 }
 
 impl PacketSource for Capture<Offline> {

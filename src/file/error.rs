@@ -34,6 +34,11 @@ impl Error {
         &self.kind
     }
 
+    /// What was wrong, by value.
+    pub fn into_kind(self) -> ErrorKind {
+        self.kind
+    }
+
     /// Byte offset in the input (or output) of the start of the header, record or block that
     /// was wrong; `None` when the error has no place in the file.
     pub fn offset(&self) -> Option<u64> {

@@ -13,9 +13,14 @@ pub(crate) struct Output<W: Write> {
 
 impl<W: Write> Output<W> {
     pub(crate) fn new(out: W) -> Output<W> {
+        Output::continuing(out, 0)
+    }
+
+    /// An output whose first byte lands at offset `written` (appending to a file).
+    pub(crate) fn continuing(out: W, written: u64) -> Output<W> {
         Output {
             out: BufWriter::with_capacity(256 * 1024, out),
-            written: 0,
+            written,
         }
     }
 

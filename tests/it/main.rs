@@ -3,6 +3,7 @@
 mod alloc;
 mod architecture;
 mod bpf;
+mod changing_file;
 mod cli;
 mod common;
 mod corpus;

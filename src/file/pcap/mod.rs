@@ -14,6 +14,6 @@ mod header;
 mod reader;
 mod writer;
 
-pub use header::{FileHeader, MAGIC_MICRO, MAGIC_MODIFIED, MAGIC_NANO};
+pub use header::{FileHeader, LEN as FILE_HEADER_LEN, MAGIC_MICRO, MAGIC_MODIFIED, MAGIC_NANO};
 pub use reader::Reader;
 pub use writer::Writer;

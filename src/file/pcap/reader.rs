@@ -168,7 +168,8 @@ impl<R: Read> Reader<R> {
     /// Truncates delivered time stamps to microseconds (as libpcap does when a nanosecond file is
     /// opened with microsecond precision), or stops doing so.
     pub fn set_precision(&mut self, precision: Option<Precision>) {
-        self.truncate_to = precision;
+        // Microsecond stamps need no truncating to microseconds.
+        self.truncate_to = precision.filter(|_| self.nano);
     }
 
     /// Packets read so far (including those [`Reader::next_matching`] skipped).

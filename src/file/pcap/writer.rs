@@ -47,6 +47,23 @@ impl<W: Write> Writer<W> {
         Ok(w)
     }
 
+    /// Continues a pcap file that already has `header` and is `len` bytes long: records go
+    /// after the existing ones and no header is written (libpcap's `pcap_dump_open_append`).
+    /// `out` must be positioned at the end of the file (opened for appending, say), and
+    /// records are written in `header`'s byte order and precision.
+    pub fn append(out: W, header: FileHeader, len: u64) -> Result<Writer<W>, Error> {
+        if header.modified {
+            return Err(Error::new(
+                ErrorKind::Unwritable("the modified (Kuznetzov) pcap format"),
+                len,
+            ));
+        }
+        Ok(Writer {
+            out: Output::continuing(out, len),
+            header,
+        })
+    }
+
     /// The header written.
     pub fn header(&self) -> &FileHeader {
         &self.header

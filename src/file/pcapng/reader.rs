@@ -544,23 +544,36 @@ impl<R: Read> Reader<R> {
         }))
     }
 
+    /// [`Reader::next_in_context`] for the next packet `keep` accepts (see
+    /// [`Reader::next_matching`]).
+    #[inline]
+    pub fn next_matching_in_context(
+        &mut self,
+        mut keep: impl FnMut(&PacketHeader, &[u8]) -> bool,
+    ) -> Result<Option<(Packet<'_>, Context<'_>)>, Error> {
+        Ok(self
+            .next_full(&mut keep)?
+            .map(|(p, options, interface, section)| {
+                let context = Context {
+                    options,
+                    interface,
+                    section,
+                };
+                (p, context)
+            }))
+    }
+
     /// The next packet and its options, which are parsed only if iterated (decode them with
     /// [`PacketOptions::parse`](super::PacketOptions::parse)). A simple packet block has none.
     pub fn next_with_options(&mut self) -> Result<Option<(Packet<'_>, Options<'_>)>, Error> {
-        Ok(self.next_full()?.map(|(p, o, _, _)| (p, o)))
+        Ok(self.next_full(&mut |_, _| true)?.map(|(p, o, _, _)| (p, o)))
     }
 
     /// The next packet with its context: its options, the interface it came from and the
     /// number of that interface's section (interface ids restart in every section).
+    #[inline]
     pub fn next_in_context(&mut self) -> Result<Option<(Packet<'_>, Context<'_>)>, Error> {
-        Ok(self.next_full()?.map(|(p, options, interface, section)| {
-            let context = Context {
-                options,
-                interface,
-                section,
-            };
-            (p, context)
-        }))
+        self.next_matching_in_context(|_, _| true)
     }
 
     /// The frame of the next block; the end of the file or an error ends the reader.
@@ -670,8 +683,11 @@ impl<R: Read> Reader<R> {
 
     #[inline]
     #[allow(clippy::type_complexity)]
-    fn next_full(&mut self) -> Result<Option<(Packet<'_>, Options<'_>, &Interface, u32)>, Error> {
-        let Some(found) = self.advance(&mut |_, _| true)? else {
+    fn next_full(
+        &mut self,
+        keep: &mut impl FnMut(&PacketHeader, &[u8]) -> bool,
+    ) -> Result<Option<(Packet<'_>, Options<'_>, &Interface, u32)>, Error> {
+        let Some(found) = self.advance(keep)? else {
             return Ok(None);
         };
         let id = usize::try_from(self.current.interface_id()).unwrap_or(usize::MAX);
