@@ -135,6 +135,7 @@ pub struct Reader<R> {
     inner: Inner<R>,
 }
 
+#[allow(clippy::large_enum_variant)] // One per open file; a box would cost an indirection per packet.
 enum Inner<R> {
     Pcap(pcap::Reader<R>),
     Pcapng(pcapng::Reader<R>),

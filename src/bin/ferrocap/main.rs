@@ -100,7 +100,7 @@ fn process<R: Read>(args: &Args, path: &OsStr, mut reader: file::Reader<R>) -> R
     announce(path, &reader);
     let writing_stdout = args.write.as_deref() == Some(OsStr::new("-"));
     let mut out = match &args.write {
-        Some(dest) => Some(output::Sink::create(dest, args, &reader)?),
+        Some(dest) => Some(output::Sink::create(dest, args, &mut reader)?),
         None => None,
     };
     let printing = !args.count_only && (out.is_none() || args.print) && !writing_stdout;
@@ -137,7 +137,7 @@ fn process<R: Read>(args: &Args, path: &OsStr, mut reader: file::Reader<R>) -> R
     }
     text.flush().map_err(stdout_error)?;
     if let Some(out) = out {
-        out.finish()?;
+        out.finish(&reader)?;
     }
     match result {
         Ok(()) => Ok(()),

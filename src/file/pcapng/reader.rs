@@ -2,6 +2,7 @@
 
 use super::block::{self, Block, Body, Frame};
 use super::interface::{Interface, InterfaceDescription, InterfaceState};
+use super::kept::{Kept, KeptBlocks};
 use super::packet::{self, EnhancedPacket, PacketBlock, SimplePacket};
 use super::section::{Section, SectionHeader};
 use super::stats::{InterfaceStatistics, Statistics};
@@ -395,6 +396,10 @@ pub struct Context<'a> {
     pub interface: &'a Interface,
     /// The number of the interface's section, counting from 0.
     pub section: u32,
+    /// The blocks other than packets read since the packet handed out before this one (or
+    /// since the first section header), in order; empty unless the reader keeps them
+    /// ([`Reader::keep_blocks`]).
+    pub preceding: KeptBlocks<'a>,
 }
 
 /// Where the bytes of the packet last read are.
@@ -441,6 +446,8 @@ pub struct Reader<R> {
     truncate_to: Option<Precision>,
     packets: u64,
     done: bool,
+    /// Blocks other than packets kept for a copy (see [`Reader::keep_blocks`]).
+    kept: Kept,
 }
 
 impl<R> std::fmt::Debug for Reader<R> {
@@ -511,6 +518,7 @@ impl<R: Read> Reader<R> {
             truncate_to: None,
             packets: 0,
             done: false,
+            kept: Kept::default(),
         })
     }
 
@@ -553,11 +561,12 @@ impl<R: Read> Reader<R> {
     ) -> Result<Option<(Packet<'_>, Context<'_>)>, Error> {
         Ok(self
             .next_full(&mut keep)?
-            .map(|(p, options, interface, section)| {
+            .map(|(p, options, interface, section, preceding)| {
                 let context = Context {
                     options,
                     interface,
                     section,
+                    preceding,
                 };
                 (p, context)
             }))
@@ -566,7 +575,9 @@ impl<R: Read> Reader<R> {
     /// The next packet and its options, which are parsed only if iterated (decode them with
     /// [`PacketOptions::parse`](super::PacketOptions::parse)). A simple packet block has none.
     pub fn next_with_options(&mut self) -> Result<Option<(Packet<'_>, Options<'_>)>, Error> {
-        Ok(self.next_full(&mut |_, _| true)?.map(|(p, o, _, _)| (p, o)))
+        Ok(self
+            .next_full(&mut |_, _| true)?
+            .map(|(p, o, _, _, _)| (p, o)))
     }
 
     /// The next packet with its context: its options, the interface it came from and the
@@ -614,15 +625,16 @@ impl<R: Read> Reader<R> {
             self.pending_shb = false;
             self.first_shb = Vec::new();
         }
+        self.kept.refresh();
         loop {
             let Some(f) = self.next_frame()? else {
                 return Ok(None);
             };
             let at = self.input.offset();
             if !f.block_type.is_packet() {
-                // Blocks before the next packet: state only.
-                let applied = if updates_state(f.block_type) {
-                    take_block(&mut self.input, &f).and_then(|b| self.st.apply(&f, b, at))
+                // Blocks before the next packet: state only (and kept for a copy, if asked).
+                let applied = if self.kept.on || updates_state(f.block_type) {
+                    self.other_block(&f, at)
                 } else {
                     skip_block(&mut self.input, &f)
                 };
@@ -641,9 +653,42 @@ impl<R: Read> Reader<R> {
             };
             self.packets = self.packets.saturating_add(1);
             if keep(&self.current, self.data(&found.data)) {
+                self.kept.delivered();
                 return Ok(Some(found));
             }
         }
+    }
+
+    /// Consumes a block other than a packet (at offset `at`) that the reader's state depends
+    /// on or that is to be kept.
+    fn other_block(&mut self, f: &Frame, at: u64) -> Result<(), Error> {
+        let block = take_block_span(&mut self.input, f)?;
+        let body = block::body(self.input.bytes(&block), f).map_err(|k| Error::new(k, at))?;
+        if updates_state(f.block_type) {
+            self.st.apply(f, body, at)?;
+        }
+        if self.kept.on {
+            self.kept.push(f.block_type, f.endianness, body, at)?;
+        }
+        Ok(())
+    }
+
+    /// Keeps every block other than a packet that [`Reader::next`] and its kin read (section
+    /// headers after the first, interface descriptions, statistics, name resolution,
+    /// decryption secrets, custom and unknown blocks), from the next one read on, so that a
+    /// copy of the file can write them where they were: those before a packet come in its
+    /// [`Context::preceding`]; those after the last packet, once the reader has returned
+    /// `Ok(None)`, from [`Reader::kept_blocks`]. At most [`limits::MAX_RETAINED`] bytes of
+    /// them between two packets (an error beyond). Off by default: a reader that only reads
+    /// copies nothing.
+    pub fn keep_blocks(&mut self, keep: bool) {
+        self.kept.on = keep;
+    }
+
+    /// The blocks kept (see [`Reader::keep_blocks`]) since the last packet handed out: after
+    /// the end of the file, those that follow the last packet.
+    pub fn kept_blocks(&self) -> KeptBlocks<'_> {
+        self.kept.blocks()
     }
 
     /// Consumes the packet block `f` (at offset `at`), leaves its header in `self.current` and
@@ -686,7 +731,7 @@ impl<R: Read> Reader<R> {
     fn next_full(
         &mut self,
         keep: &mut impl FnMut(&PacketHeader, &[u8]) -> bool,
-    ) -> Result<Option<(Packet<'_>, Options<'_>, &Interface, u32)>, Error> {
+    ) -> Result<Option<(Packet<'_>, Options<'_>, &Interface, u32, KeptBlocks<'_>)>, Error> {
         let Some(found) = self.advance(keep)? else {
             return Ok(None);
         };
@@ -719,6 +764,7 @@ impl<R: Read> Reader<R> {
             options,
             &interface.info,
             self.st.section_index,
+            self.kept.blocks(),
         )))
     }
 
