@@ -4,9 +4,11 @@
 //! Readers ask for the next `n` bytes as one contiguous slice ([`Input::take`]); the slice stays
 //! valid until the next call that changes the input. From memory (bytes in a `Vec`, or a file
 //! memory-mapped on request) this is a pointer bump with no copy. From a stream, bytes are read
-//! with large `read()` calls ([`limits::READ_CHUNK`]) into one buffer that is reused for the
-//! whole file and only grows to hold the largest single record asked for, which the readers
-//! bound by [`limits`] before they ask, so memory stays bounded whatever the input claims.
+//! with large `read()` calls into one buffer that is reused for the whole file: it starts at
+//! 64 KiB, doubles with each refill up to [`limits::READ_CHUNK`], and grows beyond only to hold
+//! the largest single record asked for, which the readers bound by [`limits`] before they ask,
+//! so memory stays bounded whatever the input claims. A refill moves only the unconsumed tail
+//! of the buffer (less than one record) to its front.
 //!
 //! A reader that must look at a record before deciding whether to hand it out (a packet filter)
 //! takes it as a [`Span`] of the backing bytes ([`Input::take_span`]) and looks at it with
@@ -208,7 +210,13 @@ impl<R: Read> Input<R> {
             self.start = 0;
             self.end = have;
         }
-        let want = n.max(limits::READ_CHUNK);
+        // The buffer starts small (a short stream costs little) and doubles with each refill
+        // up to one read chunk.
+        let grown = buf
+            .len()
+            .saturating_mul(2)
+            .clamp(64 * 1024, limits::READ_CHUNK);
+        let want = n.max(grown);
         if buf.len() < want {
             buf.resize(want, 0);
         }

@@ -627,6 +627,14 @@ impl<R: Read> Reader<R> {
         }
         self.kept.refresh();
         loop {
+            if let Some(found) = self.quick_packet() {
+                self.packets = self.packets.saturating_add(1);
+                if keep(&self.current, self.data(&found.data)) {
+                    self.kept.delivered();
+                    return Ok(Some(found));
+                }
+                continue;
+            }
             let Some(f) = self.next_frame()? else {
                 return Ok(None);
             };
@@ -657,6 +665,69 @@ impl<R: Read> Reader<R> {
                 return Ok(Some(found));
             }
         }
+    }
+
+    /// The common case of a packet block, in one pass over bytes already buffered: an Enhanced
+    /// Packet Block that is well formed, of a known interface, needing no fix-up. It leaves the
+    /// header in `self.current` exactly as [`Reader::packet_block`] would; `None` (nothing
+    /// consumed) for anything else, which the general path then reads or reports.
+    #[inline(always)]
+    fn quick_packet(&mut self) -> Option<Found> {
+        const FIXED: usize = block::HEADER_LEN + 20;
+        let e = self.st.section.endianness;
+        let w = self.input.window();
+        let (head, _) = w.split_first_chunk::<FIXED>()?;
+        let [t0, t1, t2, t3, l0, l1, l2, l3, i0, i1, i2, i3, h0, h1, h2, h3, o0, o1, o2, o3, c0, c1, c2, c3, w0, w1, w2, w3] =
+            *head;
+        let len = e.u32([l0, l1, l2, l3]);
+        if e.u32([t0, t1, t2, t3]) != BlockType::ENHANCED_PACKET.0
+            || !(FIXED as u32 + 4..=self.st.max_block).contains(&len)
+        {
+            return None;
+        }
+        let padded = usize::try_from(len.div_ceil(4)).ok()?.checked_mul(4)?;
+        let caplen = e.u32([c0, c1, c2, c3]);
+        let data_end = FIXED.checked_add(usize::try_from(caplen).ok()?)?;
+        let trailer = padded - 4;
+        if data_end > trailer {
+            return None;
+        }
+        let block = w.get(..padded)?;
+        let (_, last) = block.split_last_chunk::<4>()?;
+        if e.u32(*last) != len {
+            return None;
+        }
+        let id = e.u32([i0, i1, i2, i3]);
+        let iface = self.st.interfaces.get(usize::try_from(id).ok()?)?;
+        if fixup::needed(iface.linktype, self.st.swapped) {
+            return None;
+        }
+        let options_at = data_end
+            .saturating_add(super::options::pad4(data_end - FIXED))
+            .min(trailer);
+        let options = block.get(options_at..trailer).unwrap_or_default();
+        let at = self.input.offset();
+        let flags = if options.is_empty() {
+            None
+        } else {
+            packet::flags(Options::new(options, e, BlockType::ENHANCED_PACKET, at))
+        };
+        let units = (u64::from(e.u32([h0, h1, h2, h3])) << 32) | u64::from(e.u32([o0, o1, o2, o3]));
+        let mut ts = iface.info.timestamp(units);
+        if let Some(p) = self.truncate_to {
+            ts = ts.truncate(p);
+        }
+        self.current = PacketHeader::new(ts, caplen, e.u32([w0, w1, w2, w3]), iface.linktype)
+            .with_interface_id(id)
+            .with_flags(flags);
+        let span = self.input.consume(padded);
+        Some(Found {
+            data: Data::Input(span.sub(FIXED, data_end - FIXED)),
+            options: span.sub(options_at, trailer - options_at),
+            endianness: e,
+            block: BlockType::ENHANCED_PACKET,
+            at,
+        })
     }
 
     /// Consumes a block other than a packet (at offset `at`) that the reader's state depends
