@@ -4,15 +4,20 @@
 //! with no C library underneath: a program built on ferrocap links statically (musl included),
 //! runs where libpcap is not installed, and parses hostile capture files without crashing.
 //!
-//! ```no_run
+//! ```
 //! use ferrocap::Capture;
 //!
 //! let mut cap = Capture::from_file("tests/data/sample.pcap")?;
-//! while let Ok(packet) = cap.next_packet() {
+//! // `Ok(None)` is the end of the file; a corrupt record is an `Err` (after every packet
+//! // before it), which `?` passes on instead of ending the loop as if the file had ended.
+//! while let Some(packet) = cap.next()? {
 //!     println!("{} {} bytes", packet.header.ts, packet.header.len);
 //! }
 //! # Ok::<(), ferrocap::Error>(())
 //! ```
+//!
+//! The `pcap` crate's `next_packet` is here too, with its error for the end of a file
+//! (`Err(Error::NoMorePackets)`); [`capture`] shows how to tell that end from an error.
 //!
 //! ## Architecture
 //!
@@ -21,7 +26,8 @@
 //! | [`linktype`], [`packet`] | the core types: [`Linktype`], [`Timestamp`], [`PacketHeader`], [`Packet`], [`OwnedPacket`] | — |
 //! | [`source`] | [`PacketSource`], the lending `next()` every source implements | `packet` |
 //! | [`file`](mod@file) | pcap and pcapng readers ([`file::Reader`] detects which) and writers | `packet`, `linktype` |
-//! | [`wire`] | typed, panic-free views over packet bytes; tcpdump's one-line summaries and hex dumps | `linktype` |
+//! | [`wire`] | typed, panic-free views over packet bytes; per-link-type header layouts; name ↔ number tables (shared by `print` and `filter`) | `linktype` |
+//! | [`print`](mod@print) | tcpdump's one-line packet summaries and hex dumps, reading headers through `wire` | `wire`, `packet`, `linktype` |
 //! | [`bpf`] | classic BPF: instructions, validator, interpreter, tcpdump listings | `packet` |
 //! | [`filter`] | the pcap-filter language compiled to BPF | `bpf`, `linktype` |
 //! | [`live`] | Linux AF_PACKET capture | `packet`, `bpf` |
@@ -58,10 +64,14 @@ pub mod fuzzing;
 pub mod linktype;
 pub mod live;
 pub mod packet;
+pub mod print;
 pub mod source;
 pub mod wire;
 
-pub use capture::{Capture, Offline, Packets};
+pub use capture::{
+    Activated, BpfProgram, Capture, Dead, Offline, PacketCodec, PacketIter, Packets, Savefile,
+    State,
+};
 pub use error::{Error, Result};
 pub use linktype::Linktype;
 pub use packet::{Direction, OwnedPacket, Packet, PacketHeader, Precision, Timestamp};

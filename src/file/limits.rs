@@ -6,7 +6,7 @@
 //!
 //! | limit | value | libpcap 1.10 |
 //! |---|---|---|
-//! | [`MAX_SNAPLEN`] | 262144 | `MAXIMUM_SNAPLEN` |
+//! | [`MAXIMUM_SNAPLEN`](crate::linktype::MAXIMUM_SNAPLEN) | 262144 | `MAXIMUM_SNAPLEN` |
 //! | per-link-type captured length | [`crate::Linktype::max_snaplen`] (≤ 128 MiB, D-Bus) | `max_snaplen_for_dlt` |
 //! | [`MAX_BLOCK_LEN`] | 16 MiB, or a link type's maximum + 128 KiB when larger | `INITIAL_MAX_BLOCKSIZE`, `MAX_BLOCKSIZE_FOR_SNAPLEN` |
 //! | [`MAX_INTERFACES`] | 65536 per section | none |
@@ -16,9 +16,6 @@
 //!
 //! Memory held by a reader is therefore at most one read chunk or the largest single record
 //! or block it has read, whichever is larger, plus per-interface state.
-
-/// The largest captured length accepted for most link types (libpcap's `MAXIMUM_SNAPLEN`).
-pub const MAX_SNAPLEN: u32 = crate::linktype::MAXIMUM_SNAPLEN;
 
 /// The largest pcapng block accepted when no interface needs more (libpcap's
 /// `INITIAL_MAX_BLOCKSIZE`).

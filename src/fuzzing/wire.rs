@@ -1,8 +1,8 @@
-//! Fuzz body for the tcpdump-style printer ([`crate::wire::summary`]).
+//! Fuzz body for the tcpdump-style printer ([`print`](mod@crate::print)).
 
 use crate::linktype::Linktype;
-use crate::wire::hexdump::HexMode;
-use crate::wire::summary::{Options, Printer};
+use crate::print::hexdump::HexMode;
+use crate::print::{Options, Printer};
 
 /// The link types the first input byte chooses from: every one the printer decodes, and one it
 /// does not.

@@ -1,16 +1,24 @@
 //! ARP and RARP packets (RFC 826, RFC 903): a fixed 8-byte header followed by sender and target
 //! hardware and protocol addresses whose lengths the header states.
 
-use super::bytes::{be16, range, u8_at};
+use super::bytes::range;
 use super::{check, Error, EtherType};
 
-mod field {
+/// Where the fields of the fixed header lie; the addresses follow at [`SHA`](field::SHA).
+pub mod field {
     use std::ops::Range;
+    /// Hardware type.
     pub const HTYPE: Range<usize> = 0..2;
+    /// Protocol type (an Ethernet type).
     pub const PTYPE: Range<usize> = 2..4;
+    /// Hardware address length.
     pub const HLEN: usize = 4;
+    /// Protocol address length.
     pub const PLEN: usize = 5;
+    /// Operation.
     pub const OPER: Range<usize> = 6..8;
+    /// Start of the sender hardware address (then sender protocol, target hardware and
+    /// target protocol addresses, of the lengths the header states).
     pub const SHA: usize = 8;
 }
 
@@ -106,29 +114,17 @@ impl<T: AsRef<[u8]>> Packet<T> {
         HEADER_LEN + 2 * (usize::from(self.hlen()) + usize::from(self.plen()))
     }
 
-    /// Hardware type (`ARPHRD_`, 1 for Ethernet).
-    pub fn htype(&self) -> u16 {
-        be16(self.buffer.as_ref(), field::HTYPE.start)
-    }
-
-    /// Protocol type (an Ethernet type, IPv4 for ordinary ARP).
-    pub fn ptype(&self) -> EtherType {
-        EtherType(be16(self.buffer.as_ref(), field::PTYPE.start))
-    }
-
-    /// Hardware address length.
-    pub fn hlen(&self) -> u8 {
-        u8_at(self.buffer.as_ref(), field::HLEN)
-    }
-
-    /// Protocol address length.
-    pub fn plen(&self) -> u8 {
-        u8_at(self.buffer.as_ref(), field::PLEN)
-    }
-
-    /// Operation.
-    pub fn operation(&self) -> Operation {
-        Operation(be16(self.buffer.as_ref(), field::OPER.start))
+    accessors! {
+        /// Hardware type (`ARPHRD_`, 1 for Ethernet).
+        fn htype / try_htype -> u16 = get_be16(field::HTYPE.start);
+        /// Protocol type (an Ethernet type, IPv4 for ordinary ARP).
+        fn ptype / try_ptype -> EtherType = get_be16(field::PTYPE.start) => EtherType;
+        /// Hardware address length.
+        fn hlen / try_hlen -> u8 = get_u8(field::HLEN);
+        /// Protocol address length.
+        fn plen / try_plen -> u8 = get_u8(field::PLEN);
+        /// Operation.
+        fn operation / try_operation -> Operation = get_be16(field::OPER.start) => Operation;
     }
 
     fn addr(&self, index: usize, hw: bool) -> &[u8] {

@@ -1,14 +1,19 @@
 //! Ethernet II / IEEE 802.3 frames (`LINKTYPE_ETHERNET`).
 
-use super::bytes::{array, be16, tail};
+use super::bytes::tail;
 use super::{check, Error, EtherType};
 use std::fmt;
 
-mod field {
+/// Where the fields of the header lie.
+pub mod field {
     use std::ops::Range;
+    /// Destination address.
     pub const DST: Range<usize> = 0..6;
+    /// Source address.
     pub const SRC: Range<usize> = 6..12;
+    /// Type, or 802.3 length.
     pub const ETHERTYPE: Range<usize> = 12..14;
+    /// Start of the payload (a VLAN tag or LLC header, if any).
     pub const PAYLOAD: usize = 14;
 }
 
@@ -65,19 +70,13 @@ impl<T: AsRef<[u8]>> Frame<T> {
         self.buffer
     }
 
-    /// Destination address.
-    pub fn dst_addr(&self) -> MacAddr {
-        MacAddr(array(self.buffer.as_ref(), field::DST.start))
-    }
-
-    /// Source address.
-    pub fn src_addr(&self) -> MacAddr {
-        MacAddr(array(self.buffer.as_ref(), field::SRC.start))
-    }
-
-    /// The type field (an 802.3 length when [`EtherType::is_length`]).
-    pub fn ethertype(&self) -> EtherType {
-        EtherType(be16(self.buffer.as_ref(), field::ETHERTYPE.start))
+    accessors! {
+        /// Destination address.
+        fn dst_addr / try_dst_addr -> MacAddr = get_array(field::DST.start) => MacAddr;
+        /// Source address.
+        fn src_addr / try_src_addr -> MacAddr = get_array(field::SRC.start) => MacAddr;
+        /// The type field (an 802.3 length when [`EtherType::is_length`]).
+        fn ethertype / try_ethertype -> EtherType = get_be16(field::ETHERTYPE.start) => EtherType;
     }
 
     /// Everything after the 14-byte header (VLAN tags included, if any).

@@ -1,13 +1,29 @@
 //! ICMP for IPv4 (RFC 792) and ICMPv6 (RFC 4443), with the message types tcpdump summarizes.
 
-use super::bytes::{be16, be32, tail, u8_at};
+use super::bytes::tail;
 use super::{check, Error};
+use std::net::Ipv4Addr;
 
-mod field {
+/// Where the fields of the fixed header lie (the same for ICMP and ICMPv6).
+pub mod field {
+    use std::ops::Range;
+    /// Message type.
     pub const TYPE: usize = 0;
+    /// Message code.
     pub const CODE: usize = 1;
-    pub const CHECKSUM: usize = 2;
-    pub const REST: usize = 4;
+    /// Checksum.
+    pub const CHECKSUM: Range<usize> = 2..4;
+    /// The 4 type-specific bytes ("rest of header").
+    pub const REST: Range<usize> = 4..8;
+    /// Identifier of an echo request or reply.
+    pub const ECHO_IDENT: Range<usize> = 4..6;
+    /// Sequence number of an echo request or reply.
+    pub const ECHO_SEQ: Range<usize> = 6..8;
+    /// Next-hop MTU of an ICMP "fragmentation needed" message (RFC 1191).
+    pub const NEXT_HOP_MTU: Range<usize> = 6..8;
+    /// Gateway address of an ICMP redirect.
+    pub const GATEWAY: Range<usize> = 4..8;
+    /// Start of the body (for error messages, the invoking packet).
     pub const BODY: usize = 8;
 }
 
@@ -79,8 +95,42 @@ pub mod v6 {
     pub const NEIGHBOR_ADVERT: u8 = 136;
     /// Redirect.
     pub const REDIRECT: u8 = 137;
+    /// Router renumbering.
+    pub const ROUTER_RENUMBERING: u8 = 138;
+    /// Node information query (tcpdump's "who-are-you request").
+    pub const NODE_INFO_QUERY: u8 = 139;
+    /// Node information response (tcpdump's "who-are-you reply").
+    pub const NODE_INFO_RESPONSE: u8 = 140;
+    /// Inverse neighbor discovery solicitation.
+    pub const INV_NEIGHBOR_SOLICIT: u8 = 141;
+    /// Inverse neighbor discovery advertisement.
+    pub const INV_NEIGHBOR_ADVERT: u8 = 142;
     /// Multicast listener report v2.
     pub const MLD2_REPORT: u8 = 143;
+    /// Home agent address discovery request.
+    pub const HA_DISCOVERY_REQUEST: u8 = 144;
+    /// Home agent address discovery reply.
+    pub const HA_DISCOVERY_REPLY: u8 = 145;
+    /// Mobile prefix solicitation.
+    pub const MOBILE_PREFIX_SOLICIT: u8 = 146;
+    /// Mobile prefix advertisement.
+    pub const MOBILE_PREFIX_ADVERT: u8 = 147;
+    /// Certification path solicitation.
+    pub const CERT_PATH_SOLICIT: u8 = 148;
+    /// Certification path advertisement.
+    pub const CERT_PATH_ADVERT: u8 = 149;
+    /// Multicast router advertisement.
+    pub const MULTICAST_ROUTER_ADVERT: u8 = 151;
+    /// Multicast router solicitation.
+    pub const MULTICAST_ROUTER_SOLICIT: u8 = 152;
+    /// Multicast router termination.
+    pub const MULTICAST_ROUTER_TERM: u8 = 153;
+    /// RPL control message.
+    pub const RPL: u8 = 155;
+    /// Multicast traceroute response.
+    pub const MTRACE_RESPONSE: u8 = 200;
+    /// Multicast traceroute.
+    pub const MTRACE: u8 = 201;
 }
 
 macro_rules! icmp_view {
@@ -114,34 +164,20 @@ macro_rules! icmp_view {
                 self.buffer
             }
 
-            /// Message type.
-            pub fn msg_type(&self) -> u8 {
-                u8_at(self.buffer.as_ref(), field::TYPE)
-            }
-
-            /// Message code.
-            pub fn code(&self) -> u8 {
-                u8_at(self.buffer.as_ref(), field::CODE)
-            }
-
-            /// Checksum field.
-            pub fn checksum(&self) -> u16 {
-                be16(self.buffer.as_ref(), field::CHECKSUM)
-            }
-
-            /// The 4 type-specific bytes after the checksum, as one word.
-            pub fn rest_of_header(&self) -> u32 {
-                be32(self.buffer.as_ref(), field::REST)
-            }
-
-            /// Identifier of an echo request or reply (first half of the rest of the header).
-            pub fn echo_ident(&self) -> u16 {
-                be16(self.buffer.as_ref(), field::REST)
-            }
-
-            /// Sequence number of an echo request or reply.
-            pub fn echo_seq(&self) -> u16 {
-                be16(self.buffer.as_ref(), field::REST + 2)
+            accessors! {
+                /// Message type.
+                fn msg_type / try_msg_type -> u8 = get_u8(field::TYPE);
+                /// Message code.
+                fn code / try_code -> u8 = get_u8(field::CODE);
+                /// Checksum field.
+                fn checksum / try_checksum -> u16 = get_be16(field::CHECKSUM.start);
+                /// The 4 type-specific bytes after the checksum, as one word.
+                fn rest_of_header / try_rest_of_header -> u32 = get_be32(field::REST.start);
+                /// Identifier of an echo request or reply (first half of the rest of the
+                /// header).
+                fn echo_ident / try_echo_ident -> u16 = get_be16(field::ECHO_IDENT.start);
+                /// Sequence number of an echo request or reply.
+                fn echo_seq / try_echo_seq -> u16 = get_be16(field::ECHO_SEQ.start);
             }
 
             /// Everything after the 8-byte header (for error messages, the invoking packet).
@@ -153,6 +189,15 @@ macro_rules! icmp_view {
 }
 
 icmp_view!(Icmpv4, "icmp", "A view of an ICMP (IPv4) message.");
+
+impl<T: AsRef<[u8]>> Icmpv4<T> {
+    accessors! {
+        /// Next-hop MTU of a "fragmentation needed" unreachable message.
+        fn next_hop_mtu / try_next_hop_mtu -> u16 = get_be16(field::NEXT_HOP_MTU.start);
+        /// Gateway address of a redirect message.
+        fn gateway / try_gateway -> Ipv4Addr = get_array(field::GATEWAY.start) => Ipv4Addr::from;
+    }
+}
 icmp_view!(Icmpv6, "icmp6", "A view of an ICMPv6 message.");
 
 #[cfg(test)]
@@ -179,5 +224,8 @@ mod tests {
         assert_eq!(m.msg_type(), v6::NEIGHBOR_SOLICIT);
         assert!(m.body().is_empty());
         assert_eq!(Icmpv6::new_unchecked(&b[..1]).code(), 0);
+        assert_eq!(Icmpv6::new_unchecked(&b[..1]).try_code(), None);
+        assert_eq!(Icmpv6::new_unchecked(&b[..1]).try_msg_type(), Some(135));
+        assert_eq!(Icmpv4::new_unchecked(&b[..7]).try_echo_seq(), None);
     }
 }

@@ -1,21 +1,33 @@
 //! IPv4 headers (RFC 791).
 
-use super::bytes::{array, be16, range, tail, u8_at};
+use super::bytes::{get_u8, range, tail};
 use super::{check, Error, IpProto};
 use std::net::Ipv4Addr;
 
-mod field {
+/// Where the fields of the header lie.
+pub mod field {
     use std::ops::Range;
+    /// Version (high nibble) and header length in 32-bit words (low nibble).
     pub const VER_IHL: usize = 0;
+    /// Type of service (DSCP and ECN).
     pub const TOS: usize = 1;
+    /// Total length.
     pub const LENGTH: Range<usize> = 2..4;
+    /// Identification.
     pub const IDENT: Range<usize> = 4..6;
+    /// Flags and fragment offset.
     pub const FLAGS_FRAG: Range<usize> = 6..8;
+    /// Time to live.
     pub const TTL: usize = 8;
+    /// Protocol of the payload.
     pub const PROTOCOL: usize = 9;
+    /// Header checksum.
     pub const CHECKSUM: Range<usize> = 10..12;
+    /// Source address.
     pub const SRC: Range<usize> = 12..16;
+    /// Destination address.
     pub const DST: Range<usize> = 16..20;
+    /// Start of the options.
     pub const OPTIONS: usize = 20;
 }
 
@@ -74,32 +86,33 @@ impl<T: AsRef<[u8]>> Packet<T> {
 
     /// The version field (4 for IPv4).
     pub fn version(&self) -> u8 {
-        u8_at(self.buffer.as_ref(), field::VER_IHL) >> 4
+        self.try_version().unwrap_or(0)
+    }
+
+    /// The version field, or `None` when the first byte was not captured.
+    pub fn try_version(&self) -> Option<u8> {
+        get_u8(self.buffer.as_ref(), field::VER_IHL).map(|b| b >> 4)
     }
 
     /// Header length in bytes (IHL × 4).
     pub fn header_len(&self) -> usize {
-        usize::from(u8_at(self.buffer.as_ref(), field::VER_IHL) & 0x0f) * 4
+        self.try_header_len().unwrap_or(0)
     }
 
-    /// Type of service / DSCP and ECN byte.
-    pub fn tos(&self) -> u8 {
-        u8_at(self.buffer.as_ref(), field::TOS)
+    /// Header length in bytes, or `None` when the first byte was not captured.
+    pub fn try_header_len(&self) -> Option<usize> {
+        get_u8(self.buffer.as_ref(), field::VER_IHL).map(|b| usize::from(b & 0x0f) * 4)
     }
 
-    /// Total length field (header plus payload).
-    pub fn total_len(&self) -> u16 {
-        be16(self.buffer.as_ref(), field::LENGTH.start)
-    }
-
-    /// Identification.
-    pub fn ident(&self) -> u16 {
-        be16(self.buffer.as_ref(), field::IDENT.start)
-    }
-
-    /// The flags and fragment offset word (see [`FLAG_DF`], [`FLAG_MF`], [`FRAG_OFFSET_MASK`]).
-    pub fn flags_frag(&self) -> u16 {
-        be16(self.buffer.as_ref(), field::FLAGS_FRAG.start)
+    accessors! {
+        /// Type of service / DSCP and ECN byte.
+        fn tos / try_tos -> u8 = get_u8(field::TOS);
+        /// Total length field (header plus payload).
+        fn total_len / try_total_len -> u16 = get_be16(field::LENGTH.start);
+        /// Identification.
+        fn ident / try_ident -> u16 = get_be16(field::IDENT.start);
+        /// The flags and fragment offset word (see [`FLAG_DF`], [`FLAG_MF`], [`FRAG_OFFSET_MASK`]).
+        fn flags_frag / try_flags_frag -> u16 = get_be16(field::FLAGS_FRAG.start);
     }
 
     /// Fragment offset in bytes.
@@ -117,29 +130,17 @@ impl<T: AsRef<[u8]>> Packet<T> {
         self.flags_frag() & FLAG_DF != 0
     }
 
-    /// Time to live.
-    pub fn ttl(&self) -> u8 {
-        u8_at(self.buffer.as_ref(), field::TTL)
-    }
-
-    /// The protocol of the payload.
-    pub fn protocol(&self) -> IpProto {
-        IpProto(u8_at(self.buffer.as_ref(), field::PROTOCOL))
-    }
-
-    /// Header checksum field.
-    pub fn checksum(&self) -> u16 {
-        be16(self.buffer.as_ref(), field::CHECKSUM.start)
-    }
-
-    /// Source address.
-    pub fn src_addr(&self) -> Ipv4Addr {
-        Ipv4Addr::from(array::<4>(self.buffer.as_ref(), field::SRC.start))
-    }
-
-    /// Destination address.
-    pub fn dst_addr(&self) -> Ipv4Addr {
-        Ipv4Addr::from(array::<4>(self.buffer.as_ref(), field::DST.start))
+    accessors! {
+        /// Time to live.
+        fn ttl / try_ttl -> u8 = get_u8(field::TTL);
+        /// The protocol of the payload.
+        fn protocol / try_protocol -> IpProto = get_u8(field::PROTOCOL) => IpProto;
+        /// Header checksum field.
+        fn checksum / try_checksum -> u16 = get_be16(field::CHECKSUM.start);
+        /// Source address.
+        fn src_addr / try_src_addr -> Ipv4Addr = get_array(field::SRC.start) => Ipv4Addr::from;
+        /// Destination address.
+        fn dst_addr / try_dst_addr -> Ipv4Addr = get_array(field::DST.start) => Ipv4Addr::from;
     }
 
     /// The options, between the fixed header and [`header_len`](Self::header_len).

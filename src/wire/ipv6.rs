@@ -1,20 +1,50 @@
 //! IPv6 headers (RFC 8200) and the extension headers that share the "next header, length"
 //! layout.
 
-use super::bytes::{array, be16, be32, range, tail, u8_at};
+use super::bytes::{array, be16, get_be16, get_u8, range, tail};
 use super::{check, Error, IpProto};
 use std::fmt;
 use std::net::Ipv6Addr;
 
-mod field {
+/// Where the fields of the fixed header (and of the extension headers) lie.
+pub mod field {
     use std::ops::Range;
+    /// Version (4 bits), traffic class (8 bits) and flow label (20 bits).
     pub const VER_TC_FLOW: Range<usize> = 0..4;
+    /// Payload length (extension headers included).
     pub const PAYLOAD_LEN: Range<usize> = 4..6;
+    /// The first next-header value.
     pub const NEXT_HEADER: usize = 6;
+    /// Hop limit.
     pub const HOP_LIMIT: usize = 7;
+    /// Source address.
     pub const SRC: Range<usize> = 8..24;
+    /// Destination address.
     pub const DST: Range<usize> = 24..40;
+    /// Start of the payload (the first extension header, if any).
     pub const PAYLOAD: usize = 40;
+
+    /// The generic extension header layout (hop-by-hop, routing, destination options,
+    /// mobility), relative to the start of the extension header.
+    pub mod extension {
+        /// Next header.
+        pub const NEXT_HEADER: usize = 0;
+        /// Length in 8-byte units, not counting the first 8 bytes.
+        pub const LEN: usize = 1;
+    }
+
+    /// The fragment header, relative to its start.
+    pub mod fragment {
+        use std::ops::Range;
+        /// Next header.
+        pub const NEXT_HEADER: usize = 0;
+        /// Fragment offset (high 13 bits, in 8-byte units) and the "more fragments" bit.
+        pub const OFFSET_FLAGS: Range<usize> = 2..4;
+        /// Identification.
+        pub const IDENT: Range<usize> = 4..8;
+        /// Length of the fragment header.
+        pub const LEN: usize = 8;
+    }
 }
 
 /// Length of the fixed IPv6 header.
@@ -49,13 +79,19 @@ impl<T: AsRef<[u8]>> Packet<T> {
         self.buffer
     }
 
-    fn first_word(&self) -> u32 {
-        be32(self.buffer.as_ref(), field::VER_TC_FLOW.start)
+    accessors! {
+        /// The first word: version, traffic class and flow label.
+        fn first_word / try_first_word -> u32 = get_be32(field::VER_TC_FLOW.start);
     }
 
     /// The version field (6 for IPv6).
     pub fn version(&self) -> u8 {
-        (self.first_word() >> 28) as u8
+        self.try_version().unwrap_or(0)
+    }
+
+    /// The version field, or `None` when the first byte was not captured.
+    pub fn try_version(&self) -> Option<u8> {
+        get_u8(self.buffer.as_ref(), field::VER_TC_FLOW.start).map(|b| b >> 4)
     }
 
     /// Traffic class.
@@ -68,29 +104,17 @@ impl<T: AsRef<[u8]>> Packet<T> {
         self.first_word() & 0x000f_ffff
     }
 
-    /// Payload length field (extension headers included).
-    pub fn payload_len(&self) -> u16 {
-        be16(self.buffer.as_ref(), field::PAYLOAD_LEN.start)
-    }
-
-    /// The first next-header value.
-    pub fn next_header(&self) -> IpProto {
-        IpProto(u8_at(self.buffer.as_ref(), field::NEXT_HEADER))
-    }
-
-    /// Hop limit.
-    pub fn hop_limit(&self) -> u8 {
-        u8_at(self.buffer.as_ref(), field::HOP_LIMIT)
-    }
-
-    /// Source address.
-    pub fn src_addr(&self) -> Ipv6Addr {
-        Ipv6Addr::from(array::<16>(self.buffer.as_ref(), field::SRC.start))
-    }
-
-    /// Destination address.
-    pub fn dst_addr(&self) -> Ipv6Addr {
-        Ipv6Addr::from(array::<16>(self.buffer.as_ref(), field::DST.start))
+    accessors! {
+        /// Payload length field (extension headers included).
+        fn payload_len / try_payload_len -> u16 = get_be16(field::PAYLOAD_LEN.start);
+        /// The first next-header value.
+        fn next_header / try_next_header -> IpProto = get_u8(field::NEXT_HEADER) => IpProto;
+        /// Hop limit.
+        fn hop_limit / try_hop_limit -> u8 = get_u8(field::HOP_LIMIT);
+        /// Source address.
+        fn src_addr / try_src_addr -> Ipv6Addr = get_array(field::SRC.start) => Ipv6Addr::from;
+        /// Destination address.
+        fn dst_addr / try_dst_addr -> Ipv6Addr = get_array(field::DST.start) => Ipv6Addr::from;
     }
 
     /// The payload (extension headers included), up to the payload length or the end of the
@@ -118,11 +142,11 @@ pub fn is_generic_extension(proto: IpProto) -> bool {
 /// The length in bytes of a generic extension header starting at `b`, or `None` when its
 /// length byte is missing.
 pub fn generic_extension_len(b: &[u8]) -> Option<usize> {
-    b.get(1).map(|&l| (usize::from(l) + 1) * 8)
+    get_u8(b, field::extension::LEN).map(|l| (usize::from(l) + 1) * 8)
 }
 
 /// Length of an IPv6 fragment header.
-pub const FRAGMENT_HEADER_LEN: usize = 8;
+pub const FRAGMENT_HEADER_LEN: usize = field::fragment::LEN;
 
 /// A view of an IPv6 fragment header.
 #[derive(Clone, Copy, Debug)]
@@ -142,24 +166,30 @@ impl<T: AsRef<[u8]>> Fragment<T> {
         Ok(Fragment { buffer })
     }
 
-    /// The protocol of the fragmented payload.
-    pub fn next_header(&self) -> IpProto {
-        IpProto(u8_at(self.buffer.as_ref(), 0))
+    accessors! {
+        /// The protocol of the fragmented payload.
+        fn next_header / try_next_header -> IpProto = get_u8(field::fragment::NEXT_HEADER) => IpProto;
     }
 
     /// Fragment offset in bytes.
     pub fn offset(&self) -> u32 {
-        u32::from(be16(self.buffer.as_ref(), 2) & 0xfff8)
+        self.try_offset().unwrap_or(0)
+    }
+
+    /// Fragment offset in bytes, or `None` when it was not captured.
+    pub fn try_offset(&self) -> Option<u32> {
+        get_be16(self.buffer.as_ref(), field::fragment::OFFSET_FLAGS.start)
+            .map(|v| u32::from(v & 0xfff8))
     }
 
     /// Whether more fragments follow.
     pub fn more_frags(&self) -> bool {
-        be16(self.buffer.as_ref(), 2) & 1 != 0
+        be16(self.buffer.as_ref(), field::fragment::OFFSET_FLAGS.start) & 1 != 0
     }
 
-    /// Identification.
-    pub fn ident(&self) -> u32 {
-        be32(self.buffer.as_ref(), 4)
+    accessors! {
+        /// Identification.
+        fn ident / try_ident -> u32 = get_be32(field::fragment::IDENT.start);
     }
 }
 

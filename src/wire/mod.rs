@@ -1,4 +1,5 @@
-//! Typed, panic-free views over packet bytes, and tcpdump-style one-line summaries and hex dumps.
+//! Typed, panic-free views over packet bytes, the link-layer layouts and the name tables that
+//! the printer ([`print`](mod@crate::print)) and the filter compiler share.
 //!
 //! # The view contract
 //!
@@ -16,16 +17,24 @@
 //!   module indexes a slice in a way that can panic (clippy's `indexing_slicing`, `unwrap_used`,
 //!   `expect_used` and `panic` are denied here outside tests), and no input makes it loop
 //!   without consuming bytes.
+//! - **Each offset is written once**, in the view file's public `field` module
+//!   ([`ipv4::field::PROTOCOL`], [`tcp::field::FLAGS`], …); the accessors, the printer and the
+//!   filter compiler all read it from there.
+//! - **Truncation is visible when it matters.** Every field reader `name()` has a twin
+//!   `try_name()` that returns `None` when the field lies beyond the buffer, so a printer can
+//!   stop where tcpdump stops on a packet cut short by the snapshot length.
 //! - Views never allocate and never copy the buffer.
 //!
 //! Open number spaces are newtypes with named constants that keep unknown values:
 //! [`EtherType`] and [`IpProto`] (and [`Linktype`](crate::Linktype), from the crate root).
 //!
-//! # Printing
+//! # Shared tables
 //!
-//! [`summary::Printer`] writes one line per packet the way `tcpdump -n` (4.99) does, and
-//! [`hexdump`] writes tcpdump's `-x`/`-X` dumps. See [`summary`] for what is decoded and where
-//! the output departs from tcpdump's.
+//! - [`link`]: per link type, the header layout libpcap's compiler and tcpdump's printer
+//!   assume: where the protocol type field is, what kind of number it holds, where the payload
+//!   and the network layer start.
+//! - [`names`]: name ↔ number tables for Ethernet types, IP protocols, ports, ICMP types,
+//!   TCP flags and the other names pcap-filter and tcpdump use, each written once.
 
 #![cfg_attr(
     not(test),
@@ -40,20 +49,47 @@
     )
 )]
 
+/// Defines a view's field accessors in pairs: `name()` reads the field (missing bytes read as
+/// zero, so it never panics) and `try_name()` returns `None` when the field lies beyond the
+/// buffer, for printers that must tell a truncated packet from a zero field. `$read` is one of
+/// the `Option`-returning readers of [`bytes`]; `$conv` turns the raw value into the field's
+/// type.
+macro_rules! accessors {
+    ($(
+        $(#[$m:meta])*
+        fn $name:ident / $try_name:ident -> $t:ty = $read:ident($at:expr) $(=> $conv:expr)?;
+    )*) => {$(
+        $(#[$m])*
+        pub fn $name(&self) -> $t {
+            let raw = $crate::wire::bytes::$read(self.buffer.as_ref(), $at).unwrap_or_default();
+            accessors!(@conv raw $(, $conv)?)
+        }
+
+        $(#[$m])*
+        ///
+        /// `None` when the buffer ends before the field does.
+        pub fn $try_name(&self) -> Option<$t> {
+            let raw = $crate::wire::bytes::$read(self.buffer.as_ref(), $at)?;
+            Some(accessors!(@conv raw $(, $conv)?))
+        }
+    )*};
+    (@conv $raw:ident) => { $raw };
+    (@conv $raw:ident, $conv:expr) => { ($conv)($raw) };
+}
+
 pub mod arp;
+pub(crate) mod checksum;
 pub mod ethernet;
-pub mod hexdump;
 pub mod icmp;
 pub mod ipv4;
 pub mod ipv6;
 pub mod sll;
-pub mod summary;
 pub mod tcp;
 pub mod udp;
 pub mod vlan;
 
-mod checksum;
-mod names;
+pub mod link;
+pub mod names;
 
 use std::fmt;
 
@@ -146,6 +182,8 @@ impl EtherType {
     pub const IPV6: EtherType = EtherType(0x86dd);
     /// MPLS unicast.
     pub const MPLS: EtherType = EtherType(0x8847);
+    /// MPLS multicast.
+    pub const MPLS_MULTICAST: EtherType = EtherType(0x8848);
     /// PPPoE discovery.
     pub const PPPOE_DISCOVERY: EtherType = EtherType(0x8863);
     /// PPPoE session.
@@ -168,7 +206,7 @@ impl EtherType {
 
     /// tcpdump's name for this type (`"IPv4"`, `"802.1Q"`, …), or `None` when it has none.
     pub fn name(self) -> Option<&'static str> {
-        names::ethertype(self.0)
+        names::ETHERTYPE.name(self.0)
     }
 }
 
@@ -223,15 +261,31 @@ impl IpProto {
     pub const NONE: IpProto = IpProto(59);
     /// IPv6 destination options.
     pub const DSTOPTS: IpProto = IpProto(60);
+    /// OSPF.
+    pub const OSPF: IpProto = IpProto(89);
+    /// PIM.
+    pub const PIM: IpProto = IpProto(103);
+    /// IP payload compression.
+    pub const IPCOMP: IpProto = IpProto(108);
+    /// VRRP (and CARP).
+    pub const VRRP: IpProto = IpProto(112);
     /// SCTP.
     pub const SCTP: IpProto = IpProto(132);
     /// IPv6 mobility header.
     pub const MOBILITY: IpProto = IpProto(135);
+    /// Ethernet in IPv6 (RFC 8986).
+    pub const ETHERNET: IpProto = IpProto(143);
 
     /// tcpdump's name for this protocol (`"TCP"`, `"ICMP"`, …), as it prints it after `proto`
     /// with `-v`, or `None`.
     pub fn name(self) -> Option<&'static str> {
-        names::ipproto(self.0)
+        names::IP_PROTO.name(self.0)
+    }
+
+    /// The IANA keyword for this protocol (`"tcp"`, `"ospf"`, `"ipv6-icmp"`), as tcpdump
+    /// prints a protocol it does not dissect when names are on, or `None`.
+    pub fn keyword(self) -> Option<&'static str> {
+        names::IP_PROTO_KEYWORD.name(self.0)
     }
 }
 
@@ -254,27 +308,34 @@ impl From<u8> for IpProto {
 /// Bounds-checked big-endian reads: missing bytes read as zero, so callers that checked the
 /// length get the field and callers that did not get a harmless value instead of a panic.
 pub(crate) mod bytes {
-    /// The byte at `at`, or 0.
-    pub fn u8_at(b: &[u8], at: usize) -> u8 {
-        b.get(at).copied().unwrap_or(0)
-    }
-
     /// The big-endian `u16` at `at`, or 0.
     pub fn be16(b: &[u8], at: usize) -> u16 {
         u16::from_be_bytes(array(b, at))
     }
 
-    /// The big-endian `u32` at `at`, or 0.
-    pub fn be32(b: &[u8], at: usize) -> u32 {
-        u32::from_be_bytes(array(b, at))
-    }
-
     /// `N` bytes from `at`, or zeros when they are not all there.
     pub fn array<const N: usize>(b: &[u8], at: usize) -> [u8; N] {
-        b.get(at..)
-            .and_then(|s| s.first_chunk::<N>())
-            .copied()
-            .unwrap_or([0; N])
+        get_array(b, at).unwrap_or([0; N])
+    }
+
+    /// The byte at `at`, or `None` when the buffer ends before it.
+    pub fn get_u8(b: &[u8], at: usize) -> Option<u8> {
+        b.get(at).copied()
+    }
+
+    /// The big-endian `u16` at `at`, or `None`.
+    pub fn get_be16(b: &[u8], at: usize) -> Option<u16> {
+        get_array(b, at).map(u16::from_be_bytes)
+    }
+
+    /// The big-endian `u32` at `at`, or `None`.
+    pub fn get_be32(b: &[u8], at: usize) -> Option<u32> {
+        get_array(b, at).map(u32::from_be_bytes)
+    }
+
+    /// `N` bytes from `at`, or `None` when they are not all there.
+    pub fn get_array<const N: usize>(b: &[u8], at: usize) -> Option<[u8; N]> {
+        b.get(at..)?.first_chunk::<N>().copied()
     }
 
     /// `b[from..]`, or empty.
@@ -319,7 +380,9 @@ mod tests {
         let b = [1u8, 2, 3];
         assert_eq!(bytes::be16(&b, 1), 0x0203);
         assert_eq!(bytes::be16(&b, 2), 0);
-        assert_eq!(bytes::be32(&b, usize::MAX), 0);
+        assert_eq!(bytes::get_be32(&b, usize::MAX), None);
+        assert_eq!(bytes::get_be16(&b, 1), Some(0x0203));
+        assert_eq!(bytes::get_u8(&b, 3), None);
         assert_eq!(bytes::range(&b, 2, 10), &[3]);
         assert_eq!(bytes::range(&b, 5, 1), &[] as &[u8]);
         assert_eq!(bytes::head(&b, 2), &[1, 2]);

@@ -1,27 +1,45 @@
 //! Linux "cooked" capture headers: `LINKTYPE_LINUX_SLL` (v1, 16 bytes) and
 //! `LINKTYPE_LINUX_SLL2` (v2, 20 bytes).
 
-use super::bytes::{array, be16, be32, head, tail, u8_at};
+use super::bytes::{get_u8, head, tail};
 use super::{check, Error, EtherType};
 
-mod field {
+/// Where the fields of the two cooked headers lie.
+pub mod field {
+    /// `LINUX_SLL` (v1).
     pub mod v1 {
         use std::ops::Range;
+        /// Packet type (direction).
         pub const PKTTYPE: Range<usize> = 0..2;
+        /// Link-layer address type (`ARPHRD_`).
         pub const HATYPE: Range<usize> = 2..4;
+        /// Link-layer address length.
         pub const HALEN: Range<usize> = 4..6;
+        /// Link-layer address (8 bytes of room).
         pub const ADDR: Range<usize> = 6..14;
+        /// Protocol (Ethernet type, or a `PROTOCOL_` value below 0x0600).
         pub const PROTOCOL: Range<usize> = 14..16;
+        /// Start of the payload.
         pub const PAYLOAD: usize = 16;
     }
+    /// `LINUX_SLL2` (v2).
     pub mod v2 {
         use std::ops::Range;
+        /// Protocol (Ethernet type, or a `PROTOCOL_` value below 0x0600).
         pub const PROTOCOL: Range<usize> = 0..2;
+        /// Reserved (zero).
+        pub const RESERVED: Range<usize> = 2..4;
+        /// Interface index.
         pub const IFINDEX: Range<usize> = 4..8;
+        /// Link-layer address type (`ARPHRD_`).
         pub const HATYPE: Range<usize> = 8..10;
+        /// Packet type (direction).
         pub const PKTTYPE: usize = 10;
+        /// Link-layer address length.
         pub const HALEN: usize = 11;
+        /// Link-layer address (8 bytes of room).
         pub const ADDR: Range<usize> = 12..20;
+        /// Start of the payload.
         pub const PAYLOAD: usize = 20;
     }
 }
@@ -96,29 +114,17 @@ impl<T: AsRef<[u8]>> Sll<T> {
         self.buffer
     }
 
-    /// Packet type (direction).
-    pub fn packet_type(&self) -> PacketType {
-        PacketType(be16(self.buffer.as_ref(), field::v1::PKTTYPE.start))
-    }
-
-    /// Link-layer address type (an `ARPHRD_` value).
-    pub fn hatype(&self) -> u16 {
-        be16(self.buffer.as_ref(), field::v1::HATYPE.start)
-    }
-
-    /// Link-layer address length as stored (may exceed the 8 bytes of room).
-    pub fn halen(&self) -> u16 {
-        be16(self.buffer.as_ref(), field::v1::HALEN.start)
-    }
-
-    /// The 8-byte address field, of which the first [`halen`](Self::halen) bytes are used.
-    pub fn addr(&self) -> [u8; 8] {
-        array(self.buffer.as_ref(), field::v1::ADDR.start)
-    }
-
-    /// The protocol: an Ethernet type, or [`PROTOCOL_802_2`] and friends below 0x0600.
-    pub fn protocol(&self) -> EtherType {
-        EtherType(be16(self.buffer.as_ref(), field::v1::PROTOCOL.start))
+    accessors! {
+        /// Packet type (direction).
+        fn packet_type / try_packet_type -> PacketType = get_be16(field::v1::PKTTYPE.start) => PacketType;
+        /// Link-layer address type (an `ARPHRD_` value).
+        fn hatype / try_hatype -> u16 = get_be16(field::v1::HATYPE.start);
+        /// Link-layer address length as stored (may exceed the 8 bytes of room).
+        fn halen / try_halen -> u16 = get_be16(field::v1::HALEN.start);
+        /// The 8-byte address field, of which the first [`halen`](Self::halen) bytes are used.
+        fn addr / try_addr -> [u8; 8] = get_array(field::v1::ADDR.start);
+        /// The protocol: an Ethernet type, or [`PROTOCOL_802_2`] and friends below 0x0600.
+        fn protocol / try_protocol -> EtherType = get_be16(field::v1::PROTOCOL.start) => EtherType;
     }
 
     /// Everything after the header.
@@ -156,34 +162,30 @@ impl<T: AsRef<[u8]>> Sll2<T> {
         self.buffer
     }
 
-    /// The protocol: an Ethernet type, or [`PROTOCOL_802_2`] and friends below 0x0600.
-    pub fn protocol(&self) -> EtherType {
-        EtherType(be16(self.buffer.as_ref(), field::v2::PROTOCOL.start))
-    }
-
-    /// The capturing host's interface index (1-based).
-    pub fn if_index(&self) -> u32 {
-        be32(self.buffer.as_ref(), field::v2::IFINDEX.start)
-    }
-
-    /// Link-layer address type (an `ARPHRD_` value).
-    pub fn hatype(&self) -> u16 {
-        be16(self.buffer.as_ref(), field::v2::HATYPE.start)
+    accessors! {
+        /// The protocol: an Ethernet type, or [`PROTOCOL_802_2`] and friends below 0x0600.
+        fn protocol / try_protocol -> EtherType = get_be16(field::v2::PROTOCOL.start) => EtherType;
+        /// The capturing host's interface index (1-based).
+        fn if_index / try_if_index -> u32 = get_be32(field::v2::IFINDEX.start);
+        /// Link-layer address type (an `ARPHRD_` value).
+        fn hatype / try_hatype -> u16 = get_be16(field::v2::HATYPE.start);
     }
 
     /// Packet type (direction).
     pub fn packet_type(&self) -> PacketType {
-        PacketType(u8_at(self.buffer.as_ref(), field::v2::PKTTYPE).into())
+        self.try_packet_type().unwrap_or_default()
     }
 
-    /// Link-layer address length as stored.
-    pub fn halen(&self) -> u8 {
-        u8_at(self.buffer.as_ref(), field::v2::HALEN)
+    /// Packet type, or `None` when its byte was not captured.
+    pub fn try_packet_type(&self) -> Option<PacketType> {
+        get_u8(self.buffer.as_ref(), field::v2::PKTTYPE).map(|t| PacketType(t.into()))
     }
 
-    /// The 8-byte address field, of which the first [`halen`](Self::halen) bytes are used.
-    pub fn addr(&self) -> [u8; 8] {
-        array(self.buffer.as_ref(), field::v2::ADDR.start)
+    accessors! {
+        /// Link-layer address length as stored.
+        fn halen / try_halen -> u8 = get_u8(field::v2::HALEN);
+        /// The 8-byte address field, of which the first [`halen`](Self::halen) bytes are used.
+        fn addr / try_addr -> [u8; 8] = get_array(field::v2::ADDR.start);
     }
 
     /// Everything after the header.

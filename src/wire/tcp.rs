@@ -1,19 +1,30 @@
 //! TCP segments (RFC 9293) and their options.
 
-use super::bytes::{be16, be32, range, tail, u8_at};
+use super::bytes::{get_u8, range, tail};
 use super::{check, Error};
 
-mod field {
+/// Where the fields of the fixed header lie.
+pub mod field {
     use std::ops::Range;
+    /// Source port.
     pub const SRC_PORT: Range<usize> = 0..2;
+    /// Destination port.
     pub const DST_PORT: Range<usize> = 2..4;
+    /// Sequence number.
     pub const SEQ: Range<usize> = 4..8;
+    /// Acknowledgment number.
     pub const ACK: Range<usize> = 8..12;
+    /// Data offset (high nibble, in 32-bit words) and reserved bits.
     pub const DATA_OFF: usize = 12;
+    /// Flags, FIN to CWR (pcap-filter's `tcpflags`).
     pub const FLAGS: usize = 13;
+    /// Window size.
     pub const WINDOW: Range<usize> = 14..16;
+    /// Checksum.
     pub const CHECKSUM: Range<usize> = 16..18;
+    /// Urgent pointer.
     pub const URGENT: Range<usize> = 18..20;
+    /// Start of the options.
     pub const OPTIONS: usize = 20;
 }
 
@@ -122,49 +133,36 @@ impl<T: AsRef<[u8]>> Segment<T> {
         self.buffer
     }
 
-    /// Source port.
-    pub fn src_port(&self) -> u16 {
-        be16(self.buffer.as_ref(), field::SRC_PORT.start)
-    }
-
-    /// Destination port.
-    pub fn dst_port(&self) -> u16 {
-        be16(self.buffer.as_ref(), field::DST_PORT.start)
-    }
-
-    /// Sequence number.
-    pub fn seq_number(&self) -> u32 {
-        be32(self.buffer.as_ref(), field::SEQ.start)
-    }
-
-    /// Acknowledgment number.
-    pub fn ack_number(&self) -> u32 {
-        be32(self.buffer.as_ref(), field::ACK.start)
+    accessors! {
+        /// Source port.
+        fn src_port / try_src_port -> u16 = get_be16(field::SRC_PORT.start);
+        /// Destination port.
+        fn dst_port / try_dst_port -> u16 = get_be16(field::DST_PORT.start);
+        /// Sequence number.
+        fn seq_number / try_seq_number -> u32 = get_be32(field::SEQ.start);
+        /// Acknowledgment number.
+        fn ack_number / try_ack_number -> u32 = get_be32(field::ACK.start);
     }
 
     /// Header length in bytes (data offset × 4).
     pub fn header_len(&self) -> usize {
-        usize::from(u8_at(self.buffer.as_ref(), field::DATA_OFF) >> 4) * 4
+        self.try_header_len().unwrap_or(0)
     }
 
-    /// The flags byte (see [`flags`]).
-    pub fn flags(&self) -> u8 {
-        u8_at(self.buffer.as_ref(), field::FLAGS)
+    /// Header length in bytes, or `None` when the data offset byte was not captured.
+    pub fn try_header_len(&self) -> Option<usize> {
+        get_u8(self.buffer.as_ref(), field::DATA_OFF).map(|b| usize::from(b >> 4) * 4)
     }
 
-    /// Receive window.
-    pub fn window(&self) -> u16 {
-        be16(self.buffer.as_ref(), field::WINDOW.start)
-    }
-
-    /// Checksum field.
-    pub fn checksum(&self) -> u16 {
-        be16(self.buffer.as_ref(), field::CHECKSUM.start)
-    }
-
-    /// Urgent pointer.
-    pub fn urgent(&self) -> u16 {
-        be16(self.buffer.as_ref(), field::URGENT.start)
+    accessors! {
+        /// The flags byte (see [`flags`]).
+        fn flags / try_flags -> u8 = get_u8(field::FLAGS);
+        /// Receive window.
+        fn window / try_window -> u16 = get_be16(field::WINDOW.start);
+        /// Checksum field.
+        fn checksum / try_checksum -> u16 = get_be16(field::CHECKSUM.start);
+        /// Urgent pointer.
+        fn urgent / try_urgent -> u16 = get_be16(field::URGENT.start);
     }
 
     /// The raw options bytes.

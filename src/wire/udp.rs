@@ -1,14 +1,20 @@
 //! UDP datagrams (RFC 768).
 
-use super::bytes::{be16, range};
+use super::bytes::range;
 use super::{check, Error};
 
-mod field {
+/// Where the fields of the header lie.
+pub mod field {
     use std::ops::Range;
+    /// Source port.
     pub const SRC_PORT: Range<usize> = 0..2;
+    /// Destination port.
     pub const DST_PORT: Range<usize> = 2..4;
+    /// Length of header and payload.
     pub const LENGTH: Range<usize> = 4..6;
+    /// Checksum.
     pub const CHECKSUM: Range<usize> = 6..8;
+    /// Start of the payload.
     pub const PAYLOAD: usize = 8;
 }
 
@@ -53,19 +59,13 @@ impl<T: AsRef<[u8]>> Datagram<T> {
         self.buffer
     }
 
-    /// Source port.
-    pub fn src_port(&self) -> u16 {
-        be16(self.buffer.as_ref(), field::SRC_PORT.start)
-    }
-
-    /// Destination port.
-    pub fn dst_port(&self) -> u16 {
-        be16(self.buffer.as_ref(), field::DST_PORT.start)
-    }
-
-    /// Length field (header plus payload).
-    pub fn len(&self) -> u16 {
-        be16(self.buffer.as_ref(), field::LENGTH.start)
+    accessors! {
+        /// Source port.
+        fn src_port / try_src_port -> u16 = get_be16(field::SRC_PORT.start);
+        /// Destination port.
+        fn dst_port / try_dst_port -> u16 = get_be16(field::DST_PORT.start);
+        /// Length field (header plus payload).
+        fn len / try_len -> u16 = get_be16(field::LENGTH.start);
     }
 
     /// Whether the length field says there is no payload.
@@ -73,9 +73,9 @@ impl<T: AsRef<[u8]>> Datagram<T> {
         usize::from(self.len()) <= HEADER_LEN
     }
 
-    /// Checksum field (0: none, over IPv4).
-    pub fn checksum(&self) -> u16 {
-        be16(self.buffer.as_ref(), field::CHECKSUM.start)
+    accessors! {
+        /// Checksum field (0: none, over IPv4).
+        fn checksum / try_checksum -> u16 = get_be16(field::CHECKSUM.start);
     }
 
     /// The payload, up to the length field or the end of the buffer, whichever comes first.

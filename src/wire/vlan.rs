@@ -1,13 +1,17 @@
 //! IEEE 802.1Q / 802.1ad VLAN tags: the 4 bytes after a VLAN Ethernet type.
 
-use super::bytes::{be16, tail};
+use super::bytes::tail;
 use super::{check, Error, EtherType};
 use std::fmt;
 
-mod field {
+/// Where the fields of a tag lie, relative to the end of the VLAN Ethernet type.
+pub mod field {
     use std::ops::Range;
+    /// Tag control information (priority, DEI, VLAN id).
     pub const TCI: Range<usize> = 0..2;
+    /// The type (or 802.3 length) after the tag.
     pub const ETHERTYPE: Range<usize> = 2..4;
+    /// Start of what follows the tag.
     pub const PAYLOAD: usize = 4;
 }
 
@@ -43,14 +47,11 @@ impl<T: AsRef<[u8]>> Tag<T> {
         self.buffer
     }
 
-    /// The tag control information (priority, DEI, VLAN ID).
-    pub fn tci(&self) -> Tci {
-        Tci(be16(self.buffer.as_ref(), field::TCI.start))
-    }
-
-    /// The type of what follows the tag.
-    pub fn ethertype(&self) -> EtherType {
-        EtherType(be16(self.buffer.as_ref(), field::ETHERTYPE.start))
+    accessors! {
+        /// The tag control information (priority, DEI, VLAN ID).
+        fn tci / try_tci -> Tci = get_be16(field::TCI.start) => Tci;
+        /// The type of what follows the tag.
+        fn ethertype / try_ethertype -> EtherType = get_be16(field::ETHERTYPE.start) => EtherType;
     }
 
     /// Everything after the tag.

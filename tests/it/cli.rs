@@ -150,15 +150,46 @@ fn count_limit_and_time_styles() {
 
 #[test]
 fn usage_errors() {
-    for args in [
-        &["-r"][..],
-        &["--bogus"],
-        &["-c", "0", "-r", "x"],
-        &["--time-stamp-precision=pico", "-r", "x"],
+    // Option syntax: getopt's message, then the usage text, status 1.
+    for (args, message) in [
+        (&["-r"][..], "option requires an argument -- 'r'"),
+        (&["--bogus"], "unrecognized option '--bogus'"),
+        (&["-P", "-r", "x"], "invalid option -- 'P'"),
+        (&["--count=5", "-r", "x"], "option '--count' doesn't allow an argument"),
+        (&["--pcapng=x", "-r", "x"], "option '--pcapng' doesn't allow an argument"),
+        (
+            &["--n"],
+            "option '--n' is ambiguous; possibilities: '--nano' '--no-optimize' '--no-promiscuous-mode' '--number'",
+        ),
     ] {
         let out = ferrocap(args);
         assert_eq!(out.status.code(), Some(1), "{args:?}");
-        assert!(text(&out.stderr).starts_with("ferrocap: "), "{args:?}");
+        let err = text(&out.stderr);
+        let (first, rest) = err.split_once('\n').unwrap();
+        assert_eq!(first, format!("ferrocap: {message}"), "{args:?}");
+        assert!(rest.starts_with("ferrocap version "), "{args:?}: {rest}");
+        assert!(rest.contains("\nUsage: ferrocap ["), "{args:?}: {rest}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    // A bad value: tcpdump's message alone.
+    for (args, message) in [
+        (&["-c", "0", "-r", "x"][..], "invalid packet count 0"),
+        (
+            &["--time-stamp-precision=pico", "-r", "x"],
+            "unsupported time stamp precision",
+        ),
+        (
+            &["-r", "x", "-tttttt"],
+            "only -t, -tt, -ttt, -tttt and -ttttt are supported",
+        ),
+    ] {
+        let out = ferrocap(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert_eq!(
+            text(&out.stderr),
+            format!("ferrocap: {message}\n"),
+            "{args:?}"
+        );
     }
     let out = ferrocap(&["-r", "/nonexistent/x.pcap"]);
     assert_eq!(out.status.code(), Some(1));
@@ -169,8 +200,275 @@ fn usage_errors() {
     let out = ferrocap(&["-r", data("make-captures.py").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("unknown file format"));
-    let out = ferrocap(&["--help"]);
-    assert!(out.status.success() && text(&out.stdout).starts_with("Usage: ferrocap"));
+    // Help: the usage text on standard output, even after options it never gets to check.
+    for args in [&["--help"][..], &["-h"], &["-r", "x", "--he", "-c", "0"]] {
+        let out = ferrocap(args);
+        assert!(out.status.success(), "{args:?}");
+        let help = text(&out.stdout);
+        assert!(help.starts_with("ferrocap version "), "{args:?}");
+        assert!(help.contains("\nUsage: ferrocap ["), "{args:?}");
+        assert!(out.stderr.is_empty(), "{args:?}");
+    }
+}
+
+/// Options tcpdump has and ferrocap does not implement (yet) are parsed as tcpdump parses
+/// them, then refused by name.
+#[test]
+fn options_not_supported_are_named() {
+    let sample = data("sample.pcap");
+    let s = sample.to_str().unwrap();
+    for (args, message) in [
+        (
+            &["-r", s, "-i", "eth0"][..],
+            "option -i is not supported yet: live capture is not built",
+        ),
+        (
+            &["-D"],
+            "option -D is not supported yet: live capture is not built",
+        ),
+        (
+            &["-r", s, "--immediate-mode"],
+            "option --immediate-mode is not supported yet: live capture is not built",
+        ),
+        (
+            &["-r", s, "-Q", "in"],
+            "option -Q is not supported yet: live capture is not built",
+        ),
+        (
+            &["-r", s, "-ddd"],
+            "option -d is not supported yet: the filter compiler is not built",
+        ),
+        (
+            &["-r", s, "-y", "EN10MB"],
+            "option -y is not supported yet: the filter compiler is not built",
+        ),
+        (
+            &["-r", s, "-s", "96"],
+            "option -s is not supported yet: the filter compiler is not built",
+        ),
+        (&["-Sr", s], "option -S is not supported by ferrocap"),
+        (
+            &["-r", s, "-C", "10"],
+            "option -C is not supported by ferrocap",
+        ),
+    ] {
+        let out = ferrocap(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert_eq!(
+            text(&out.stderr),
+            format!("ferrocap: {message}\n"),
+            "{args:?}"
+        );
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+}
+
+/// Values attached or separate, long options with `=` or the next word, abbreviations, counted
+/// flags, grouped options and `-a` (ignored, as by tcpdump) give the same run.
+#[test]
+fn option_spellings_give_the_same_run() {
+    let sample = data("sample.pcap");
+    let s = sample.to_str().unwrap();
+    let attached_r = format!("-r{s}");
+    let grouped = format!("-ntr{s}");
+    let same = |variants: &[&[&str]]| {
+        let first = ferrocap(variants[0]);
+        assert!(
+            first.status.success(),
+            "{:?}: {}",
+            variants[0],
+            text(&first.stderr)
+        );
+        assert!(!first.stdout.is_empty());
+        for v in &variants[1..] {
+            let out = ferrocap(v);
+            assert!(out.status.success(), "{v:?}: {}", text(&out.stderr));
+            assert_eq!(
+                text(&out.stdout),
+                text(&first.stdout),
+                "{v:?} vs {:?}",
+                variants[0]
+            );
+        }
+    };
+    same(&[
+        &["-r", s, "-c", "3", "-n", "-t"],
+        &["-r", s, "-c3", "-nt"],
+        &[&attached_r, "-tnc", "3"],
+        &["-c3", &grouped],
+        &["-c", "1", "-r", s, "-c", "3", "-a", "-n", "-t"],
+        &["-r", s, "-c", "3x", "-n", "-t"],
+    ]);
+    same(&[
+        &["-r", s, "-c", "2", "--time-stamp-precision=nano", "-tt"],
+        &["-r", s, "-c", "2", "--time-stamp-precision", "nano", "-tt"],
+        &["-r", s, "-c", "2", "--time-stamp-p", "nanoseconds", "-tt"],
+        &["-r", s, "-c", "2", "--micro", "--nano", "-tt"],
+    ]);
+    same(&[
+        &["-r", s, "--count"],
+        &["-r", s, "--coun"],
+        &["--co", "-r", s],
+    ]);
+    same(&[
+        &["-r", s, "-c", "4", "-vvv"],
+        &["-r", s, "-c", "4", "-v", "-vv"],
+    ]);
+    same(&[
+        &["-r", s, "-c", "4", "-xx"],
+        &["-r", s, "-c", "4", "-x", "-x"],
+    ]);
+    // -X wins over -x whatever the counts, as in tcpdump.
+    same(&[
+        &["-r", s, "-c", "4", "-X"],
+        &["-r", s, "-c", "4", "-x", "-X"],
+        &["-r", s, "-c", "4", "-xxX"],
+    ]);
+    same(&[&["-r", s, "-c", "4", "-XX"], &["-r", s, "-c", "4", "-XXx"]]);
+    same(&[
+        &["-r", s, "-c", "2", "-#"],
+        &["-r", s, "-c", "2", "--number"],
+        &["-r", s, "-c", "2", "--num"],
+    ]);
+    // `--` ends the options: what follows is the (refused) expression, not -n.
+    let out = ferrocap(&["-r", s, "--", "-n"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("filter expressions are not supported yet"));
+    assert!(text(&out.stderr).contains("\"-n\""));
+}
+
+/// File names are bytes: a name that is not UTF-8 reads, writes and is reported as given.
+#[cfg(unix)]
+#[test]
+fn non_utf8_file_names() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::{OsStrExt, OsStringExt};
+    let dir = std::env::temp_dir();
+    // "café" in Latin-1: the é is the lone byte 0xe9.
+    let mut name = format!("ferrocap-cli-{}-caf", std::process::id()).into_bytes();
+    name.push(0xe9);
+    let input = dir.join(OsStr::from_bytes(&name));
+    assert!(input.to_str().is_none(), "the name must not be UTF-8");
+    std::fs::copy(data("sample.pcap"), &input).unwrap();
+    let mut output = input.clone().into_os_string().into_vec();
+    output.extend_from_slice(b"-out\xff.pcap");
+    let output = PathBuf::from(std::ffi::OsString::from_vec(output));
+    let run = |args: &[&OsStr]| {
+        Command::new(ferrocap_bin())
+            .args(args)
+            .env("TZ", "UTC")
+            .output()
+            .unwrap()
+    };
+    let out = run(&["-r".as_ref(), input.as_os_str(), "--count".as_ref()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "13 packets\n");
+    assert!(
+        text(&out.stderr).starts_with(&format!("reading from file {}, ", input.to_string_lossy()))
+    );
+    let mut attached = b"-r".to_vec();
+    attached.extend_from_slice(input.as_os_str().as_bytes());
+    let attached = std::ffi::OsString::from_vec(attached);
+    let out = run(&[attached.as_os_str(), "-w".as_ref(), output.as_os_str()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        std::fs::read(&output).unwrap(),
+        std::fs::read(&input).unwrap()
+    );
+    let _ = std::fs::remove_file(&input);
+    let _ = std::fs::remove_file(&output);
+    let out = run(&["-r".as_ref(), input.as_os_str()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "ferrocap: {}: No such file or directory (os error 2)\n",
+            input.to_string_lossy()
+        )
+    );
+}
+
+/// With tcpdump 4.99 installed (the oracle; CI installs it), the same command lines give the
+/// same exit status and the same first line on standard error (program name aside), and for
+/// the runs that succeed the same standard output: syntax errors, bad values, abbreviations,
+/// attached values, options after expression words and the `-x`/`-X` precedence.
+#[test]
+fn arguments_as_tcpdump_takes_them() {
+    if Command::new("tcpdump").arg("--version").output().is_err() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "tcpdump is not installed: CI must install it (apt-get install -y tcpdump)"
+        );
+        eprintln!("notice: tcpdump not installed, skipping the argument comparison");
+        return;
+    }
+    let sample = data("sample.pcap");
+    let s = sample.to_str().unwrap();
+    let cases: &[&[&str]] = &[
+        &["--bogus"],
+        &["--bogus=1"],
+        &["---"],
+        &["-P"],
+        &["-nP"],
+        &["-n="],
+        &["-c"],
+        &["-r"],
+        &["-Z"],
+        &["--count=5"],
+        &["--coun=5"],
+        &["--count="],
+        &["--n"],
+        &["--time=nano"],
+        &["--inter"],
+        &["-r", s, "len", ">", "-20"],
+        &["-c", "0"],
+        &["-c", "x"],
+        &["-c=5"],
+        &["-c", "-5"],
+        &["-c", "0x10"],
+        &["-s", "262145"],
+        &["-s", "1k"],
+        &["-s", ""],
+        &["-B", "0"],
+        &["-Q", "sideways"],
+        &["-y", "FOO"],
+        &["-j", "bogus"],
+        &["--time-stamp-precision=pico"],
+        &["-r", s, "-tttttt"],
+        &["-c", "0", "-h"],
+        &["-h", "-c", "0"],
+        &["--version", "--bogus"],
+        &["-r", s, "-c", "3"],
+        &["-c1", "-r", s, "-c", "5x"],
+        &["-r", s, "-c", " 2"],
+        &["-nnc2", "-r", s, "-tt"],
+        &["-r", s, "-c", "2", "--time-stamp-p", "nano"],
+        &["-r", s, "-c", "2", "--nano", "--micro"],
+        &["-r", s, "-c", "2", "--coun"],
+        &["-r", s, "-c", "2", "--num", "-a"],
+        &["-r", s, "-c", "4", "-x", "-X"],
+        &["-r", s, "-c", "4", "-XXx"],
+        &["-r", s, "-c", "4", "-xx"],
+        &["-r", s, "-c", "4", "-vvv", "-e"],
+    ];
+    for args in cases {
+        let ours = ferrocap(args);
+        let theirs = Command::new("tcpdump")
+            .args(*args)
+            .env("TZ", "UTC")
+            .output()
+            .unwrap();
+        assert_eq!(ours.status.code(), theirs.status.code(), "{args:?}");
+        let first = |b: &[u8]| text(b).lines().next().unwrap_or("").to_owned();
+        assert_eq!(
+            first(&ours.stderr),
+            first(&theirs.stderr).replacen("tcpdump", "ferrocap", 1),
+            "{args:?}"
+        );
+        if ours.status.success() && !args.contains(&"-h") && !args.contains(&"--version") {
+            assert_eq!(text(&ours.stdout), text(&theirs.stdout), "{args:?}");
+        }
+    }
 }
 
 #[test]

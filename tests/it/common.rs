@@ -61,3 +61,29 @@ pub fn golden_nanos(sec: i64, nsec: i64, nano_file: bool) -> i128 {
     }
     sec * 1_000_000_000 + nsec
 }
+
+/// Path of a built example program (`[[example]]` in Cargo.toml), next to this test binary's
+/// profile directory. `cargo test` builds examples with the tests; a run of this binary alone
+/// may not have: then the caller gets `None` after a notice, and a failure under `CI=true`.
+pub fn example_bin(name: &str) -> Option<PathBuf> {
+    let exe = std::env::current_exe().expect("test binary path");
+    let profile = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target dir");
+    let bin = profile.join("examples").join(name);
+    if bin.is_file() {
+        return Some(bin);
+    }
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!(
+            "{} is missing: `cargo test` builds the examples; run it without target filters",
+            bin.display()
+        );
+    }
+    eprintln!(
+        "notice: {} not built (run `cargo test` for all targets), skipping",
+        bin.display()
+    );
+    None
+}

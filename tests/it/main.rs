@@ -3,6 +3,7 @@
 mod alloc;
 mod architecture;
 mod bpf;
+mod capture;
 mod changing_file;
 mod cli;
 mod common;
@@ -10,6 +11,7 @@ mod corpus;
 mod fuzz_regressions;
 mod hostile;
 mod linktype;
+mod port;
 mod roundtrip_pcap;
 mod roundtrip_pcapng;
 mod wire;

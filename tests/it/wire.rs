@@ -1,12 +1,12 @@
-//! The tcpdump-style printer (`ferrocap::wire`) against tcpdump 4.99.3's own output.
+//! The tcpdump-style printer (`ferrocap::print`) against tcpdump 4.99.3's own output.
 //!
 //! Each capture in `tests/data/wire/` has a `.expected` file with what `tcpdump -t FLAGS -r FILE`
 //! printed for several sets of flags (see the README there for how both were made). The test
 //! prints every packet with [`Printer`] and compares byte for byte; tcpdump is not needed.
 
 use ferrocap::file::Reader;
-use ferrocap::wire::hexdump::HexMode;
-use ferrocap::wire::summary::{header_is_valid, Options, Printer};
+use ferrocap::print::hexdump::HexMode;
+use ferrocap::print::{header_is_valid, Options, Printer};
 use std::path::{Path, PathBuf};
 
 fn data_dir() -> PathBuf {

@@ -9,7 +9,7 @@ mod print;
 mod timefmt;
 
 use args::Args;
-use ferrocap::file;
+use ferrocap::{file, Capture, Offline, Precision};
 use std::ffi::OsStr;
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
@@ -19,7 +19,9 @@ fn main() -> ExitCode {
         Ok(a) => a,
         Err(e) => {
             eprintln!("ferrocap: {e}");
-            eprintln!("{}", args::USAGE);
+            if e.shows_usage() {
+                eprintln!("{}", args::USAGE);
+            }
             return ExitCode::FAILURE;
         }
     };
@@ -31,6 +33,10 @@ fn main() -> ExitCode {
         println!("ferrocap version {}", env!("CARGO_PKG_VERSION"));
         println!("{}", ferrocap::lib_version());
         return ExitCode::SUCCESS;
+    }
+    if let Some(what) = args.not_supported() {
+        eprintln!("ferrocap: {what}");
+        return ExitCode::FAILURE;
     }
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
@@ -79,28 +85,23 @@ fn run(args: &Args) -> Result<(), Failure> {
         )
         .into());
     };
-    if path == OsStr::new("-") {
-        let reader = file::Reader::new(io::stdin().lock())
-            .map_err(|e| format!("{}: {e}", path.to_string_lossy()))?;
-        process(args, path, reader)
+    let precision = if args.nano {
+        Precision::Nano
     } else {
-        let reader = file::Reader::open(path).map_err(|e| open_error(path, e))?;
-        process(args, path, reader)
-    }
-}
-
-fn open_error(path: &OsStr, e: file::Error) -> String {
-    match e.kind() {
-        file::ErrorKind::Io(io) => format!("{}: {io}", path.to_string_lossy()),
+        Precision::Micro
+    };
+    let cap = Capture::from_file_with_precision(path, precision).map_err(|e| match e {
+        ferrocap::Error::Open { .. } => e.to_string(),
         _ => format!("{}: {e}", path.to_string_lossy()),
-    }
+    })?;
+    process(args, path, cap)
 }
 
-fn process<R: Read>(args: &Args, path: &OsStr, mut reader: file::Reader<R>) -> Result<(), Failure> {
-    announce(path, &reader);
+fn process(args: &Args, path: &OsStr, mut cap: Capture<Offline>) -> Result<(), Failure> {
+    announce(path, cap.reader());
     let writing_stdout = args.write.as_deref() == Some(OsStr::new("-"));
     let mut out = match &args.write {
-        Some(dest) => Some(output::Sink::create(dest, args, &mut reader)?),
+        Some(dest) => Some(output::Sink::create(dest, args, cap.reader_mut())?),
         None => None,
     };
     let printing = !args.count_only && (out.is_none() || args.print) && !writing_stdout;
@@ -114,7 +115,7 @@ fn process<R: Read>(args: &Args, path: &OsStr, mut reader: file::Reader<R>) -> R
         if n >= limit {
             break Ok(());
         }
-        let (packet, context) = match reader.next_in_context() {
+        let (packet, context) = match cap.next_in_context() {
             Ok(Some(p)) => p,
             Ok(None) => break Ok(()),
             Err(e) => break Err(e),
@@ -137,7 +138,7 @@ fn process<R: Read>(args: &Args, path: &OsStr, mut reader: file::Reader<R>) -> R
     }
     text.flush().map_err(stdout_error)?;
     if let Some(out) = out {
-        out.finish(&reader)?;
+        out.finish(cap.reader())?;
     }
     match result {
         Ok(()) => Ok(()),

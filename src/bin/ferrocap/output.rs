@@ -61,7 +61,9 @@ impl Sink {
             Precision::Micro
         };
         let named = |e: file::Error| format!("{}: {e}", dest.to_string_lossy());
-        let snaplen = reader.snaplen().unwrap_or(file::limits::MAX_SNAPLEN);
+        let snaplen = reader
+            .snaplen()
+            .unwrap_or(ferrocap::linktype::MAXIMUM_SNAPLEN);
         let out = if args.pcapng {
             // A pcapng input's first section (comments, hardware, application) is kept as it
             // is, in its byte order; later sections come as the reader keeps them.

@@ -2,8 +2,8 @@
 
 use crate::args::Args;
 use crate::timefmt::{TimePrinter, Zone};
-use ferrocap::wire::hexdump::HexMode;
-use ferrocap::wire::summary::{self, Options};
+use ferrocap::print::hexdump::HexMode;
+use ferrocap::print::{self, Options};
 use ferrocap::Packet;
 use std::fmt::Write as _;
 
@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 pub struct Printer {
     time: TimePrinter,
     number: bool,
-    summary: summary::Printer,
+    summary: print::Printer,
 }
 
 impl Printer {
@@ -31,7 +31,7 @@ impl Printer {
         Printer {
             time: TimePrinter::new(args.time, args.nano, Zone::local()),
             number: args.number,
-            summary: summary::Printer::new(opts),
+            summary: print::Printer::new(opts),
         }
     }
 
@@ -41,7 +41,7 @@ impl Printer {
             let _ = write!(out, "{n:5}  ");
         }
         // tcpdump prints no time stamp before an invalid header's line.
-        if summary::header_is_valid(packet.header.caplen, packet.header.len) {
+        if print::header_is_valid(packet.header.caplen, packet.header.len) {
             self.time.write(out, packet.header.ts);
         }
         let _ = self.summary.write_packet(

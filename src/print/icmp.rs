@@ -1,36 +1,45 @@
 //! ICMP (tcpdump's `icmp_print`) and ICMPv6 (`icmp6_print`), with the `-v` details tcpdump
 //! prints for neighbor discovery and multicast listener messages.
 
+use super::hexdump;
 use super::ip::{ipv4, IpInfo};
 use super::transport::Port;
-use super::{check, get_array, get_be16, get_be32, get_u8, need, Ctx, Stop, R};
+use super::{check, get_array, get_be16, get_be32, get_u8, need, Captured, Ctx, Stop, R};
 use crate::wire::bytes::{head, tail};
-use crate::wire::checksum;
-use crate::wire::hexdump;
-use crate::wire::ipv6::Display6;
+use crate::wire::icmp::{Icmpv4, Icmpv6};
+use crate::wire::ipv6::{self, Display6};
+use crate::wire::{checksum, udp, IpProto};
 use std::fmt;
 use std::net::Ipv4Addr;
+use std::ops::Range;
 
 /// ICMP (tcpdump's `icmp_print`).
 pub(super) fn icmp(c: &mut Ctx<'_>, p: &[u8], plen: u32, fragmented: bool) -> R {
-    use crate::wire::icmp::v4;
+    use crate::wire::icmp::{field, v4};
+    use crate::wire::ipv4;
     c.proto = "icmp";
-    let t = get_u8(p, 0)?;
-    let code = get_u8(p, 1)?;
-    let inner_dst = |p: &[u8]| get_array::<4>(p, 24).map(Ipv4Addr::from);
+    let m = Icmpv4::new_unchecked(p);
+    let t = m.try_msg_type().or_trunc()?;
+    let code = m.try_code().or_trunc()?;
+    // The IPv4 header an error message quotes.
+    let quoted = ipv4::Packet::new_unchecked(m.body());
+    const Q_PROTO: usize = field::BODY + ipv4::field::PROTOCOL;
+    const Q_DST: Range<usize> =
+        field::BODY + ipv4::field::DST.start..field::BODY + ipv4::field::DST.end;
+    let inner_dst = || quoted.try_dst_addr().or_trunc();
     // tcpdump builds the text in a buffer and prints it at the end, so a message cut short
     // prints nothing of it: check first what each type reads (`need` where tcpdump uses a
     // `GET_` macro, `check` where it uses `ND_TCHECK`).
     match t {
-        v4::ECHO | v4::ECHO_REPLY | v4::TIMESTAMP => need(p, 4, 4)?,
+        v4::ECHO | v4::ECHO_REPLY | v4::TIMESTAMP => need(p, field::REST.start, 4)?,
         v4::UNREACH if code == 3 => {
-            check(p, 17, 1)?;
-            let hlen = usize::from(get_u8(p, 8)? & 0x0f) * 4;
-            need(p, 8 + hlen + 2, 2)?;
-            need(p, 24, 4)?;
+            check(p, Q_PROTO, 1)?;
+            let hlen = quoted.try_header_len().or_trunc()?;
+            need(p, field::BODY + hlen + udp::field::DST_PORT.start, 2)?;
+            need(p, Q_DST.start, 4)?;
         }
-        v4::UNREACH => need(p, 24, 4)?,
-        v4::REDIRECT => need(p, 4, 24)?,
+        v4::UNREACH => need(p, Q_DST.start, 4)?,
+        v4::REDIRECT => need(p, field::REST.start, Q_DST.end - field::REST.start)?,
         v4::ROUTER_ADVERT => {
             check(p, 4, 4)?;
             if get_u8(p, 5)? == 2 {
@@ -49,32 +58,39 @@ pub(super) fn icmp(c: &mut Ctx<'_>, p: &[u8], plen: u32, fragmented: bool) -> R 
             c,
             "echo {}, id {}, seq {}",
             if t == v4::ECHO { "request" } else { "reply" },
-            get_be16(p, 4)?,
-            get_be16(p, 6)?
+            m.try_echo_ident().or_trunc()?,
+            m.try_echo_seq().or_trunc()?
         )?,
         v4::UNREACH => {
-            let d = inner_dst(p);
+            let d = inner_dst();
             match code {
                 0 => write!(c, "net {} unreachable", d?)?,
                 1 => write!(c, "host {} unreachable", d?)?,
                 2 => {
                     let d = d?;
-                    write!(c, "{d} protocol {} unreachable", get_u8(p, 17)?)?
+                    let proto = quoted.try_protocol().or_trunc()?;
+                    write!(c, "{d} protocol {} unreachable", proto.0)?
                 }
                 3 => {
-                    get_u8(p, 17)?;
-                    let hlen = usize::from(get_u8(p, 8)? & 0x0f) * 4;
-                    let dport = get_be16(p, 8 + hlen + 2)?;
-                    let ip_proto = get_u8(p, 17)?;
+                    let ip_proto = quoted.try_protocol().or_trunc()?;
+                    let hlen = quoted.try_header_len().or_trunc()?;
+                    // The quoted transport header's destination port (UDP's and TCP's are
+                    // in the same place).
+                    let transport = udp::Datagram::new_unchecked(tail(quoted.into_inner(), hlen));
+                    let dport = transport.try_dst_port().or_trunc()?;
                     let d = d?;
                     match ip_proto {
-                        6 => write!(c, "{d} tcp port {} unreachable", Port::tcp(c, dport))?,
-                        17 => write!(c, "{d} udp port {} unreachable", Port::udp(c, dport))?,
-                        _ => write!(c, "{d} protocol {ip_proto} port {dport} unreachable")?,
+                        IpProto::TCP => {
+                            write!(c, "{d} tcp port {} unreachable", Port::tcp(c, dport))?
+                        }
+                        IpProto::UDP => {
+                            write!(c, "{d} udp port {} unreachable", Port::udp(c, dport))?
+                        }
+                        _ => write!(c, "{d} protocol {} port {dport} unreachable", ip_proto.0)?,
                     }
                 }
                 4 => {
-                    let mtu = get_be16(p, 6)?;
+                    let mtu = m.try_next_hop_mtu().or_trunc()?;
                     let d = d?;
                     if mtu != 0 {
                         write!(c, "{d} unreachable - need to frag (mtu {mtu})")?
@@ -97,8 +113,8 @@ pub(super) fn icmp(c: &mut Ctx<'_>, p: &[u8], plen: u32, fragmented: bool) -> R 
             }
         }
         v4::REDIRECT => {
-            let d = inner_dst(p)?;
-            let gw = Ipv4Addr::from(get_array::<4>(p, 4)?);
+            let d = inner_dst()?;
+            let gw = m.try_gateway().or_trunc()?;
             match code {
                 0 => write!(c, "redirect {d} to net {gw}")?,
                 1 => write!(c, "redirect {d} to host {gw}")?,
@@ -148,19 +164,19 @@ pub(super) fn icmp(c: &mut Ctx<'_>, p: &[u8], plen: u32, fragmented: bool) -> R 
                 write!(c, "parameter problem - octet {}", get_u8(p, 4)?)?;
             }
         }
-        v4::MASK_REPLY => write!(c, "address mask is 0x{:08x}", get_be32(p, 8)?)?,
+        v4::MASK_REPLY => write!(c, "address mask is 0x{:08x}", get_be32(p, field::BODY)?)?,
         v4::TIMESTAMP => write!(
             c,
             "time stamp query id {} seq {}",
-            get_be16(p, 4)?,
-            get_be16(p, 6)?
+            m.try_echo_ident().or_trunc()?,
+            m.try_echo_seq().or_trunc()?
         )?,
         v4::TIMESTAMP_REPLY => {
             write!(
                 c,
                 "time stamp reply id {} seq {}: org {}, recv {}, xmit {}",
-                get_be16(p, 4)?,
-                get_be16(p, 6)?,
+                m.try_echo_ident().or_trunc()?,
+                m.try_echo_seq().or_trunc()?,
                 Msecs(get_be32(p, 8)?),
                 Msecs(get_be32(p, 12)?),
                 Msecs(get_be32(p, 16)?)
@@ -177,7 +193,7 @@ pub(super) fn icmp(c: &mut Ctx<'_>, p: &[u8], plen: u32, fragmented: bool) -> R 
     if c.opts.verbose > 0 && !fragmented && p.len() >= plen as usize {
         let sum = checksum::sum(head(p, plen as usize));
         if sum != 0 {
-            let field = get_be16(p, 2)?;
+            let field = m.try_checksum().or_trunc()?;
             write!(
                 c,
                 " (wrong icmp cksum {field:x} (->{:x})!)",
@@ -192,9 +208,8 @@ pub(super) fn icmp(c: &mut Ctx<'_>, p: &[u8], plen: u32, fragmented: bool) -> R 
         )
     {
         c.s("\n\t")?;
-        let inner = tail(p, 8);
-        let ilen = get_be16(inner, 2)?;
-        ipv4(c, head(inner, usize::from(ilen)), u32::from(ilen))?;
+        let ilen = quoted.try_total_len().or_trunc()?;
+        ipv4(c, head(m.body(), usize::from(ilen)), u32::from(ilen))?;
         c.proto = "icmp";
     }
     Ok(())
@@ -217,65 +232,34 @@ impl fmt::Display for Msecs {
     }
 }
 
-fn icmp6_type_name(t: u8) -> Option<&'static str> {
-    Some(match t {
-        1 => "destination unreachable",
-        2 => "packet too big",
-        3 => "time exceeded in-transit",
-        4 => "parameter problem",
-        128 => "echo request",
-        129 => "echo reply",
-        130 => "multicast listener query",
-        131 => "multicast listener report",
-        132 => "multicast listener done",
-        133 => "router solicitation",
-        134 => "router advertisement",
-        135 => "neighbor solicitation",
-        136 => "neighbor advertisement",
-        137 => "redirect",
-        138 => "router renumbering",
-        141 => "inverse neighbor solicitation",
-        142 => "inverse neighbor advertisement",
-        143 => "multicast listener report v2",
-        144 => "ha discovery request",
-        145 => "ha discovery reply",
-        146 => "mobile router solicitation",
-        147 => "mobile router advertisement",
-        139 => "who-are-you request",
-        140 => "who-are-you reply",
-        200 => "mtrace response",
-        201 => "mtrace message",
-        155 => "RPL",
-        _ => return None,
-    })
-}
-
 /// The transport header of the packet quoted in an ICMPv6 error (tcpdump's `get_upperlayer`):
 /// its protocol and destination port, or `None`.
-fn quoted_upper_layer(p: &[u8]) -> Option<(u8, u16)> {
-    let mut nh = *p.get(6)?;
-    let mut at = 40usize;
+fn quoted_upper_layer(p: &[u8]) -> Option<(IpProto, u16)> {
+    use ipv6::field::extension;
+    let mut nh = ipv6::Packet::new_unchecked(p).try_next_header()?;
+    let mut at = ipv6::HEADER_LEN;
     loop {
         let h = p.get(at..)?;
         match nh {
-            6 | 17 => {
-                let port = h.get(2..4)?.first_chunk::<2>()?;
-                return Some((nh, u16::from_be_bytes(*port)));
+            IpProto::TCP | IpProto::UDP => {
+                // TCP's destination port lies where UDP's does.
+                let port = udp::Datagram::new_unchecked(h).try_dst_port()?;
+                return Some((nh, port));
             }
-            0 | 60 | 43 => {
-                nh = *h.first()?;
-                at += (usize::from(*h.get(1)?) + 1) * 8;
+            IpProto::HOPOPTS | IpProto::DSTOPTS | IpProto::ROUTING => {
+                nh = IpProto(*h.get(extension::NEXT_HEADER)?);
+                at += ipv6::generic_extension_len(h)?;
             }
-            44 => {
-                let off = u16::from_be_bytes(*h.get(2..4)?.first_chunk::<2>()?);
-                if off & 0xfff8 != 0 {
+            IpProto::FRAGMENT => {
+                let frag = ipv6::Fragment::new_unchecked(h);
+                if frag.try_offset()? != 0 {
                     return None;
                 }
-                nh = *h.first()?;
-                at += 8;
+                nh = frag.try_next_header()?;
+                at += ipv6::FRAGMENT_HEADER_LEN;
             }
-            51 => {
-                nh = *h.first()?;
+            IpProto::AH => {
+                nh = IpProto(*h.first()?);
                 at += (usize::from(*h.get(1)?) + 2) * 4;
             }
             _ => return None,
@@ -297,11 +281,12 @@ pub(super) fn icmp6(
         c.s("ICMP6, length 0 (invalid)")?;
         return Ok(());
     }
+    let m = Icmpv6::new_unchecked(p);
     if c.opts.verbose > 0 && !fragmented && p.len() >= length as usize {
         let data = head(p, length as usize);
-        let (ph, n) = info.pseudo_header(58, length);
+        let (ph, n) = info.pseudo_header(IpProto::ICMPV6.0, length);
         let sum = checksum::sum_parts(&[head(&ph, n), data]);
-        let field = get_be16(p, 2)?;
+        let field = m.try_checksum().or_trunc()?;
         if sum != 0 {
             write!(
                 c,
@@ -312,9 +297,9 @@ pub(super) fn icmp6(
             c.s("[icmp6 sum ok] ")?;
         }
     }
-    let t = get_u8(p, 0)?;
+    let t = m.try_msg_type().or_trunc()?;
     c.s("ICMP6, ")?;
-    match icmp6_type_name(t) {
+    match crate::wire::names::ICMP6_TYPE_TCPDUMP.name(t) {
         Some(n) => c.s(n)?,
         None => write!(c, "unknown icmp6 type ({t})")?,
     }
@@ -326,15 +311,21 @@ pub(super) fn icmp6(
                 | v6::NEIGHBOR_ADVERT
                 | v6::NEIGHBOR_SOLICIT
                 | v6::REDIRECT
-                | 145
-                | 147
+                | v6::HA_DISCOVERY_REPLY
+                | v6::MOBILE_PREFIX_ADVERT
         )
     {
         write!(c, ", length {length}")?;
     }
-    let code = get_u8(p, 1)?;
-    let quoted = tail(p, 8);
-    let quoted_dst = |q: &[u8]| get_array::<16>(q, 24).map(Display6);
+    let code = m.try_code().or_trunc()?;
+    let quoted = m.body();
+    let quoted_ip = ipv6::Packet::new_unchecked(quoted);
+    let quoted_dst = || {
+        quoted_ip
+            .try_dst_addr()
+            .map(|a| Display6(a.octets()))
+            .or_trunc()
+    };
     match t {
         v6::UNREACH => {
             match code {
@@ -346,19 +337,18 @@ pub(super) fn icmp6(
                 _ => write!(c, ", unknown unreach code ({code})")?,
             }
             match code {
-                0 | 1 | 3 => write!(c, " {}", quoted_dst(quoted)?)?,
+                0 | 1 | 3 => write!(c, " {}", quoted_dst()?)?,
                 2 => {
-                    let d = quoted_dst(quoted)?;
-                    let s = Display6(get_array::<16>(quoted, 8)?);
+                    let d = quoted_dst()?;
+                    let s = Display6(quoted_ip.try_src_addr().or_trunc()?.octets());
                     write!(c, " {d}, source address {s}")?;
                 }
                 4 => {
                     let (prot, dport) = quoted_upper_layer(quoted).ok_or(Stop::Local)?;
-                    let d = quoted_dst(quoted)?;
+                    let d = quoted_dst()?;
                     match prot {
-                        6 => write!(c, ", {d} tcp port {}", Port::tcp(c, dport))?,
-                        17 => write!(c, ", {d} udp port {}", Port::udp(c, dport))?,
-                        _ => write!(c, ", {d} protocol {prot} port {dport} unreachable")?,
+                        IpProto::TCP => write!(c, ", {d} tcp port {}", Port::tcp(c, dport))?,
+                        _ => write!(c, ", {d} udp port {}", Port::udp(c, dport))?,
                     }
                 }
                 _ => {
@@ -370,15 +360,15 @@ pub(super) fn icmp6(
                 }
             }
         }
-        v6::PACKET_TOO_BIG => write!(c, ", mtu {}", get_be32(p, 4)?)?,
+        v6::PACKET_TOO_BIG => write!(c, ", mtu {}", m.try_rest_of_header().or_trunc()?)?,
         v6::TIME_EXCEEDED => match code {
-            0 => write!(c, " for {}", quoted_dst(quoted)?)?,
+            0 => write!(c, " for {}", quoted_dst()?)?,
             1 => c.s(" (reassembly)")?,
             _ => write!(c, ", unknown code ({code})")?,
         },
         v6::PARAM_PROBLEM => {
-            check(quoted, 24, 16)?;
-            let ptr = get_be32(p, 4)?;
+            check(quoted, ipv6::field::DST.start, ipv6::field::DST.len())?;
+            let ptr = m.try_rest_of_header().or_trunc()?;
             match code {
                 0 => write!(c, ", erroneous - octet {ptr}")?,
                 1 => write!(c, ", next header - octet {ptr}")?,
@@ -387,9 +377,12 @@ pub(super) fn icmp6(
                 _ => write!(c, ", code-#{code}")?,
             }
         }
-        v6::ECHO_REQUEST | v6::ECHO_REPLY => {
-            write!(c, ", id {}, seq {}", get_be16(p, 4)?, get_be16(p, 6)?)?
-        }
+        v6::ECHO_REQUEST | v6::ECHO_REPLY => write!(
+            c,
+            ", id {}, seq {}",
+            m.try_echo_ident().or_trunc()?,
+            m.try_echo_seq().or_trunc()?
+        )?,
         v6::MLD_QUERY => {
             if length == 24 {
                 mld6(c, p)?;
@@ -426,7 +419,9 @@ pub(super) fn icmp6(
             nd_options(c, p, 40, length)?;
         }
         v6::MLD2_REPORT => mld2_report(c, p, length)?,
-        144 | 146 => write!(c, ", id 0x{:04x}", get_be16(p, 4)?)?,
+        v6::HA_DISCOVERY_REQUEST | v6::MOBILE_PREFIX_SOLICIT => {
+            write!(c, ", id 0x{:04x}", m.try_echo_ident().or_trunc()?)?
+        }
         v6::ROUTER_SOLICIT => nd_options(c, p, 8, length)?,
         v6::ROUTER_ADVERT => {
             if c.opts.verbose > 0 {
@@ -449,7 +444,10 @@ pub(super) fn icmp6(
                 nd_options(c, p, 16, length)?;
             }
         }
-        141 | 142 | 145 | 147 => {}
+        v6::INV_NEIGHBOR_SOLICIT
+        | v6::INV_NEIGHBOR_ADVERT
+        | v6::HA_DISCOVERY_REPLY
+        | v6::MOBILE_PREFIX_ADVERT => {}
         _ => {
             write!(c, ", length {length}")?;
             if c.opts.verbose <= 1 {

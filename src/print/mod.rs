@@ -1,7 +1,15 @@
-//! One line per packet, the way `tcpdump -n` 4.99 prints it (without the time stamp).
+//! One line per packet, the way `tcpdump -n` 4.99 prints it (without the time stamp), and
+//! tcpdump's hex dumps ([`hexdump`]).
+//!
+//! The printer is a consumer of [`wire`](crate::wire): the Ethernet, VLAN, Linux cooked, ARP,
+//! IPv4, IPv6, TCP, UDP and ICMP headers are read through their views (the `try_` accessors
+//! tell a field cut short by the snapshot length from a zero one, so the line ends in
+//! ` [|proto]` where tcpdump's does), link-layer header lengths come from
+//! [`wire::link`](crate::wire::link) and every name from [`wire::names`](crate::wire::names).
+//! The long tail of protocols tcpdump dissects is parsed here, in the file of its layer.
 //!
 //! ```
-//! use ferrocap::wire::summary::{Options, Printer};
+//! use ferrocap::print::{Options, Printer};
 //! use ferrocap::Linktype;
 //!
 //! // An Ethernet frame with an ARP request.
@@ -70,6 +78,19 @@
 //!   [`MAX_TCP_CONVERSATIONS`] (they print absolute numbers) so hostile input cannot grow it
 //!   without bound.
 
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
 mod app;
 mod bfd;
 mod dns;
@@ -80,8 +101,10 @@ mod other;
 mod telnet;
 mod transport;
 
-use super::hexdump::{self, HexMode};
+pub mod hexdump;
+
 use crate::linktype::Linktype;
+use hexdump::HexMode;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -263,7 +286,7 @@ struct Ctx<'a> {
 /// (` (oui Cisco)`, ` (oui Unknown)`).
 #[derive(Clone, Copy)]
 struct Ether {
-    mac: super::MacAddr,
+    mac: crate::wire::MacAddr,
     oui: bool,
 }
 
@@ -285,7 +308,7 @@ impl fmt::Display for Ether {
 
 impl Ctx<'_> {
     /// A MAC address to print, with its organisation unless `-n`.
-    fn ether(&self, mac: super::MacAddr) -> Ether {
+    fn ether(&self, mac: crate::wire::MacAddr) -> Ether {
         Ether {
             mac,
             oui: !self.opts.numeric,
@@ -383,6 +406,23 @@ impl Fields {
         self.left = left;
         Some(at)
     }
+}
+
+/// A field read through a view's `try_` accessor: `None` means it was not captured, and the
+/// packet stops (` [|proto]`) as it does when tcpdump's `GET_` macros fail.
+trait Captured<T> {
+    fn or_trunc(self) -> R<T>;
+}
+
+impl<T> Captured<T> for Option<T> {
+    fn or_trunc(self) -> R<T> {
+        self.ok_or(Stop::Trunc)
+    }
+}
+
+/// The bytes of a header field (a view's `field` range), as far as they were captured.
+fn field_bytes(b: &[u8], r: std::ops::Range<usize>) -> &[u8] {
+    crate::wire::bytes::range(b, r.start, r.end)
 }
 
 /// Captured-bytes reads that stop the packet (` [|proto]`) when the byte was not captured, as

@@ -590,7 +590,7 @@ pub(super) fn syslog(c: &mut Ctx<'_>, p: &[u8], len: u32) -> R {
     }
     if c.opts.verbose > 1 {
         let n = (len as usize).min(p.len());
-        crate::wire::hexdump::write_hex_with(c.out, "\n\t", crate::wire::bytes::head(p, n))?;
+        super::hexdump::write_hex_with(c.out, "\n\t", crate::wire::bytes::head(p, n))?;
     }
     Ok(())
 }

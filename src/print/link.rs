@@ -1,11 +1,20 @@
 //! Link layers: Ethernet (VLAN tags, 802.3 + LLC/SNAP), Linux cooked v1/v2, BSD loopback, raw
 //! IP, and tcpdump's `UNSUPPORTED` dump for the rest.
 
-use super::{get_be16, get_u8, ip, need, other, Ctx, Ether, Stop, R};
+use super::{get_be16, get_u8, ip, need, other, Captured, Ctx, Ether, Stop, R};
 use crate::linktype::Linktype;
-use crate::wire::bytes::{be32, range, tail};
+use crate::wire::bytes::{range, tail};
+use crate::wire::link::{af, sap, Layout, TypeField};
 use crate::wire::sll::{self, PacketType};
-use crate::wire::{ethernet, EtherType, MacAddr};
+use crate::wire::{ethernet, names, vlan, EtherType, MacAddr};
+
+/// The link-layer header length of a link type whose header is fixed (the shared layout's
+/// payload offset).
+fn header_len(lt: Linktype) -> usize {
+    Layout::of(lt)
+        .and_then(Layout::payload_offset)
+        .map_or(0, |n| n as usize)
+}
 
 pub(super) fn print(c: &mut Ctx<'_>, lt: Linktype, data: &[u8], wire_len: u32) -> R {
     match lt {
@@ -17,17 +26,18 @@ pub(super) fn print(c: &mut Ctx<'_>, lt: Linktype, data: &[u8], wire_len: u32) -
         }
         Linktype::LINUX_SLL => cooked_v1(c, data, wire_len),
         Linktype::LINUX_SLL2 => cooked_v2(c, data, wire_len),
-        Linktype::NULL => bsd_loopback(c, data, wire_len, false),
+        Linktype::NULL => bsd_loopback(c, lt, data, wire_len),
         Linktype::NFLOG => nflog(c, data, wire_len),
-        Linktype::LOOP => bsd_loopback(c, data, wire_len, true),
+        Linktype::LOOP => bsd_loopback(c, lt, data, wire_len),
         Linktype::PPP => {
             c.proto = "ppp";
             // tcpdump counts a 4-byte header for -x whatever the frame's real one is.
-            if data.len() < 4 {
+            let hdr = header_len(lt);
+            if data.len() < hdr {
                 c.ll_hdr_len += data.len();
                 return c.trunc_mark();
             }
-            c.ll_hdr_len += 4;
+            c.ll_hdr_len += hdr;
             other::ppp(c, data, wire_len).map(|_| ())
         }
         Linktype::C_HDLC => cisco_hdlc(c, data, wire_len),
@@ -48,7 +58,7 @@ pub(super) fn print(c: &mut Ctx<'_>, lt: Linktype, data: &[u8], wire_len: u32) -
 
 /// Whether tcpdump suppresses its hex dump of payloads it cannot decode (`-x`, `-X`, `-q`).
 fn suppress_default_print(c: &Ctx<'_>) -> bool {
-    c.opts.quick || c.opts.hex != crate::wire::hexdump::HexMode::Off
+    c.opts.quick || c.opts.hex != super::hexdump::HexMode::Off
 }
 
 /// The hex dump of undecoded payload, unless suppressed.
@@ -87,22 +97,21 @@ pub(super) fn ether(c: &mut Ctx<'_>, p: &[u8], mut length: u32) -> R<usize> {
     if c.opts.link_header {
         write!(c, "{src} > {dst}, ")?;
     }
-    let mut hdrlen = 12usize;
-    let mut rest = tail(p, 12);
-    length -= 12;
+    length -= ethernet::field::ETHERTYPE.start as u32;
     let mut printed_length = false;
-    let mut t = EtherType(get_be16(rest, 0)?);
-    rest = tail(rest, 2);
-    length = length.saturating_sub(2);
-    hdrlen += 2;
+    let mut t = frame.try_ethertype().or_trunc()?;
+    let mut rest = frame.payload();
+    length = length.saturating_sub(ethernet::field::ETHERTYPE.len() as u32);
+    let mut hdrlen = ethernet::HEADER_LEN;
     while t.is_vlan() {
-        if rest.len() < 4 || length < 4 {
+        if rest.len() < vlan::TAG_LEN || (length as usize) < vlan::TAG_LEN {
             c.proto = "vlan";
             c.trunc_mark()?;
             return Ok(hdrlen + rest.len().min(length as usize));
         }
+        let tag = vlan::Tag::new_unchecked(rest);
         if c.opts.link_header {
-            let tci = crate::wire::vlan::Tci(get_be16(rest, 0)?);
+            let tci = tag.try_tci().or_trunc()?;
             ether_type_print(c, t)?;
             if !printed_length {
                 write!(c, ", length {orig_length}: ")?;
@@ -112,10 +121,10 @@ pub(super) fn ether(c: &mut Ctx<'_>, p: &[u8], mut length: u32) -> R<usize> {
             }
             write!(c, "{tci}, ")?;
         }
-        t = EtherType(get_be16(rest, 2)?);
-        rest = tail(rest, 4);
-        length -= 4;
-        hdrlen += 4;
+        t = tag.try_ethertype().or_trunc()?;
+        rest = tail(rest, vlan::field::PAYLOAD);
+        length -= vlan::TAG_LEN as u32;
+        hdrlen += vlan::TAG_LEN;
     }
     if t.is_length() {
         // An 802.3 length: the payload is that long (if it fits), and starts with LLC.
@@ -160,7 +169,7 @@ pub(super) fn ethertype_print(c: &mut Ctx<'_>, t: EtherType, p: &[u8], length: u
         EtherType::IPV4 => ip::ipv4(c, p, length),
         EtherType::IPV6 => ip::ipv6(c, p, length),
         EtherType::ARP | EtherType::RARP => ip::arp(c, p, length),
-        EtherType::MPLS | EtherType(0x8848) => other::mpls(c, p, length),
+        EtherType::MPLS | EtherType::MPLS_MULTICAST => other::mpls(c, p, length),
         EtherType::PPPOE_DISCOVERY | EtherType::PPPOE_SESSION => other::pppoe(c, p, length),
         EtherType::LLDP => other::lldp(c, length),
         _ => return Ok(false),
@@ -169,33 +178,12 @@ pub(super) fn ethertype_print(c: &mut Ctx<'_>, t: EtherType, p: &[u8], length: u
     Ok(true)
 }
 
-fn llc_sap_name(sap: u8) -> Option<&'static str> {
-    Some(match sap {
-        0x00 => "Null",
-        0xff => "Global",
-        0x02 => "802.1B I",
-        0x03 => "802.1B G",
-        0x06 => "IP",
-        0x04 => "SNA",
-        0x0e => "ProWay NM",
-        0x42 => "STP",
-        0x4e => "RS511",
-        0x7e => "ISO8208",
-        0x8e => "ProWay",
-        0xaa => "SNAP",
-        0xe0 => "IPX",
-        0xf0 => "NetBeui",
-        0xfe => "OSI",
-        _ => return None,
-    })
-}
-
 /// An LLC SAP by name, or `Unknown DSAP 0x42` style.
 struct SapName(u8, &'static str);
 
 impl std::fmt::Display for SapName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match llc_sap_name(self.0) {
+        match names::LLC_SAP.name(self.0) {
             Some(n) => f.write_str(n),
             None => write!(f, "Unknown {} 0x{:02x}", self.1, self.0),
         }
@@ -272,7 +260,7 @@ pub(super) fn llc(
         control = u16::from_le_bytes([get_u8(p, 2)?, get_u8(p, 3)?]);
         4
     };
-    if ssap_field == 0xff && dsap_field == 0xff {
+    if ssap_field == sap::GLOBAL && dsap_field == sap::GLOBAL {
         // Novell "raw" 802.3 IPX: not decoded.
         if c.opts.link_header {
             c.s("IPX 802.3: ")?;
@@ -286,13 +274,13 @@ pub(super) fn llc(
         write!(
             c,
             "LLC, dsap {} (0x{dsap:02x}) {}, ssap {} (0x{ssap:02x}) {}",
-            llc_sap_name(dsap).unwrap_or("Unknown"),
+            names::LLC_SAP.name(dsap).unwrap_or("Unknown"),
             if dsap_field & 1 == 0 {
                 "Individual"
             } else {
                 "Group"
             },
-            llc_sap_name(ssap).unwrap_or("Unknown"),
+            names::LLC_SAP.name(ssap).unwrap_or("Unknown"),
             if ssap_field & 1 == 0 {
                 "Command"
             } else {
@@ -307,15 +295,15 @@ pub(super) fn llc(
     }
     let payload = tail(p, hdrlen);
     let plen = length - hdrlen as u32;
-    if ssap == 0xaa && dsap == 0xaa && control == 3 {
+    if ssap == sap::SNAP && dsap == sap::SNAP && control == 3 {
         let known = snap(c, payload, plen)?;
         return Ok((hdrlen + 5, known));
     }
-    if ssap == 0x42 && dsap == 0x42 && control == 3 {
+    if ssap == sap::STP && dsap == sap::STP && control == 3 {
         other::stp(c, payload, plen)?;
         return Ok((hdrlen, true));
     }
-    if ssap == 0x06 && dsap == 0x06 && control == 3 {
+    if ssap == sap::IP && dsap == sap::IP && control == 3 {
         let r = ip::ipv4(c, payload, plen);
         c.absorb(r)?;
         return Ok((hdrlen, true));
@@ -332,17 +320,9 @@ pub(super) fn llc(
     let total = length;
     if is_u {
         let cmd = control & 0xef;
-        let cmd_name = match cmd {
-            0x03 => Some("ui"),
-            0xe3 => Some("test"),
-            0xaf => Some("xid"),
-            0x63 => Some("ua"),
-            0x43 => Some("disc"),
-            0x0f => Some("dm"),
-            0x6f => Some("sabme"),
-            0x87 => Some("frmr"),
-            _ => None,
-        };
+        let cmd_name = u8::try_from(cmd)
+            .ok()
+            .and_then(|cmd| names::LLC_U_SUBTYPE.name(cmd));
         c.s("Unnumbered, ")?;
         match cmd_name {
             Some(n) => c.s(n)?,
@@ -523,25 +503,26 @@ fn cooked_payload(
             return Ok(extra);
         }
         if t == EtherType::VLAN {
-            if p.len() < 4 {
+            if p.len() < vlan::TAG_LEN {
                 c.proto = "vlan";
                 c.trunc_mark()?;
                 return Ok(extra + p.len());
             }
+            let tag = vlan::Tag::new_unchecked(p);
             if c.opts.link_header {
-                let tci = crate::wire::vlan::Tci(get_be16(p, 0)?);
+                let tci = tag.try_tci().or_trunc()?;
                 write!(c, "{tci}, ")?;
             }
-            t = EtherType(get_be16(p, 2)?);
+            t = tag.try_ethertype().or_trunc()?;
             if t.is_length() {
                 t = EtherType(sll::PROTOCOL_802_2);
             }
             if !c.opts.quick {
                 write!(c, "ethertype {}, ", t.name().unwrap_or("Unknown"))?;
             }
-            p = tail(p, 4);
-            length = length.saturating_sub(4);
-            extra += 4;
+            p = tail(p, vlan::field::PAYLOAD);
+            length = length.saturating_sub(vlan::TAG_LEN as u32);
+            extra += vlan::TAG_LEN;
             continue;
         }
         if !ethertype_print(c, t, p, length)? {
@@ -606,27 +587,15 @@ fn unsupported_inner(c: &mut Ctx<'_>, p: &[u8]) -> R {
     c.default_print(p)
 }
 
-fn bsd_af_name(af: u32) -> Option<&'static str> {
-    Some(match af {
-        2 => "IPv4",
-        6 => "NS",
-        7 => "ISO",
-        16 => "Appletalk",
-        23 => "IPX",
-        24 | 28 | 30 => "IPv6",
-        _ => return None,
-    })
-}
-
 fn null_hdr_print(c: &mut Ctx<'_>, family: u32, length: u32) -> R {
     if !c.opts.quick {
         write!(
             c,
             "AF {} ({family})",
-            bsd_af_name(family).unwrap_or("Unknown")
+            names::BSD_AF.name(family).unwrap_or("Unknown")
         )?;
     } else {
-        match bsd_af_name(family) {
+        match names::BSD_AF.name(family) {
             Some(n) => c.s(n)?,
             None => write!(c, "Unknown AF {family}")?,
         }
@@ -636,16 +605,19 @@ fn null_hdr_print(c: &mut Ctx<'_>, family: u32, length: u32) -> R {
 }
 
 /// `NULL` (address family in the writer's byte order) and `LOOP` (network byte order).
-fn bsd_loopback(c: &mut Ctx<'_>, data: &[u8], wire_len: u32, network_order: bool) -> R {
+fn bsd_loopback(c: &mut Ctx<'_>, lt: Linktype, data: &[u8], wire_len: u32) -> R {
+    let network_order = Layout::of(lt).map(|l| l.type_field) == Some(TypeField::AfNetworkOrder);
+    let hdr = header_len(lt);
     c.proto = if network_order { "loop" } else { "null" };
-    need(data, 0, 4)?;
-    c.ll_hdr_len += 4;
+    need(data, 0, hdr)?;
+    c.ll_hdr_len += hdr;
+    let word = crate::wire::bytes::array(data, 0);
     let family = if network_order {
-        be32(data, 0)
+        u32::from_be_bytes(word)
     } else {
         // tcpdump reads the host's byte order (little-endian here) and swaps when the high
         // half is set.
-        let le = u32::from_le_bytes(crate::wire::bytes::array(data, 0));
+        let le = u32::from_le_bytes(word);
         if le & 0xffff_0000 != 0 {
             le.swap_bytes()
         } else {
@@ -655,14 +627,14 @@ fn bsd_loopback(c: &mut Ctx<'_>, data: &[u8], wire_len: u32, network_order: bool
     if c.opts.link_header {
         null_hdr_print(c, family, wire_len)?;
     }
-    let length = wire_len.saturating_sub(4);
-    let p = tail(data, 4);
+    let length = wire_len.saturating_sub(hdr as u32);
+    let p = tail(data, hdr);
     match family {
-        2 => {
+        af::INET => {
             let r = ip::ipv4(c, p, length);
             c.absorb(r)
         }
-        24 | 28 | 30 => {
+        f if af::INET6_SAVEFILE.contains(&f) => {
             let r = ip::ipv6(c, p, length);
             c.absorb(r)
         }
@@ -683,9 +655,9 @@ fn nflog_hdr_print(c: &mut Ctx<'_>, hdr: &[u8], length: u32) -> R {
         get_u8(hdr, 1)?,
         get_be16(hdr, 2)?
     )?;
-    let name = match family {
-        2 => Some("IPv4"),
-        10 => Some("IPv6"),
+    let name = match u32::from(family) {
+        af::INET => Some("IPv4"),
+        af::INET6_LINUX => Some("IPv6"),
         _ => None,
     };
     match (c.opts.quick, name) {
@@ -756,12 +728,12 @@ fn nflog(c: &mut Ctx<'_>, data: &[u8], wire_len: u32) -> R {
         length -= size as u32;
     }
     let p = tail(data, at);
-    match get_u8(data, 0)? {
-        2 => {
+    match u32::from(get_u8(data, 0)?) {
+        af::INET => {
             let r = ip::ipv4(c, p, length);
             c.absorb(r)?;
         }
-        10 => {
+        af::INET6_LINUX => {
             let r = ip::ipv6(c, p, length);
             c.absorb(r)?;
         }
@@ -779,12 +751,15 @@ fn nflog(c: &mut Ctx<'_>, data: &[u8], wire_len: u32) -> R {
 /// Cisco HDLC (tcpdump's `chdlc_print`): a cast byte, a control byte, an Ethernet type.
 fn cisco_hdlc(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
     c.proto = "chdlc";
-    if length < 4 {
+    let layout = Layout::of(Linktype::C_HDLC);
+    let hdr = layout.and_then(Layout::payload_offset).unwrap_or(0);
+    if length < hdr {
         c.trunc_mark()?;
         c.ll_hdr_len += length as usize;
         return Ok(());
     }
-    let proto = EtherType(get_be16(p, 2)?);
+    let type_at = layout.and_then(|l| l.type_offset).unwrap_or(0) as usize;
+    let proto = EtherType(get_be16(p, type_at)?);
     if c.opts.link_header {
         match get_u8(p, 0)? {
             0x0f => c.s("unicast")?,
@@ -798,14 +773,14 @@ fn cisco_hdlc(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
             proto.0
         )?;
     }
-    c.ll_hdr_len += 4;
-    let rest = tail(p, 4);
-    let length = length - 4;
+    c.ll_hdr_len += hdr as usize;
+    let rest = tail(p, hdr as usize);
+    let length = length - hdr;
     let r = match proto {
         EtherType::IPV4 => ip::ipv4(c, rest, length),
         EtherType::IPV6 => ip::ipv6(c, rest, length),
         EtherType::RARP => slarp(c, rest, length),
-        EtherType::MPLS | EtherType(0x8848) => other::mpls(c, rest, length),
+        EtherType::MPLS | EtherType::MPLS_MULTICAST => other::mpls(c, rest, length),
         _ => {
             if !c.opts.link_header {
                 write!(c, "unknown CHDLC protocol (0x{:04x})", proto.0)?;
@@ -857,7 +832,7 @@ fn slarp(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
             write!(c, "0x{code:02x} unknown")?;
             if c.opts.verbose <= 1 {
                 let n = (length as usize - 4).min(p.len().saturating_sub(4));
-                crate::wire::hexdump::write_hex_with(c.out, "\n\t", range(p, 4, 4 + n))?;
+                super::hexdump::write_hex_with(c.out, "\n\t", range(p, 4, 4 + n))?;
             }
         }
     }
@@ -866,7 +841,7 @@ fn slarp(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
     }
     if c.opts.verbose > 1 {
         let n = (length as usize - 4).min(p.len().saturating_sub(4));
-        crate::wire::hexdump::write_hex_with(c.out, "\n\t", range(p, 4, 4 + n))?;
+        super::hexdump::write_hex_with(c.out, "\n\t", range(p, 4, 4 + n))?;
     }
     Ok(())
 }

@@ -1,11 +1,12 @@
 //! TCP and UDP (tcpdump's `tcp_print` and `udp_print`) and the dispatch to what they carry.
 
 use super::ip::{Addr, IpInfo};
-use super::{app, bfd, check, dns, get_be16, get_be32, get_u8, other, ConvKey, Ctx, Stop, R};
+use super::{
+    app, bfd, check, dns, get_be16, get_be32, get_u8, other, Captured, ConvKey, Ctx, Stop, R,
+};
 use crate::wire::bytes::{head, tail};
-use crate::wire::checksum;
-use crate::wire::names;
-use crate::wire::tcp::{flags, option};
+use crate::wire::tcp::{self, flags, option};
+use crate::wire::{checksum, names, udp, IpProto};
 use std::fmt;
 
 /// A port number, or its well-known name when numeric output is off.
@@ -14,12 +15,18 @@ pub(super) struct Port(u16, Option<&'static str>);
 impl Port {
     /// A TCP port as `tcpport_string` prints it.
     pub fn tcp(c: &Ctx<'_>, p: u16) -> Port {
-        Port(p, (!c.opts.numeric).then(|| names::tcp_port(p)).flatten())
+        Port(
+            p,
+            (!c.opts.numeric).then(|| names::TCP_PORT.name(p)).flatten(),
+        )
     }
 
     /// A UDP port as `udpport_string` prints it.
     pub fn udp(c: &Ctx<'_>, p: u16) -> Port {
-        Port(p, (!c.opts.numeric).then(|| names::udp_port(p)).flatten())
+        Port(
+            p,
+            (!c.opts.numeric).then(|| names::UDP_PORT.name(p)).flatten(),
+        )
     }
 }
 
@@ -34,8 +41,8 @@ impl fmt::Display for Port {
 
 /// `src.sport > dst.dport: ` when the IP header's protocol is the transport's, else just
 /// `sport > dport: ` (inside IPv6 extension headers, for instance).
-fn addr_ports(c: &mut Ctx<'_>, info: &IpInfo<'_>, proto: u8, sp: &Port, dp: &Port) -> R {
-    if info.hdr_proto == proto {
+fn addr_ports(c: &mut Ctx<'_>, info: &IpInfo<'_>, proto: IpProto, sp: &Port, dp: &Port) -> R {
+    if info.hdr_proto == proto.0 {
         write!(c, "{}.{sp} > {}.{dp}: ", Addr(info.src), Addr(info.dst))?;
     } else {
         write!(c, "{sp} > {dp}: ")?;
@@ -64,17 +71,16 @@ pub(super) fn tcp(
     fragmented: bool,
 ) -> R {
     c.proto = "tcp";
-    if p.len() < 4 {
+    let seg = tcp::Segment::new_unchecked(p);
+    let (Some(sport), Some(dport)) = (seg.try_src_port(), seg.try_dst_port()) else {
         write!(c, "{} > {}:", Addr(info.src), Addr(info.dst))?;
         return Err(Stop::Local);
-    }
-    let sport = get_be16(p, 0)?;
-    let dport = get_be16(p, 2)?;
+    };
     let (sp, dp) = (Port::tcp(c, sport), Port::tcp(c, dport));
-    addr_ports(c, info, 6, &sp, &dp)?;
-    check(p, 0, 20)?;
-    let hlen = u32::from(get_u8(p, 12)? >> 4) * 4;
-    if hlen < 20 {
+    addr_ports(c, info, IpProto::TCP, &sp, &dp)?;
+    check(p, 0, tcp::MIN_HEADER_LEN)?;
+    let hlen = seg.try_header_len().or_trunc()? as u32;
+    if (hlen as usize) < tcp::MIN_HEADER_LEN {
         write!(
             c,
             " tcp {} [bad hdr length {hlen} - too short, < 20]",
@@ -82,10 +88,10 @@ pub(super) fn tcp(
         )?;
         return Ok(());
     }
-    let mut seq = get_be32(p, 4)?;
-    let mut ack = get_be32(p, 8)?;
-    let win = get_be16(p, 14)?;
-    let urp = get_be16(p, 18)?;
+    let mut seq = seg.try_seq_number().or_trunc()?;
+    let mut ack = seg.try_ack_number().or_trunc()?;
+    let win = seg.try_window().or_trunc()?;
+    let urp = seg.try_urgent().or_trunc()?;
     if c.opts.quick {
         write!(c, "tcp {}", length.wrapping_sub(hlen))?;
         if hlen > length {
@@ -93,7 +99,7 @@ pub(super) fn tcp(
         }
         return Ok(());
     }
-    let fl = get_u8(p, 13)?;
+    let fl = seg.try_flags().or_trunc()?;
     c.s("Flags [")?;
     if fl == 0 {
         c.s("none")?;
@@ -147,9 +153,9 @@ pub(super) fn tcp(
         return Ok(());
     }
     if c.opts.verbose > 0 && !fragmented && p.len() >= length as usize {
-        let (ph, n) = info.pseudo_header(6, length);
+        let (ph, n) = info.pseudo_header(IpProto::TCP.0, length);
         let sum = checksum::sum_parts(&[head(&ph, n), head(p, length as usize)]);
-        let field = get_be16(p, 16)?;
+        let field = seg.try_checksum().or_trunc()?;
         write!(c, ", cksum 0x{field:04x}")?;
         if sum != 0 {
             write!(
@@ -175,7 +181,7 @@ pub(super) fn tcp(
     if fl & flags::URG != 0 {
         write!(c, ", urg {urp}")?;
     }
-    if hlen > 20 {
+    if hlen as usize > tcp::MIN_HEADER_LEN {
         c.s(", options [")?;
         match tcp_options(c, p, hlen as usize, rev, thseq, thack)? {
             OptionsEnd::Done => c.s("]")?,
@@ -209,7 +215,7 @@ pub(super) fn tcp(
         )?;
         return Err(Stop::Trunc);
     }
-    let payload = tail(p, header_len);
+    let payload = seg.payload();
     if fl & flags::RST != 0 && c.opts.verbose > 0 {
         return app::rst_data(c, payload, length);
     }
@@ -285,8 +291,8 @@ fn tcp_options_inner(
     thseq: u32,
     thack: u32,
 ) -> R<bool> {
-    let mut at = 20usize;
-    let mut left = hlen - 20;
+    let mut at = tcp::field::OPTIONS;
+    let mut left = hlen - tcp::MIN_HEADER_LEN;
     let mut first = true;
     c.tcp_opt_printed = false;
     while left > 0 {
@@ -513,7 +519,7 @@ fn tcp_options_inner(
 }
 
 fn fl_of(p: &[u8]) -> R<u8> {
-    get_u8(p, 13)
+    tcp::Segment::new_unchecked(p).try_flags().or_trunc()
 }
 
 /// The TCP Fast Open cookie option (RFC 7413), as tcpdump prints it.
@@ -560,58 +566,57 @@ pub(super) fn udp(
     info: &IpInfo<'_>,
     fragmented: bool,
 ) -> R {
+    const HLEN: u32 = udp::HEADER_LEN as u32;
     c.proto = "udp";
-    if p.len() < 4 {
-        if info.hdr_proto == 17 {
+    let dg = udp::Datagram::new_unchecked(p);
+    let (Some(sport), Some(dport)) = (dg.try_src_port(), dg.try_dst_port()) else {
+        if info.hdr_proto == IpProto::UDP.0 {
             write!(c, "{} > {}: ", Addr(info.src), Addr(info.dst))?;
         }
         return Err(Stop::Local);
-    }
-    let sport = get_be16(p, 0)?;
-    let dport = get_be16(p, 2)?;
+    };
     let (sp, dp) = (Port::udp(c, sport), Port::udp(c, dport));
-    if length < 8 {
-        addr_ports(c, info, 17, &sp, &dp)?;
+    if length < HLEN {
+        addr_ports(c, info, IpProto::UDP, &sp, &dp)?;
         write!(c, "truncated-udp {length}")?;
         return Ok(());
     }
-    if p.len() < 6 {
-        addr_ports(c, info, 17, &sp, &dp)?;
+    let Some(ulen) = dg.try_len() else {
+        addr_ports(c, info, IpProto::UDP, &sp, &dp)?;
         return Err(Stop::Local);
-    }
-    let mut ulen = u32::from(get_be16(p, 4)?);
+    };
+    let mut ulen = u32::from(ulen);
     if ulen == 0 && length > 65535 {
         ulen = length;
     }
-    if ulen < 8 {
-        addr_ports(c, info, 17, &sp, &dp)?;
+    if ulen < HLEN {
+        addr_ports(c, info, IpProto::UDP, &sp, &dp)?;
         write!(c, "truncated-udplength {ulen}")?;
         return Ok(());
     }
-    ulen -= 8;
-    length -= 8;
+    ulen -= HLEN;
+    length -= HLEN;
     if ulen < length {
         length = ulen;
     }
-    if p.len() < 8 {
-        addr_ports(c, info, 17, &sp, &dp)?;
+    let Some(field) = dg.try_checksum() else {
+        addr_ports(c, info, IpProto::UDP, &sp, &dp)?;
         return Err(Stop::Local);
-    }
-    addr_ports(c, info, 17, &sp, &dp)?;
-    let payload = tail(p, 8);
+    };
+    addr_ports(c, info, IpProto::UDP, &sp, &dp)?;
+    let payload = tail(p, udp::field::PAYLOAD);
     if c.opts.verbose > 0 && !fragmented {
-        let field = get_be16(p, 6)?;
         if !info.v6 && c.opts.verbose > 1 {
             if field == 0 {
                 c.s("[no cksum] ")?;
             } else if payload.len() >= length as usize {
-                let (ph, n) = info.pseudo_header(17, length + 8);
-                let sum = checksum::sum_parts(&[head(&ph, n), head(p, length as usize + 8)]);
+                let (ph, n) = info.pseudo_header(IpProto::UDP.0, length + HLEN);
+                let sum = checksum::sum_parts(&[head(&ph, n), head(p, (length + HLEN) as usize)]);
                 udp_sum_note(c, field, sum)?;
             }
         } else if info.v6 && payload.len() >= length as usize {
-            let (ph, n) = info.pseudo_header(17, length + 8);
-            let sum = checksum::sum_parts(&[head(&ph, n), head(p, length as usize + 8)]);
+            let (ph, n) = info.pseudo_header(IpProto::UDP.0, length + HLEN);
+            let sum = checksum::sum_parts(&[head(&ph, n), head(p, (length + HLEN) as usize)]);
             udp_sum_note(c, field, sum)?;
         }
     }

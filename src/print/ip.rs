@@ -1,14 +1,14 @@
 //! ARP, IPv4, IPv6 (with extension headers), the IP protocol demultiplexer, IGMP and GRE.
 
 use super::{
-    check, get_array, get_be16, get_be32, get_u8, icmp, link, need, other, transport, Ctx, Ether,
-    Fields, Stop, R,
+    check, field_bytes, get_array, get_be16, get_be32, get_u8, icmp, link, need, other, transport,
+    Captured, Ctx, Ether, Fields, Stop, R,
 };
 use crate::wire::arp::{self, Operation};
 use crate::wire::bytes::{head, range, tail};
 use crate::wire::checksum;
-use crate::wire::ipv6::Display6;
-use crate::wire::{EtherType, IpProto, MacAddr};
+use crate::wire::ipv6::{self, Display6};
+use crate::wire::{ipv4 as v4, EtherType, IpProto, MacAddr};
 use std::fmt;
 use std::net::Ipv4Addr;
 
@@ -92,8 +92,8 @@ pub(super) fn ip_n(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
 /// An IPv4 datagram (tcpdump's `ip_print`).
 pub(super) fn ipv4(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
     c.proto = "ip";
-    let vhl = get_u8(p, 0)?;
-    let version = vhl >> 4;
+    let ip = v4::Packet::new_unchecked(p);
+    let version = ip.try_version().or_trunc()?;
     if version != 4 {
         if version == 6 {
             c.s("IP6, wrong link-layer encapsulation")?;
@@ -106,17 +106,17 @@ pub(super) fn ipv4(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
     if !c.opts.link_header {
         c.s("IP ")?;
     }
-    check(p, 0, 20)?;
-    if length < 20 {
+    check(p, 0, v4::MIN_HEADER_LEN)?;
+    if (length as usize) < v4::MIN_HEADER_LEN {
         write!(c, "truncated-ip {length}")?;
         return Ok(());
     }
-    let hlen = u32::from(vhl & 0x0f) * 4;
-    if hlen < 20 {
+    let hlen = ip.header_len() as u32;
+    if (hlen as usize) < v4::MIN_HEADER_LEN {
         write!(c, "bad-hlen {hlen}")?;
         return Ok(());
     }
-    let mut len = u32::from(get_be16(p, 2)?);
+    let mut len = u32::from(ip.try_total_len().or_trunc()?);
     if length < len {
         write!(c, "truncated-ip - {} bytes missing! ", len - length)?;
     }
@@ -126,28 +126,36 @@ pub(super) fn ipv4(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
     }
     // Cut the captured bytes at the end of the datagram (link-layer padding).
     let p = head(p, len as usize);
+    let ip = v4::Packet::new_unchecked(p);
     len -= hlen;
-    let off = get_be16(p, 6)?;
-    let proto = get_u8(p, 9)?;
-    let src = range(p, 12, 16);
-    let dst = range(p, 16, 20);
+    let off = ip.try_flags_frag().or_trunc()?;
+    let proto = ip.try_protocol().or_trunc()?.0;
+    let src = field_bytes(p, v4::field::SRC);
+    let dst = field_bytes(p, v4::field::DST);
     if c.opts.verbose > 0 {
-        ipv4_verbose(c, p, hlen, off, proto)?;
+        ipv4_verbose(c, &ip, hlen, off, proto)?;
     }
     let info = IpInfo {
         v6: false,
         src,
         dst,
-        final_dst: route_final_dst(range(p, 20, hlen as usize)).unwrap_or(dst),
+        final_dst: route_final_dst(ip.options()).unwrap_or(dst),
         hdr_proto: proto,
-        ttl: get_u8(p, 8)?,
+        ttl: ip.try_ttl().or_trunc()?,
     };
-    if off & 0x1fff == 0 {
-        let cp = tail(p, hlen as usize);
-        if !matches!(proto, 6 | 17 | 132) {
+    if off & v4::FRAG_OFFSET_MASK == 0 {
+        let cp = ip.rest();
+        if !matches!(IpProto(proto), IpProto::TCP | IpProto::UDP | IpProto::SCTP) {
             write!(c, "{} > {}: ", Addr(src), Addr(dst))?;
         }
-        demux(c, proto, cp, len, &info, off & 0x3fff != 0)
+        demux(
+            c,
+            proto,
+            cp,
+            len,
+            &info,
+            off & (v4::FLAG_MF | v4::FRAG_OFFSET_MASK) != 0,
+        )
     } else {
         write!(c, "{} > {}:", Addr(src), Addr(dst))?;
         proto_name(c, proto)
@@ -156,164 +164,16 @@ pub(super) fn ipv4(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
 
 /// ` name` without `-n` when the protocol has a keyword, else ` ip-proto-N`.
 fn proto_name(c: &mut Ctx<'_>, proto: u8) -> R {
-    match (c.opts.numeric, netdb_protoname(proto)) {
+    match (c.opts.numeric, IpProto(proto).keyword()) {
         (false, Some(n)) => write!(c, " {n}")?,
         _ => write!(c, " ip-proto-{proto}")?,
     }
     Ok(())
 }
 
-/// IANA protocol keywords, as tcpdump's built-in `netdb_protoname` has them (the ones tcpdump
-/// has no printer for are the ones that matter here).
-fn netdb_protoname(p: u8) -> Option<&'static str> {
-    Some(match p {
-        0 => "hopopt",
-        1 => "icmp",
-        2 => "igmp",
-        3 => "ggp",
-        4 => "ipv4",
-        5 => "st",
-        6 => "tcp",
-        7 => "cbt",
-        8 => "egp",
-        9 => "igp",
-        10 => "bbn-rcc-mon",
-        11 => "nvp-ii",
-        12 => "pup",
-        13 => "argus",
-        14 => "emcon",
-        15 => "xnet",
-        16 => "chaos",
-        17 => "udp",
-        18 => "mux",
-        19 => "dcn-meas",
-        20 => "hmp",
-        21 => "prm",
-        22 => "xns-idp",
-        23 => "trunk-1",
-        24 => "trunk-2",
-        25 => "leaf-1",
-        26 => "leaf-2",
-        27 => "rdp",
-        28 => "irtp",
-        29 => "iso-tp4",
-        30 => "netblt",
-        31 => "mfe-nsp",
-        32 => "merit-inp",
-        33 => "dccp",
-        34 => "3pc",
-        35 => "idpr",
-        36 => "xtp",
-        37 => "ddp",
-        38 => "idpr-cmtp",
-        39 => "tp++",
-        40 => "il",
-        41 => "ipv6",
-        42 => "sdrp",
-        43 => "ipv6-route",
-        44 => "ipv6-frag",
-        45 => "idrp",
-        46 => "rsvp",
-        47 => "gre",
-        48 => "dsr",
-        49 => "bna",
-        50 => "esp",
-        51 => "ah",
-        52 => "i-nlsp",
-        53 => "swipe",
-        54 => "narp",
-        55 => "mobile",
-        56 => "tlsp",
-        57 => "skip",
-        58 => "ipv6-icmp",
-        59 => "ipv6-nonxt",
-        60 => "ipv6-opts",
-        62 => "cftp",
-        64 => "sat-expak",
-        65 => "kryptolan",
-        66 => "rvd",
-        67 => "ippc",
-        69 => "sat-mon",
-        70 => "visa",
-        71 => "ipcv",
-        72 => "cpnx",
-        73 => "rspf",
-        74 => "wsn",
-        75 => "pvp",
-        76 => "br-sat-mon",
-        77 => "nd",
-        78 => "wb-mon",
-        79 => "wb-expak",
-        80 => "iso-ip",
-        81 => "vmtp",
-        82 => "secure-vmtp",
-        83 => "vines",
-        84 => "ttp",
-        85 => "nsfnet-igp",
-        86 => "dgp",
-        87 => "tcf",
-        88 => "eigrp",
-        89 => "ospf",
-        90 => "sprite-rpc",
-        91 => "larp",
-        92 => "mtp",
-        93 => "ax.25",
-        94 => "ipip",
-        95 => "micp",
-        96 => "scc-sp",
-        97 => "etherip",
-        98 => "encap",
-        100 => "gmtp",
-        101 => "ifmp",
-        102 => "pnni",
-        103 => "pim",
-        104 => "aris",
-        105 => "scps",
-        106 => "qnx",
-        107 => "a/n",
-        108 => "ipcomp",
-        109 => "snp",
-        110 => "compaq-peer",
-        111 => "ipx-in-ip",
-        112 => "vrrp",
-        113 => "pgm",
-        115 => "l2tp",
-        116 => "ddx",
-        117 => "iatp",
-        118 => "stp",
-        119 => "srp",
-        120 => "uti",
-        121 => "smp",
-        122 => "sm",
-        123 => "ptp",
-        124 => "isis",
-        125 => "fire",
-        126 => "crtp",
-        127 => "crudp",
-        128 => "sscopmce",
-        129 => "iplt",
-        130 => "sps",
-        131 => "pipe",
-        132 => "sctp",
-        133 => "fc",
-        134 => "rsvp-e2e-ignore",
-        135 => "mobility-header",
-        136 => "udplite",
-        137 => "mpls-in-ip",
-        138 => "manet",
-        139 => "hip",
-        140 => "shim6",
-        141 => "wesp",
-        142 => "rohc",
-        253 => "exptest-253",
-        254 => "exptest-254",
-        255 => "reserved",
-        _ => return None,
-    })
-}
-
-fn ipv4_verbose(c: &mut Ctx<'_>, p: &[u8], hlen: u32, off: u16, proto: u8) -> R {
-    let tos = get_u8(p, 1)?;
+fn ipv4_verbose(c: &mut Ctx<'_>, ip: &v4::Packet<&[u8]>, hlen: u32, off: u16, proto: u8) -> R {
+    let p: &[u8] = ip.into_inner();
+    let tos = ip.try_tos().or_trunc()?;
     write!(c, "(tos 0x{tos:x}")?;
     match tos & 3 {
         1 => c.s(",ECT(1)")?,
@@ -321,30 +181,38 @@ fn ipv4_verbose(c: &mut Ctx<'_>, p: &[u8], hlen: u32, off: u16, proto: u8) -> R 
         3 => c.s(",CE")?,
         _ => {}
     }
-    let ttl = get_u8(p, 8)?;
+    let ttl = ip.try_ttl().or_trunc()?;
     if ttl >= 1 {
         write!(c, ", ttl {ttl}")?;
     }
     write!(
         c,
         ", id {}, offset {}, flags [",
-        get_be16(p, 4)?,
-        u32::from(off & 0x1fff) * 8
+        ip.try_ident().or_trunc()?,
+        u32::from(off & v4::FRAG_OFFSET_MASK) * 8
     )?;
     c.bits(
-        &[(0x2000, "+"), (0x4000, "DF"), (0x8000, "rsvd")],
+        &[
+            (u32::from(v4::FLAG_MF), "+"),
+            (u32::from(v4::FLAG_DF), "DF"),
+            (u32::from(v4::FLAG_RESERVED), "rsvd"),
+        ],
         u32::from(off),
     )?;
     write!(
         c,
         "], proto {} ({proto}), length {}",
         IpProto(proto).name().unwrap_or("unknown"),
-        get_be16(p, 2)?
+        ip.try_total_len().or_trunc()?
     )?;
     let mut truncated = false;
-    if hlen > 20 {
+    if hlen as usize > v4::MIN_HEADER_LEN {
         c.s(", options (")?;
-        match ip_options(c, tail(p, 20), hlen as usize - 20) {
+        match ip_options(
+            c,
+            tail(p, v4::field::OPTIONS),
+            hlen as usize - v4::MIN_HEADER_LEN,
+        ) {
             Ok(()) => {}
             Err(Stop::Fmt) => return Err(Stop::Fmt),
             Err(_) => {
@@ -357,7 +225,7 @@ fn ipv4_verbose(c: &mut Ctx<'_>, p: &[u8], hlen: u32, off: u16, proto: u8) -> R 
     if p.len() >= hlen as usize {
         let sum = checksum::sum(range(p, 0, hlen as usize));
         if sum != 0 {
-            let field = get_be16(p, 10)?;
+            let field = ip.try_checksum().or_trunc()?;
             write!(
                 c,
                 ", bad cksum {field:x} (->{:x})!",
@@ -370,8 +238,8 @@ fn ipv4_verbose(c: &mut Ctx<'_>, p: &[u8], hlen: u32, off: u16, proto: u8) -> R 
         write!(
             c,
             "{} > {}: ",
-            Addr(range(p, 12, 16)),
-            Addr(range(p, 16, 20))
+            Addr(field_bytes(p, v4::field::SRC)),
+            Addr(field_bytes(p, v4::field::DST))
         )?;
         return Err(Stop::Trunc);
     }
@@ -403,19 +271,21 @@ fn route_final_dst(mut opts: &[u8]) -> Option<&[u8]> {
 /// the last address of a type 0 or 2 header, the first segment of a segment routing header.
 /// Checksums use it in place of the header's destination.
 fn ip6_final_dst(p: &[u8], mut nh: u8) -> Option<&[u8]> {
-    let mut cp = 40usize;
+    use ipv6::field::extension;
+    let mut cp = ipv6::HEADER_LEN;
     while cp < p.len() {
-        match nh {
+        let ext = tail(p, cp);
+        match IpProto(nh) {
             // Hop-by-hop, destination options, mobility (old and new numbers).
-            0 | 60 | 62 | 135 => {
-                nh = *p.get(cp)?;
-                cp += (usize::from(*p.get(cp + 1)?) + 1) * 8;
+            IpProto::HOPOPTS | IpProto::DSTOPTS | IpProto(62) | IpProto::MOBILITY => {
+                nh = *ext.get(extension::NEXT_HEADER)?;
+                cp += ipv6::generic_extension_len(ext)?;
             }
-            44 => {
-                nh = *p.get(cp)?;
-                cp += 8;
+            IpProto::FRAGMENT => {
+                nh = *ext.get(ipv6::field::fragment::NEXT_HEADER)?;
+                cp += ipv6::FRAGMENT_HEADER_LEN;
             }
-            43 => {
+            IpProto::ROUTING => {
                 let len = usize::from(*p.get(cp + 1)?);
                 return match *p.get(cp + 2)? {
                     0 | 2 if len % 2 == 0 => {
@@ -572,23 +442,25 @@ fn ip_timestamp(c: &mut Ctx<'_>, opt: &[u8], optlen: usize) -> R {
 
 /// An IPv6 packet (tcpdump's `ip6_print`).
 pub(super) fn ipv6(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
+    const HLEN: u32 = ipv6::HEADER_LEN as u32;
     c.proto = "ip6";
-    check(p, 0, 40)?;
+    check(p, 0, ipv6::HEADER_LEN)?;
     if !c.opts.link_header {
         c.s("IP6 ")?;
     }
-    if length < 40 {
+    if length < HLEN {
         write!(c, "truncated-ip6 {length}")?;
         return Ok(());
     }
-    let version = get_u8(p, 0)? >> 4;
+    let ip = ipv6::Packet::new_unchecked(p);
+    let version = ip.try_version().or_trunc()?;
     if version != 6 {
         write!(c, "version error: {version} != 6")?;
         return Ok(());
     }
-    let payload_len = u32::from(get_be16(p, 4)?);
+    let payload_len = u32::from(ip.try_payload_len().or_trunc()?);
     let len = if payload_len != 0 {
-        let l = payload_len + 40;
+        let l = payload_len + HLEN;
         if l > length {
             write!(
                 c,
@@ -597,12 +469,13 @@ pub(super) fn ipv6(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
         }
         l
     } else {
-        length + 40
+        length + HLEN
     };
     let p = head(p, len.min(length) as usize);
-    let mut nh = get_u8(p, 6)?;
+    let ip = ipv6::Packet::new_unchecked(p);
+    let mut nh = ip.try_next_header().or_trunc()?.0;
     if c.opts.verbose > 0 {
-        let flow = get_be32(p, 0)?;
+        let flow = ip.try_first_word().or_trunc()?;
         c.s("(")?;
         if flow & 0x0ff0_0000 != 0 {
             write!(c, "class 0x{:02x}, ", (flow & 0x0ff0_0000) >> 20)?;
@@ -613,36 +486,36 @@ pub(super) fn ipv6(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
         write!(
             c,
             "hlim {}, next-header {} ({nh}) payload length: {payload_len}) ",
-            get_u8(p, 7)?,
+            ip.try_hop_limit().or_trunc()?,
             IpProto(nh).name().unwrap_or("unknown"),
         )?;
     }
-    let src = range(p, 8, 24);
-    let dst = range(p, 24, 40);
+    let src = field_bytes(p, ipv6::field::SRC);
+    let dst = field_bytes(p, ipv6::field::DST);
     let info = IpInfo {
         v6: true,
         src,
         dst,
         final_dst: ip6_final_dst(p, nh).unwrap_or(dst),
         hdr_proto: nh,
-        ttl: get_u8(p, 7)?,
+        ttl: ip.try_hop_limit().or_trunc()?,
     };
-    let mut offset = 40usize;
-    let mut remaining = len - 40;
+    let mut offset = ipv6::HEADER_LEN;
+    let mut remaining = len - HLEN;
     let mut fragmented = false;
     let mut first = true;
     // The payload length, replaced by a Jumbo Payload option's when there is a valid one.
     let mut jumbo: Option<u32> = None;
     loop {
-        if first && !matches!(nh, 6 | 17 | 132) {
+        if first && !matches!(IpProto(nh), IpProto::TCP | IpProto::UDP | IpProto::SCTP) {
             write!(c, "{} > {}: ", Addr(src), Addr(dst))?;
         }
         first = false;
         let cp = tail(p, offset);
-        let advance = match nh {
-            0 => {
+        let advance = match IpProto(nh) {
+            IpProto::HOPOPTS => {
                 c.proto = "hbhopt";
-                if offset != 40 {
+                if offset != ipv6::HEADER_LEN {
                     c.s("[The Hop-by-Hop Options header don't follow the IPv6 header] (invalid)")?;
                     return Ok(());
                 }
@@ -655,29 +528,34 @@ pub(super) fn ipv6(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
                 }
                 l
             }
-            60 => {
+            IpProto::DSTOPTS => {
                 c.proto = "dstopt";
                 let l = ext_len(cp)?;
                 c.s("DSTOPT ")?;
                 ext_options(c, tail(head(cp, l), 2), None)?;
                 l
             }
-            43 => {
+            IpProto::ROUTING => {
                 c.proto = "rt6";
                 match rt6(c, cp)? {
                     Some(l) => l,
                     None => return Ok(()),
                 }
             }
-            44 => {
+            IpProto::FRAGMENT => {
                 c.proto = "frag6";
                 fragmented = true;
-                let off = get_be16(cp, 2)? & 0xfff8;
-                let frag_len = (payload_len + 40)
+                let frag = ipv6::Fragment::new_unchecked(cp);
+                let off = frag.try_offset().or_trunc()?;
+                let frag_len = (payload_len + HLEN)
                     .wrapping_sub(offset as u32)
-                    .wrapping_sub(8);
+                    .wrapping_sub(ipv6::FRAGMENT_HEADER_LEN as u32);
                 if c.opts.verbose > 0 {
-                    write!(c, "frag (0x{:08x}:{off}|{frag_len})", get_be32(cp, 4)?)?;
+                    write!(
+                        c,
+                        "frag (0x{:08x}:{off}|{frag_len})",
+                        frag.try_ident().or_trunc()?
+                    )?;
                 } else {
                     write!(c, "frag ({off}|{frag_len})")?;
                 }
@@ -685,18 +563,18 @@ pub(super) fn ipv6(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
                     return Ok(());
                 }
                 c.s(" ")?;
-                if offset + 8 >= p.len() {
+                if offset + ipv6::FRAGMENT_HEADER_LEN >= p.len() {
                     return Ok(());
                 }
-                8
+                ipv6::FRAGMENT_HEADER_LEN
             }
-            135 | 62 => {
+            IpProto::MOBILITY | IpProto(62) => {
                 c.proto = "mobility";
                 c.s("mobility")?;
                 return Ok(());
             }
             _ => {
-                let total = jumbo.unwrap_or(payload_len).saturating_add(40);
+                let total = jumbo.unwrap_or(payload_len).saturating_add(HLEN);
                 if (total as usize) < offset {
                     return Err(Stop::Local);
                 }
@@ -708,7 +586,7 @@ pub(super) fn ipv6(c: &mut Ctx<'_>, p: &[u8], length: u32) -> R {
                 return demux(c, nh, tail(q, offset), l, &info, fragmented);
             }
         };
-        nh = get_u8(cp, 0)?;
+        nh = get_u8(cp, ipv6::field::extension::NEXT_HEADER)?;
         if remaining < advance as u32 {
             return Err(Stop::Local);
         }
@@ -846,8 +724,8 @@ fn ext_options(c: &mut Ctx<'_>, b: &[u8], mut jumbo: Option<(u32, &mut Option<u3
 }
 
 fn ext_len(cp: &[u8]) -> R<usize> {
-    check(cp, 0, 2)?;
-    let l = (usize::from(get_u8(cp, 1)?) + 1) * 8;
+    check(cp, 0, ipv6::field::extension::LEN + 1)?;
+    let l = ipv6::generic_extension_len(cp).or_trunc()?;
     check(cp, 0, l)?;
     Ok(l)
 }
@@ -911,17 +789,17 @@ pub(super) fn demux(
     fragmented: bool,
 ) -> R {
     loop {
-        return match proto {
-            6 => transport::tcp(c, cp, len, info, fragmented),
-            17 => transport::udp(c, cp, len, info, fragmented),
-            1 if !info.v6 => icmp::icmp(c, cp, len, fragmented),
-            58 if info.v6 => icmp::icmp6(c, cp, len, info, fragmented),
-            2 if !info.v6 => igmp(c, cp, len),
-            4 => ipv4(c, cp, len),
-            41 => ipv6(c, cp, len),
-            47 => gre(c, cp, len),
-            50 => other::esp(c, cp, len),
-            51 => {
+        return match IpProto(proto) {
+            IpProto::TCP => transport::tcp(c, cp, len, info, fragmented),
+            IpProto::UDP => transport::udp(c, cp, len, info, fragmented),
+            IpProto::ICMP if !info.v6 => icmp::icmp(c, cp, len, fragmented),
+            IpProto::ICMPV6 if info.v6 => icmp::icmp6(c, cp, len, info, fragmented),
+            IpProto::IGMP if !info.v6 => igmp(c, cp, len),
+            IpProto::IPIP => ipv4(c, cp, len),
+            IpProto::IPV6 => ipv6(c, cp, len),
+            IpProto::GRE => gre(c, cp, len),
+            IpProto::ESP => other::esp(c, cp, len),
+            IpProto::AH => {
                 let next = get_u8(cp, 0)?;
                 let n = other::ah(c, cp)?;
                 proto = next;
@@ -930,29 +808,25 @@ pub(super) fn demux(
                 len = len.wrapping_sub(n as u32);
                 continue;
             }
-            89 => other::ospf(c, cp, len, info.v6),
-            103 => other::pim(c, cp, len),
-            108 => other::ipcomp(c, cp),
-            112 => other::vrrp(c, cp, len, info),
-            132 => other::sctp(c, cp, len, info),
-            59 => {
+            IpProto::OSPF => other::ospf(c, cp, len, info.v6),
+            IpProto::PIM => other::pim(c, cp, len),
+            IpProto::IPCOMP => other::ipcomp(c, cp),
+            IpProto::VRRP => other::vrrp(c, cp, len, info),
+            IpProto::SCTP => other::sctp(c, cp, len, info),
+            IpProto::NONE => {
                 c.s("no next header")?;
                 Ok(())
             }
-            143 if info.v6 => {
+            IpProto::ETHERNET if info.v6 => {
                 // Ethernet in IPv6 (RFC 8986 segment routing); -x still skips only the outer
                 // link-layer header.
                 c.proto = "ether";
                 link::ether(c, cp, len).map(|_| ())
             }
-            1 | 2 | 58 | 143 => {
+            p @ (IpProto::ICMP | IpProto::IGMP | IpProto::ICMPV6 | IpProto::ETHERNET) => {
                 // tcpdump's check that the protocol fits the IP version.
-                let (name, version) = match proto {
-                    1 => ("ICMP", 4),
-                    2 => ("IGMP", 4),
-                    58 => ("ICMPv6", 6),
-                    _ => ("Ethernet", 6),
-                };
+                let version = if info.v6 { 4 } else { 6 };
+                let name = p.name().unwrap_or("?");
                 write!(c, "[{name} requires IPv{version}] (invalid)")?;
                 Ok(())
             }

@@ -709,7 +709,7 @@ pub(super) fn ppp(c: &mut Ctx<'_>, p: &[u8], mut length: u32) -> R<usize> {
                 None => write!(c, "unknown PPP protocol (0x{proto:04x}) ")?,
             }
             let n = (length as usize).min(rest.len());
-            crate::wire::hexdump::write_hex(c.out, head(rest, n))?;
+            super::hexdump::write_hex(c.out, head(rest, n))?;
             Ok(())
         }
     };

@@ -1,7 +1,7 @@
 //! Bidirectional Forwarding Detection (RFC 5880 and 5881–5884, 7130): tcpdump's `bfd_print`.
 
+use super::hexdump;
 use super::{check, get_be32, get_u8, Ctx, R};
-use crate::wire::hexdump;
 
 /// Single-hop control packets (RFC 5881).
 pub(super) const PORT_CONTROL: u16 = 3784;
