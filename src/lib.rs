@@ -52,7 +52,8 @@
 //!
 //! ## Features
 //!
-//! - `mmap` (default): files opened by path are memory-mapped when that is possible.
+//! - `mmap` (default): `file::Reader::open_with(path, true)` memory-maps a file nobody changes
+//!   while it is read (opt-in; files are read with `read()` otherwise).
 
 pub mod bpf;
 pub mod capture;

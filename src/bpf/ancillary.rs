@@ -9,7 +9,7 @@
 //! does not, and [`Program::run`](crate::bpf::Program::run) then behaves as libpcap's
 //! `bpf_filter`: every ancillary load rejects the packet.
 
-use super::insn::{
+use super::op::{
     SKF_AD_ALU_XOR_X, SKF_AD_CPU, SKF_AD_HATYPE, SKF_AD_IFINDEX, SKF_AD_MARK, SKF_AD_MAX,
     SKF_AD_NLATTR, SKF_AD_NLATTR_NEST, SKF_AD_OFF, SKF_AD_PAY_OFFSET, SKF_AD_PKTTYPE,
     SKF_AD_PROTOCOL, SKF_AD_QUEUE, SKF_AD_RANDOM, SKF_AD_RXHASH, SKF_AD_VLAN_TAG,
@@ -27,7 +27,8 @@ use super::insn::{
 /// metadata: they are computed from the packet and the registers as the kernel does.
 ///
 /// ```
-/// use ferrocap::bpf::{Ancillary, Instruction, Program, BPF_ABS, BPF_B, BPF_LD, BPF_RET, BPF_A, SKF_AD_OFF, SKF_AD_VLAN_TAG_PRESENT};
+/// use ferrocap::bpf::op::{BPF_A, BPF_ABS, BPF_B, BPF_LD, BPF_RET, SKF_AD_OFF, SKF_AD_VLAN_TAG_PRESENT};
+/// use ferrocap::bpf::{Ancillary, Instruction, Program};
 ///
 /// let prog = Program::new(vec![
 ///     Instruction::stmt(BPF_LD | BPF_B | BPF_ABS, SKF_AD_OFF + SKF_AD_VLAN_TAG_PRESENT),

@@ -12,8 +12,8 @@
 //! * [`Format::Decimal`] — `tcpdump -ddd`: the instruction count on the first line, then
 //!   `code jt jf k` in decimal per instruction.
 //!
-//! [`parse`] reads `-dd` or `-ddd` text back (what users paste from tcpdump), and
-//! [`Program::parse`] validates it too.
+//! [`Program::dump`] prints a program in each form, and [`Program::parse`] reads `-dd` or
+//! `-ddd` text back (what users paste from tcpdump) and validates it.
 
 use super::insn::*;
 use super::validate::{Program, Rules, ValidateError};
@@ -99,13 +99,6 @@ fn parts(insn: &Instruction, n: usize) -> (&'static str, String) {
     }
 }
 
-/// One `tcpdump -d` line (no newline) for `insn` at index `n`; any opcode, valid or not.
-pub fn image(insn: &Instruction, n: usize) -> String {
-    let mut s = String::new();
-    write_image(&mut s, insn, n).unwrap_or_default();
-    s
-}
-
 fn write_image(out: &mut impl fmt::Write, insn: &Instruction, n: usize) -> fmt::Result {
     let (op, operand) = parts(insn, n);
     // libpcap prints jt/jf for every JMP-class code but `ja`, even unknown ones.
@@ -119,14 +112,13 @@ fn write_image(out: &mut impl fmt::Write, insn: &Instruction, n: usize) -> fmt::
 }
 
 /// The listing of `insns` in `format`, each line ending in `\n`, as tcpdump prints it.
-pub fn dump(insns: &[Instruction], format: Format) -> String {
+fn dump(insns: &[Instruction], format: Format) -> String {
     let mut s = String::with_capacity(insns.len().saturating_mul(40));
     write_dump(&mut s, insns, format).unwrap_or_default();
     s
 }
 
-/// [`dump`] into any `fmt::Write`.
-pub fn write_dump(out: &mut impl fmt::Write, insns: &[Instruction], format: Format) -> fmt::Result {
+fn write_dump(out: &mut impl fmt::Write, insns: &[Instruction], format: Format) -> fmt::Result {
     match format {
         Format::Asm => {
             for (n, insn) in insns.iter().enumerate() {
@@ -159,8 +151,25 @@ impl Program {
         dump(self.instructions(), format)
     }
 
-    /// Parses `tcpdump -dd` or `-ddd` text (see [`parse`]) and validates it with `rules`; a
-    /// validation error reports the line of the offending instruction.
+    /// Parses `tcpdump -dd` or `-ddd` text and validates it with `rules`; an error names the
+    /// line (for a validation error, the line of the offending instruction).
+    ///
+    /// `-dd` text is `{ 0x28, 0, 0, 0x0000000c },` groups, any spacing, any number per line;
+    /// `-ddd` text is a count, then `code jt jf k` per instruction, with newlines or commas
+    /// between instructions (so the one-line `4,48 0 0 9,…` form of `iptables -m bpf` works
+    /// too). The form is recognised by a `{`. Numbers are C literals: decimal, `0x`
+    /// hexadecimal or `0` octal.
+    ///
+    /// ```
+    /// use ferrocap::bpf::{Format, Program, Rules};
+    ///
+    /// let dd = "{ 0x28, 0, 0, 0x0000000c },\n{ 0x15, 0, 1, 0x00000800 },\n\
+    ///           { 0x6, 0, 0, 0x00040000 },\n{ 0x6, 0, 0, 0x00000000 },\n";
+    /// let ip = Program::parse(dd, Rules::Standard)?;
+    /// assert_eq!(ip.dump(Format::C), dd);
+    /// assert_eq!(Program::parse("4,40 0 0 12,21 0 1 2048,6 0 0 262144,6 0 0 0", Rules::Standard)?, ip);
+    /// # Ok::<(), ferrocap::bpf::ParseError>(())
+    /// ```
     pub fn parse(text: &str, rules: Rules) -> Result<Program, ParseError> {
         let (insns, lines) = parse_with_lines(text)?;
         Program::with_rules(insns, rules).map_err(|e| ParseError {
@@ -241,26 +250,10 @@ impl std::error::Error for ParseError {
     }
 }
 
-/// Parses `tcpdump -dd` text (`{ 0x28, 0, 0, 0x0000000c },` groups, any spacing, any number
-/// per line) or `tcpdump -ddd` text (a count, then `code jt jf k` per instruction; newlines or
-/// commas between instructions, so the one-line `4,48 0 0 9,…` form of `iptables -m bpf`
-/// works too). The form is recognised by a `{`. Instructions are not validated here.
-pub fn parse(text: &str) -> Result<Vec<Instruction>, ParseError> {
-    parse_with_lines(text).map(|(insns, _)| insns)
-}
-
-/// Parses `tcpdump -dd` text only (see [`parse`]).
-pub fn parse_dd(text: &str) -> Result<Vec<Instruction>, ParseError> {
-    parse_c(text).map(|(insns, _)| insns)
-}
-
-/// Parses `tcpdump -ddd` text only (see [`parse`]).
-pub fn parse_ddd(text: &str) -> Result<Vec<Instruction>, ParseError> {
-    parse_decimal(text).map(|(insns, _)| insns)
-}
-
+/// Instructions, and the line each one starts on.
 type Parsed = (Vec<Instruction>, Vec<usize>);
 
+/// `-dd` or `-ddd` text (see [`Program::parse`]), not validated.
 fn parse_with_lines(text: &str) -> Result<Parsed, ParseError> {
     if text.contains('{') {
         parse_c(text)
@@ -415,7 +408,26 @@ fn parse_decimal(text: &str) -> Result<Parsed, ParseError> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::op::*;
     use super::*;
+
+    fn image(insn: &Instruction, n: usize) -> String {
+        let mut s = String::new();
+        write_image(&mut s, insn, n).unwrap();
+        s
+    }
+
+    fn parse(text: &str) -> Result<Vec<Instruction>, ParseError> {
+        parse_with_lines(text).map(|(insns, _)| insns)
+    }
+
+    fn parse_dd(text: &str) -> Result<Vec<Instruction>, ParseError> {
+        parse_c(text).map(|(insns, _)| insns)
+    }
+
+    fn parse_ddd(text: &str) -> Result<Vec<Instruction>, ParseError> {
+        parse_decimal(text).map(|(insns, _)| insns)
+    }
 
     fn i(code: u16, jt: u8, jf: u8, k: u32) -> Instruction {
         Instruction::new(code, jt, jf, k)

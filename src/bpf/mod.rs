@@ -1,14 +1,16 @@
 //! Classic BPF: the instructions the filter compiler emits, the Linux kernel receives and user
 //! space runs — with libpcap's and the kernel's semantics, validated before anything runs.
 //!
-//! * [`Instruction`] is `struct sock_filter` / `struct bpf_insn` (8 bytes, `#[repr(C)]`), with
-//!   the opcode constants of `<linux/filter.h>` ([`BPF_LD`], [`BPF_H`], [`BPF_ABS`], …).
+//! * [`Instruction`] is `struct sock_filter` / `struct bpf_insn` (8 bytes, `#[repr(C)]`); the
+//!   constants of `<linux/filter.h>` keep their C names in [`op`] ([`op::BPF_LD`],
+//!   [`op::BPF_H`], [`op::BPF_ABS`], …).
 //! * [`Program`] is a validated program. [`Program::new`] is the only way in (with
 //!   [`Program::with_rules`], [`Program::from_instructions`], [`Program::parse`]): it checks
-//!   the instructions ([`validate()`]) and pre-decodes them for the interpreter.
-//! * [`Program::run`] / [`Program::matches`] run it on a packet exactly as libpcap's
-//!   `bpf_filter` does; [`Program::run_with`] adds the Linux metadata a live capture has
-//!   ([`Ancillary`]).
+//!   the instructions ([`validate()`]) and prepares them for the interpreter. Its memory is
+//!   proportional to its length, and clones share it.
+//! * [`Program::run`] / [`Program::matches`] / [`Program::filter`] run it on a packet exactly
+//!   as libpcap's `bpf_filter` does; [`Program::run_with`] adds the Linux metadata a live
+//!   capture has ([`Ancillary`]).
 //! * [`Program::dump`] prints what `tcpdump -d`, `-dd` and `-ddd` print, byte for byte, and
 //!   [`Program::parse`] reads `-dd` / `-ddd` text back.
 //!
@@ -47,6 +49,14 @@
 //!   metadata ([`Program::run`]) they reject the packet, exactly as `bpf_filter` does on a
 //!   savefile (the VLAN loads have no auxiliary data; the rest are out of the packet).
 //!
+//! # Errors
+//!
+//! Two types, both `#[non_exhaustive]`: [`ValidateError`] (the index of the first instruction
+//! that breaks a rule, and the [`Rule`]) from building a program out of instructions, and
+//! [`ParseError`] (the line, and a [`ParseErrorKind`], one of which is a [`ValidateError`])
+//! from [`Program::parse`]. Both convert into [`crate::Error`] (`Error::Bpf`,
+//! `Error::BpfListing`).
+//!
 //! # Validation
 //!
 //! Three rule sets ([`Rules`]); every error names the instruction index and the rule broken
@@ -82,22 +92,21 @@
 //! # Speed
 //!
 //! The interpreter is safe Rust (no `unsafe`, every access checked); its speed comes from
-//! pre-decoding (see [`Program::new`]): absolute jump targets, one op per instruction form,
-//! fused sequences (load and branch, `ldxb` and indirect load and branch, load-`and`-`jeq`,
-//! two-way `jeq`), chains of `jeq` turned into one hash-table lookup, and direct-threaded
-//! execution (each op's handler jumps straight to the next one's). The `bpf_run` benchmark
-//! compares it with libpcap's `bpf_filter`.
+//! preparing the program once (see [`Program::new`]): absolute jump targets, one handler per
+//! instruction form, fused sequences (load and branch, `ldxb` and indirect load and branch,
+//! load-`and`-`jeq`, two-way `jeq`), chains of `jeq` turned into one hash-table lookup, and
+//! direct-threaded execution (each node's handler jumps straight to the next one's). The
+//! `bpf_run` benchmark compares it with libpcap's `bpf_filter`.
 
 mod ancillary;
 mod disasm;
 mod insn;
 mod interp;
+pub mod op;
 mod validate;
 
 pub use ancillary::Ancillary;
-pub use disasm::{
-    dump, image, parse, parse_dd, parse_ddd, write_dump, Format, ParseError, ParseErrorKind,
-};
-pub use insn::*;
+pub use disasm::{Format, ParseError, ParseErrorKind};
+pub use insn::{AncillaryField, Instruction};
 pub use interp::LOOP_BUDGET;
 pub use validate::{validate, Program, Rule, Rules, ValidateError, LIBPCAP_MAXINSNS};

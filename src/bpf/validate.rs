@@ -5,7 +5,9 @@
 
 use super::insn::*;
 use super::interp::Code;
+use super::op::*;
 use std::fmt;
+use std::sync::Arc;
 
 /// Which checker's rules a program must pass. See the [module docs](crate::bpf#validation) for
 /// what each one checks and where libpcap and Linux differ.
@@ -293,31 +295,42 @@ fn check_scratch_init(insns: &[Instruction]) -> Result<(), ValidateError> {
 /// `Program` proves it passed the rules it was built with ([`Program::rules`]), and the
 /// interpreter can rely on that (it still never indexes without checking).
 ///
+/// A program's memory is proportional to its length (its instructions, and the interpreter's
+/// 24-byte node per instruction, plus small tables for long `jeq` chains), and its clones share
+/// it: cloning copies no instructions and no code, whatever the program's size.
+///
 /// The gopacket `BPF` API maps onto it: `NewBPFInstructionFilter` is
 /// [`from_instructions`](Program::from_instructions), `Matches` is
 /// [`matches`](Program::matches), `String()` is `Display` (the source expression when the
 /// program was compiled from one), and the instructions `CompileBPFFilter` returns are
-/// [`instructions`](Program::instructions).
+/// [`instructions`](Program::instructions). The `pcap` crate's `BpfProgram::filter` is
+/// [`filter`](Program::filter).
 #[derive(Clone)]
 pub struct Program {
-    insns: Box<[Instruction]>,
-    pub(crate) code: Code,
+    insns: Arc<[Instruction]>,
+    code: Code,
     rules: Rules,
-    source: Option<String>,
+    source: Option<Arc<str>>,
 }
 
+// A program can be shared with and sent to other threads (a capture thread, say).
+const _: fn() = || {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Program>();
+};
+
 impl Program {
-    /// Validates `insns` with [`Rules::Standard`] and pre-decodes them for the interpreter.
+    /// Validates `insns` with [`Rules::Standard`] and prepares them for the interpreter.
     pub fn new(insns: Vec<Instruction>) -> Result<Program, ValidateError> {
         Program::with_rules(insns, Rules::Standard)
     }
 
-    /// Validates `insns` with the given rules and pre-decodes them.
+    /// Validates `insns` with the given rules and prepares them for the interpreter.
     pub fn with_rules(insns: Vec<Instruction>, rules: Rules) -> Result<Program, ValidateError> {
         validate(&insns, rules)?;
         let code = Code::new(&insns);
         Ok(Program {
-            insns: insns.into_boxed_slice(),
+            insns: insns.into(),
             code,
             rules,
             source: None,
@@ -332,7 +345,7 @@ impl Program {
     /// This program, remembering the filter expression it was compiled from (what `Display`
     /// prints).
     pub fn with_source(mut self, expression: impl Into<String>) -> Program {
-        self.source = Some(expression.into());
+        self.source = Some(Arc::from(expression.into()));
         self
     }
 
@@ -341,19 +354,14 @@ impl Program {
         self.source.as_deref()
     }
 
-    /// The instructions.
+    /// The instructions (the `pcap` crate's `get_instructions`).
     pub fn instructions(&self) -> &[Instruction] {
-        &self.insns
-    }
-
-    /// The instructions (the `pcap` crate's name).
-    pub fn get_instructions(&self) -> &[Instruction] {
         &self.insns
     }
 
     /// The instructions, owned.
     pub fn into_instructions(self) -> Vec<Instruction> {
-        self.insns.into_vec()
+        self.insns.to_vec()
     }
 
     /// Number of instructions (1 to 4096; up to 65535 under libpcap's rules).
@@ -376,12 +384,20 @@ impl Program {
     pub fn check(&self, rules: Rules) -> Result<(), ValidateError> {
         validate(&self.insns, rules)
     }
+
+    /// The interpreter's code.
+    #[inline]
+    pub(crate) fn code(&self) -> &Code {
+        &self.code
+    }
 }
 
 impl PartialEq for Program {
     /// Same instructions, rules and source expression.
     fn eq(&self, other: &Program) -> bool {
-        self.insns == other.insns && self.rules == other.rules && self.source == other.source
+        self.instructions() == other.instructions()
+            && self.rules() == other.rules()
+            && self.source == other.source
     }
 }
 
@@ -391,8 +407,8 @@ impl fmt::Debug for Program {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Program")
             .field("source", &self.source)
-            .field("rules", &self.rules)
-            .field("instructions", &self.insns)
+            .field("rules", &self.rules())
+            .field("instructions", &self.instructions())
             .finish_non_exhaustive()
     }
 }

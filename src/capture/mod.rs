@@ -86,6 +86,14 @@ use std::path::Path;
 /// [`bpf::Program`]: crate::bpf::Program
 pub type BpfProgram = crate::bpf::Program;
 
+/// The `pcap` crate's names on [`BpfProgram`], for porting; `bpf` has its own for each.
+impl Program {
+    /// The instructions: the `pcap` crate's name for [`Program::instructions`].
+    pub fn get_instructions(&self) -> &[crate::bpf::Instruction] {
+        self.instructions()
+    }
+}
+
 /// A packet capture handle in state `S` ([`Offline`], [`Dead`], a live state, or
 /// `dyn Activated`).
 ///

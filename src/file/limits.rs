@@ -12,7 +12,7 @@
 //! | [`MAX_INTERFACES`] | 65536 per section | none |
 //! | [`MAX_RETAINED`] | 64 MiB of pcapng section, interface and statistics options kept per section | none |
 //! | [`MAX_LOOKAHEAD`] | 16 MiB read ahead at open to find a pcapng file's first interface | none (reads the blocks) |
-//! | [`READ_CHUNK`] | 256 KiB read from a stream at a time | `BUFSIZ` stdio |
+//! | [`READ_CHUNK`] | 256 KiB read from a stream at a time, at most (the buffer starts at 64 KiB) | `BUFSIZ` stdio |
 //!
 //! Memory held by a reader is therefore at most one read chunk or the largest single record
 //! or block it has read, whichever is larger, plus per-interface state.
@@ -37,7 +37,10 @@ pub const MAX_RETAINED: usize = 64 * 1024 * 1024;
 /// consumed; beyond this the link type is known once the interface is read.
 pub const MAX_LOOKAHEAD: usize = 16 * 1024 * 1024;
 
-/// Bytes read from a stream per `read()` call, and the initial buffer size.
+/// The most bytes read from a stream per `read()` call (the buffer starts at 64 KiB and doubles
+/// up to this). Large enough that system calls cost little, small enough that the bytes one call
+/// copies are still in the CPU's cache when they are parsed (1 MiB reads walk pcapng files
+/// slower).
 pub const READ_CHUNK: usize = 256 * 1024;
 
 /// How far ahead of the reading position a memory-mapped file is prefetched.

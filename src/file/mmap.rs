@@ -10,12 +10,14 @@ pub(crate) fn map(file: &File) -> Option<memmap2::Mmap> {
     if !meta.is_file() || meta.len() == 0 {
         return None;
     }
-    // SAFETY: `Mmap::map` is unsafe because the mapped bytes may change underneath us if another
-    // process modifies the file. The readers read each byte through bounds-checked slices and
-    // never rely on two reads of the same byte agreeing, so a concurrent modification can at
-    // worst yield wrong packet data or a parse error, not undefined behaviour in our code. The
-    // one hazard left, a concurrent truncation raising SIGBUS, is documented on
-    // `Reader::open_with`, which lets callers opt out of mapping.
+    // SAFETY: memmap2 documents `Mmap::map` as unsafe because using the map is undefined
+    // behaviour if the file is modified, in or out of process, while it is mapped: the map is
+    // handed out as a `&[u8]`, which Rust assumes nobody changes, and a truncation makes the
+    // pages past the new end raise SIGBUS, which ends the process. Nothing here can rule that
+    // out for an ordinary file (memmap2's `map_if_safe` accepts only sealed memfds and
+    // fs-verity files), so the caller takes it on: this is reached only from the explicit
+    // opt-in `Reader::open_with(path, true)`, whose documentation states the hazard, never from
+    // `Reader::open` or `Capture::from_file`, which read with `read()`.
     let map = unsafe { memmap2::Mmap::map(file) }.ok()?;
     #[cfg(unix)]
     let _ = map.advise(memmap2::Advice::Sequential);

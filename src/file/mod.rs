@@ -1,8 +1,8 @@
 //! Capture files: pcap and pcapng, read and written.
 //!
-//! [`Reader`] sniffs the first bytes and reads either format from a path (memory-mapped when the
-//! `mmap` feature is on), from bytes in memory, or from any [`std::io::Read`] — stdin and pipes
-//! included — with bounded memory. [`pcap`] and [`pcapng`] hold the format-specific readers and
+//! [`Reader`] sniffs the first bytes and reads either format from a path (with `read()`, safe
+//! against files that change while read; memory-mapped on request), from bytes in memory, or
+//! from any [`std::io::Read`] — stdin and pipes included — with bounded memory. [`pcap`] and [`pcapng`] hold the format-specific readers and
 //! writers.
 //!
 //! # Fidelity
@@ -46,17 +46,11 @@ pub mod pcapng;
 pub use error::{BlockType, Error, ErrorKind};
 
 use crate::linktype::Linktype;
-use crate::packet::{Packet, PacketHeader, Precision};
+use crate::packet::{Packet, Precision};
+use crate::source::PacketSource;
 use input::{Input, Memory, Short};
 use std::io::Read;
 use std::path::Path;
-
-impl<R: Read> crate::source::PacketSource for Reader<R> {
-    #[inline]
-    fn next(&mut self) -> crate::Result<Option<Packet<'_>>> {
-        Ok(Reader::next(self)?)
-    }
-}
 
 /// Byte order of a file or a section.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -160,21 +154,46 @@ impl<R> std::fmt::Debug for Reader<R> {
 }
 
 impl Reader<std::fs::File> {
-    /// Opens a capture file by path. With the `mmap` feature, regular files are memory-mapped
-    /// (no copy; see [`Reader::open_with`] to choose); anything else is read in chunks.
+    /// Opens a capture file by path and reads it with `read()`, in large chunks into one
+    /// reused buffer.
+    ///
+    /// # Files that change while they are read
+    ///
+    /// Nothing another process does to the file can end this one. A file that grows (a
+    /// `tcpdump -w` still running, a rotating capture) is read on to the end it has when the
+    /// reader gets there; a record only partly written by then ends the file with a
+    /// [`TruncatedRecord`](ErrorKind::TruncatedRecord) or
+    /// [`TruncatedBlock`](ErrorKind::TruncatedBlock) error at its offset. A file cut short
+    /// gives the packets before the cut, then the end (at a record boundary) or such an error.
+    /// A file rewritten in place gives the bytes found when they are read: other packets, or a
+    /// format error, never a crash. Every packet before an error has been delivered.
     pub fn open(path: impl AsRef<Path>) -> Result<Reader<std::fs::File>, Error> {
-        Reader::open_with(path, cfg!(feature = "mmap"))
+        Reader::open_with(path, false)
     }
 
-    /// Opens a capture file by path, memory-mapping it only if `map` is true (and the `mmap`
-    /// feature is on, and the file is a regular file).
+    /// Opens a capture file by path, memory-mapping it if `map` is true (and the `mmap`
+    /// feature is on, and the file is a regular file, else it is read as [`Reader::open`]
+    /// reads it).
     ///
-    /// A mapped file must not be truncated by another process while it is read: the process
-    /// would receive `SIGBUS`. Files that grow while read are fine either way.
+    /// # Hazard of `map = true`
+    ///
+    /// A memory-mapped file must not be changed by anyone while it is mapped. If another
+    /// process truncates it, reading a page past the new end raises `SIGBUS` and **ends the
+    /// process**; if another process writes to it, the bytes seen may change between two reads
+    /// (undefined behaviour as far as Rust's rules for `&[u8]` are concerned, see memmap2's
+    /// `Mmap` documentation). A file that grows is read only up to its size at open. Map only
+    /// files nobody else writes: finished captures you own. Mapping saves the `read()` copy,
+    /// which [`Reader::open`] pays; on a hot page cache that is typically a few tens of
+    /// percent of the time to walk a file.
     pub fn open_with(path: impl AsRef<Path>, map: bool) -> Result<Reader<std::fs::File>, Error> {
         let file =
             std::fs::File::open(path).map_err(|e| Error::without_offset(ErrorKind::Io(e)))?;
-        Reader::from_file_with(file, map, |f| f)
+        if map {
+            if let Some(r) = Reader::try_map(&file) {
+                return r;
+            }
+        }
+        Reader::from_file(file, |f| f)
     }
 }
 
@@ -187,38 +206,34 @@ impl Reader<std::io::Empty> {
     }
 }
 
+/// Capture files are packet sources; [`Reader::next`] with the crate's error.
+impl<R: Read> PacketSource for Reader<R> {
+    #[inline]
+    fn next(&mut self) -> crate::Result<Option<Packet<'_>>> {
+        Ok(Reader::next(self)?)
+    }
+}
+
 impl<R: Read> Reader<R> {
     /// Reads either format from a stream.
     pub fn new(reader: R) -> Result<Reader<R>, Error> {
         Reader::from_input(Input::from_reader(reader))
     }
 
-    /// Reads an open file the way [`Reader::open`] does, handing the stream to the reader as
-    /// `wrap(file)` (so that a caller can erase its type, e.g. into a `Box<dyn Read>`).
+    /// Reads an open file the way [`Reader::open`] does (with `read()`: nothing done to the
+    /// file can crash the reader), handing the stream to the reader as `wrap(file)` (so that a
+    /// caller can erase its type, e.g. into a `Box<dyn Read>`).
     pub(crate) fn from_file(
         file: std::fs::File,
         wrap: impl FnOnce(std::fs::File) -> R,
     ) -> Result<Reader<R>, Error> {
-        Reader::from_file_with(file, cfg!(feature = "mmap"), wrap)
-    }
-
-    /// [`Reader::from_file`], memory-mapping only if `map` is true.
-    fn from_file_with(
-        file: std::fs::File,
-        map: bool,
-        wrap: impl FnOnce(std::fs::File) -> R,
-    ) -> Result<Reader<R>, Error> {
-        if map {
-            if let Some(r) = Reader::try_map(&file) {
-                return r;
-            }
-        }
         Reader::new(wrap(file))
     }
 
     /// Memory-maps `file` and reads it, or `None` when it cannot be mapped (not a regular file,
-    /// empty, mapping failed, or the `mmap` feature is off).
-    fn try_map(file: &std::fs::File) -> Option<Result<Reader<R>, Error>> {
+    /// empty, mapping failed, or the `mmap` feature is off). See [`Reader::open_with`] for the
+    /// hazard: only for files nobody changes while they are read.
+    pub(crate) fn try_map(file: &std::fs::File) -> Option<Result<Reader<R>, Error>> {
         #[cfg(feature = "mmap")]
         {
             mmap::map(file).map(|m| Reader::from_input(Input::from_memory(Memory::Map(m))))
@@ -272,28 +287,32 @@ impl<R: Read> Reader<R> {
         }
     }
 
-    /// The next packet `keep` accepts, skipping the others without copying them (to filter a
-    /// file with a BPF program, say); `Ok(None)` at the end of the input. An error ends the
-    /// input as for [`Reader::next`].
+    /// The next packet for which `keep` returns true; `Ok(None)` at the end of the input.
+    ///
+    /// `keep` sees each packet's header and bytes in turn, in the reader's own buffer (a user-
+    /// space packet filter, say); the packets it rejects are skipped without being copied, and
+    /// nothing is allocated per packet. When `keep` accepts every packet this is exactly
+    /// [`Reader::next`]. Errors end the input as in [`Reader::next`].
+    ///
+    /// ```
+    /// # fn main() -> Result<(), ferrocap::file::Error> {
+    /// # let bytes = std::fs::read("tests/data/sample.pcap").unwrap();
+    /// let mut reader = ferrocap::file::Reader::from_bytes(bytes)?;
+    /// // Only the packets longer than 100 bytes on the wire.
+    /// while let Some(p) = reader.next_matching(|header, _data| header.len > 100)? {
+    ///     assert!(p.header.len > 100);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[inline]
     pub fn next_matching(
         &mut self,
-        keep: impl FnMut(&PacketHeader, &[u8]) -> bool,
+        keep: impl FnMut(&crate::packet::PacketHeader, &[u8]) -> bool,
     ) -> Result<Option<Packet<'_>>, Error> {
         match &mut self.inner {
             Inner::Pcap(r) => r.next_matching(keep),
             Inner::Pcapng(r) => r.next_matching(keep),
-        }
-    }
-
-    /// [`Reader::next_in_context`] for the next packet `keep` accepts.
-    pub fn next_matching_in_context(
-        &mut self,
-        keep: impl FnMut(&PacketHeader, &[u8]) -> bool,
-    ) -> Result<Option<(Packet<'_>, Option<pcapng::Context<'_>>)>, Error> {
-        match &mut self.inner {
-            Inner::Pcap(r) => Ok(r.next_matching(keep)?.map(|p| (p, None))),
-            Inner::Pcapng(r) => Ok(r.next_matching_in_context(keep)?.map(|(p, c)| (p, Some(c)))),
         }
     }
 
@@ -302,6 +321,19 @@ impl<R: Read> Reader<R> {
         match &self.inner {
             Inner::Pcap(r) => r.offset(),
             Inner::Pcapng(r) => r.offset(),
+        }
+    }
+
+    /// [`Reader::next_in_context`] for the next packet `keep` accepts (see
+    /// [`Reader::next_matching`]).
+    #[inline]
+    pub fn next_matching_in_context(
+        &mut self,
+        keep: impl FnMut(&crate::packet::PacketHeader, &[u8]) -> bool,
+    ) -> Result<Option<(Packet<'_>, Option<pcapng::Context<'_>>)>, Error> {
+        match &mut self.inner {
+            Inner::Pcap(r) => Ok(r.next_matching(keep)?.map(|p| (p, None))),
+            Inner::Pcapng(r) => Ok(r.next_matching_in_context(keep)?.map(|(p, c)| (p, Some(c)))),
         }
     }
 

@@ -18,7 +18,7 @@
 //! a `ret` last — so most programs pass and the interpreter runs. Every accepted program must
 //! also survive its `tcpdump -ddd`/`-dd` listings and parse back to the same instructions.
 
-use crate::bpf::{self, Ancillary, Format, Instruction, Program, Rule, Rules};
+use crate::bpf::{Ancillary, Format, Instruction, Program, Rule, Rules};
 use crate::packet::{PacketHeader, Timestamp};
 use crate::Linktype;
 
@@ -174,7 +174,9 @@ pub fn bpf_run(data: &[u8]) {
     for format in [Format::C, Format::Decimal] {
         let text = prog.dump(format);
         assert_eq!(
-            bpf::parse(&text).as_deref(),
+            Program::parse(&text, prog.rules())
+                .as_ref()
+                .map(Program::instructions),
             Ok(prog.instructions()),
             "{text}"
         );
@@ -237,7 +239,7 @@ mod tests {
                     .enumerate()
                     .map(|(i, &x)| repair(x, i, n, rules))
                     .collect();
-                let r = bpf::validate(&fixed, rules);
+                let r = crate::bpf::validate(&fixed, rules);
                 // Linux also wants every M[k] written before it is read and ancillary offsets
                 // it knows; repair does not see to those, so only the other rules must pass.
                 if rules != Rules::Linux {

@@ -1,7 +1,7 @@
 #![allow(unsafe_code)]
 //! A global allocator that counts, per thread, the bytes currently allocated and their peak, so
 //! tests can check that a reader's memory stays within its documented caps whatever the input
-//! claims.
+//! claims, and how much a value holds.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -65,4 +65,13 @@ pub fn peak_during<T>(f: impl FnOnce() -> T) -> (T, usize) {
     let out = f();
     let peak = PEAK.with(Cell::get) - base;
     (out, peak.max(0) as usize)
+}
+
+/// Runs `f` and returns its result with the number of bytes this thread allocated during `f`
+/// and has not freed since: the heap memory the result holds (when `f` keeps nothing else).
+pub fn held_by<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    let base = CURRENT.with(Cell::get);
+    let out = f();
+    let held = CURRENT.with(Cell::get) - base;
+    (out, held.max(0) as usize)
 }

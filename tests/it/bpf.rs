@@ -1,6 +1,7 @@
 //! Classic BPF: the interpreter against a naive reference (property tests) and against
 //! libpcap's per-packet values on its own captures (`apply`), tcpdump's listings byte for byte
-//! (`listings`), the validator against a naive one, and the gopacket-shaped API.
+//! (`listings`), the validator against a naive one, the gopacket- and `pcap`-shaped API, and
+//! what a program costs in memory.
 
 mod apply;
 mod listings;
@@ -8,6 +9,7 @@ mod props;
 mod refdata;
 mod reference;
 
+use crate::alloc::held_by;
 use ferrocap::bpf::{Instruction, Program, Rule, Rules, ValidateError};
 use ferrocap::{Linktype, PacketHeader, Timestamp};
 
@@ -136,4 +138,76 @@ fn protochain_loop_is_bounded() {
     udp[14 + 6] = 0; // IPv6 next header: hop-by-hop
     udp[54] = 17; // hop-by-hop next header: UDP
     assert_eq!(prog.run(&udp, udp.len() as u32), 262_144);
+}
+
+/// The `pcap` crate's `BpfProgram::filter`: the whole buffer is the packet, captured in full.
+#[test]
+fn pcap_shaped_filter() {
+    let bpf = Program::new(tcp_port_80()).unwrap();
+    let frame = tcp_frame(1234, 80);
+    assert!(bpf.filter(&frame));
+    assert!(!bpf.filter(&tcp_frame(1234, 443)));
+    assert!(!bpf.filter(&frame[..35]), "the ports are not in the buffer");
+    assert!(!bpf.filter(&[]));
+}
+
+/// A program's heap memory is proportional to its length: its instructions and one node per
+/// instruction, plus the tables of long `jeq` chains (at most 96 bytes per instruction in all,
+/// besides a few fixed headers). Clones share it: cloning allocates nothing.
+#[test]
+fn memory_is_proportional_and_clones_share_it() {
+    let mut programs = vec![("tcp port 80".to_owned(), tcp_port_80())];
+    if let Some(shared) = crate::common::shared_dir() {
+        programs.extend(bench_programs(&shared.join("filters/bench-programs.txt")));
+    }
+    for (expr, insns) in programs {
+        let (prog, bytes) = held_by(|| Program::with_rules(insns.clone(), Rules::Libpcap).unwrap());
+        println!(
+            "{} instructions ({}): {bytes} heap bytes, {:.1} per instruction",
+            prog.len(),
+            expr.chars().take(40).collect::<String>(),
+            bytes as f64 / prog.len() as f64
+        );
+        assert!(bytes <= 96 * prog.len() + 256, "{bytes} bytes for {expr:?}");
+        let prog = prog.with_source(expr);
+        let (copy, clone_bytes) = held_by(|| prog.clone());
+        assert_eq!(clone_bytes, 0, "a clone shares the program");
+        assert_eq!(copy, prog);
+        let frame = tcp_frame(80, 1234);
+        assert_eq!(copy.run(&frame, 1514), prog.run(&frame, 1514));
+    }
+    // Large programs too: 4096 instructions (the most the standard rules allow), and 20000
+    // (libpcap's rules), where a node array sized for the largest program would dominate.
+    for len in [4096, 20_000] {
+        let mut insns = vec![Instruction::stmt(0x28, 12); len - 1];
+        insns.push(Instruction::stmt(0x06, 1));
+        let (prog, bytes) = held_by(|| Program::with_rules(insns, Rules::Libpcap).unwrap());
+        assert!(
+            bytes <= 96 * len + 256,
+            "{bytes} bytes for {len} instructions"
+        );
+        assert_eq!(prog.run(&[0; 14], 14), 1);
+    }
+}
+
+/// `(expression, instructions)` for each record of `bench-programs.txt` (`### expression`,
+/// then the `-ddd` text).
+fn bench_programs(path: &std::path::Path) -> Vec<(String, Vec<Instruction>)> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut records: Vec<(String, String)> = Vec::new();
+    for line in text.lines() {
+        if let Some(expr) = line.strip_prefix("### ") {
+            records.push((expr.to_owned(), String::new()));
+        } else if let Some((_, body)) = records.last_mut().filter(|_| !line.starts_with('#')) {
+            body.push_str(line);
+            body.push('\n');
+        }
+    }
+    records
+        .into_iter()
+        .map(|(expr, body)| {
+            let prog = Program::parse(&body, Rules::Libpcap).unwrap();
+            (expr, prog.into_instructions())
+        })
+        .collect()
 }

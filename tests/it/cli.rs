@@ -620,9 +620,12 @@ fn pcapng_output_reads_back_in_tshark() {
             ])
             .output()
             .unwrap();
+        // Packets only: copiable custom blocks are records too (kept in the copy, see
+        // `pcapng_copy_keeps_every_record_wireshark_reads`), with no encapsulation.
         let got: Vec<Vec<String>> = text(&shark.stdout)
             .lines()
-            .map(|l| l.split('\t').map(str::to_owned).collect())
+            .map(|l| l.split('\t').map(str::to_owned).collect::<Vec<_>>())
+            .filter(|r| r.first().is_some_and(|encap| !encap.is_empty()))
             .collect();
         assert_eq!(got.len(), want.len(), "{name}: frames");
         for (i, (g, w)) in got.iter().zip(&want).enumerate() {
@@ -661,4 +664,250 @@ fn output_matches_tcpdump() {
             assert_eq!(text(&out.stdout), want, "ferrocap {opts} -r {capture}");
         }
     }
+}
+
+/// A pcapng file holding every kind of record a copy must keep: section comments and options
+/// in two sections of both byte orders, interfaces with options, name resolution, decryption
+/// secrets, copiable custom blocks (and ones marked not to be copied), interface statistics
+/// before, between and after packets, and packets with comments and flags.
+fn pcapng_with_every_record() -> Vec<u8> {
+    use ferrocap::file::pcapng::{
+        Interface, NameEntry, PacketOptions, Section, Statistics, TsResolution, Writer,
+    };
+    use ferrocap::file::{BlockType, Endianness};
+    use ferrocap::{Linktype, PacketHeader, Timestamp};
+    let frame = |n: u8| -> Vec<u8> {
+        let mut f = vec![0xff; 6];
+        f.extend_from_slice(&[2, 0, 0, 0, 0, n, 0x08, 0x06]);
+        f.extend((0..46).map(|i| i ^ n));
+        f
+    };
+    let secrets = |e: Endianness, text: &[u8]| -> Vec<u8> {
+        let u32 = |v: u32| match e {
+            Endianness::Little => v.to_le_bytes(),
+            Endianness::Big => v.to_be_bytes(),
+        };
+        let mut b = u32(0x544c_534b).to_vec(); // TLS key log
+        b.extend_from_slice(&u32(text.len() as u32));
+        b.extend_from_slice(text);
+        b.resize(b.len().div_ceil(4) * 4, 0);
+        b
+    };
+    let mut out = Vec::new();
+    for (s, e) in [Endianness::Little, Endianness::Big]
+        .into_iter()
+        .enumerate()
+    {
+        let mut section = Section::new(e);
+        section.hardware = Some("test rig".into());
+        section.os = Some("Linux".into());
+        section.user_application = Some("pcapng_with_every_record".into());
+        section.comments = vec![format!("section {s}")];
+        let mut w = Writer::with_section(Vec::new(), &section).unwrap();
+        let mut eth = Interface::new(Linktype::EN10MB, 0);
+        eth.name = Some(format!("eth{s}"));
+        eth.description = Some("first".into());
+        eth.comments = vec!["an interface comment".into()];
+        eth.tsresol = TsResolution::NANO;
+        let eth = w.add_interface(&eth).unwrap();
+        let mut lo = Interface::new(Linktype::EN10MB, 128);
+        lo.name = Some("lo".into());
+        let lo = w.add_interface(&lo).unwrap();
+        let mut stats = Statistics::new(Timestamp::new(1_700_000_000, 5));
+        stats.received = Some(10);
+        stats.comments = vec!["counting starts".into()];
+        w.write_stats(eth, &stats).unwrap();
+        w.write_names(&[
+            NameEntry {
+                address: "192.0.2.1".parse().unwrap(),
+                names: vec!["one.example".into(), "uno.example".into()],
+            },
+            NameEntry {
+                address: "2001:db8::1".parse().unwrap(),
+                names: vec!["six.example".into()],
+            },
+        ])
+        .unwrap();
+        w.write_block(
+            BlockType::DECRYPTION_SECRETS,
+            &secrets(e, b"CLIENT_RANDOM 00 11\n"),
+        )
+        .unwrap();
+        w.write_custom(true, 32473, b"copy me").unwrap();
+        w.write_custom(false, 32473, b"do not copy me").unwrap();
+        for i in 0..6u8 {
+            let ts = Timestamp::new(1_700_000_000 + i64::from(i), 123_456_789);
+            let f = frame(i);
+            let h = PacketHeader::new(ts, f.len() as u32, 60 + u32::from(i), Linktype::EN10MB);
+            let mut o = PacketOptions::default();
+            if i % 2 == 0 {
+                o.comments = vec![format!("packet {i}")];
+                o.flags = Some(1 + u32::from(i % 3));
+            }
+            let id = if i % 3 == 2 { lo } else { eth };
+            w.write_packet_with(id, &h, &f, &o).unwrap();
+            if i == 2 {
+                w.write_custom(true, 32473, &[i; 13]).unwrap();
+                w.write_names(&[NameEntry {
+                    address: "198.51.100.7".parse().unwrap(),
+                    names: vec!["seven.example".into()],
+                }])
+                .unwrap();
+            }
+        }
+        stats.timestamp = Timestamp::new(1_700_000_100, 0);
+        stats.received = Some(20);
+        stats.os_dropped = Some(1);
+        stats.comments = vec!["the end".into()];
+        w.write_stats(eth, &stats).unwrap();
+        w.write_stats(lo, &Statistics::new(Timestamp::new(1_700_000_100, 0)))
+            .unwrap();
+        w.write_block(BlockType::DECRYPTION_SECRETS, &secrets(e, b"late secret"))
+            .unwrap();
+        w.write_custom(true, 99, b"last").unwrap();
+        out.extend(w.into_inner().unwrap());
+    }
+    out
+}
+
+/// What Wireshark makes of a pcapng file: every record tshark delivers (packets and custom
+/// blocks, those marked not to be copied left out) with its section, encapsulation, time,
+/// lengths, bytes (MD5), comments, interface, flags and custom block fields; the names it
+/// resolves from the file; and capinfos' account of sections, interfaces (with their options
+/// and statistics entries), comments, decryption secrets and resolved addresses.
+fn wireshark_view(path: &Path) -> (String, String, String) {
+    let file = path.to_str().unwrap();
+    let records = Command::new("tshark")
+        .args(["-r", file, "-o", "frame.generate_md5_hash:TRUE"])
+        .args([
+            "-Y",
+            "not (frame.cb_copy == 0)",
+            "-T",
+            "fields",
+            "-E",
+            "occurrence=a",
+        ])
+        .args(["-e", "frame.section_number", "-e", "frame.encap_type"])
+        .args([
+            "-e",
+            "frame.time_epoch",
+            "-e",
+            "frame.cap_len",
+            "-e",
+            "frame.len",
+        ])
+        .args([
+            "-e",
+            "frame.md5_hash",
+            "-e",
+            "frame.comment",
+            "-e",
+            "frame.interface_name",
+        ])
+        .args([
+            "-e",
+            "frame.interface_description",
+            "-e",
+            "frame.packet_flags",
+        ])
+        .args(["-e", "frame.cb_pen", "-e", "frame.cb_copy"])
+        .output()
+        .unwrap();
+    assert!(
+        records.status.success(),
+        "tshark: {}",
+        text(&records.stderr)
+    );
+    let hosts = Command::new("tshark")
+        .args(["-r", file, "-q", "-z", "hosts"])
+        .output()
+        .unwrap();
+    // One line per address, in the order of tshark's hash table: sorted here.
+    let mut hosts: Vec<String> = text(&hosts.stdout)
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(str::to_owned)
+        .collect();
+    hosts.sort();
+    let hosts = hosts.join("\n");
+    let capinfos = |args: &[&str]| {
+        let info = Command::new("capinfos")
+            .args(args)
+            .arg(path)
+            .output()
+            .unwrap();
+        assert!(info.status.success(), "capinfos: {}", text(&info.stderr));
+        text(&info.stdout)
+    };
+    // The long report (interfaces, statistics, names), then secrets and section comments. Not
+    // compared: the file's own name, size and digests.
+    let info = (capinfos(&["-M"]) + &capinfos(&["-D", "-k"]))
+        .lines()
+        .filter(|l| {
+            let l = l.trim_start();
+            !["File name", "File size", "SHA", "RIPEMD", "Strict time"]
+                .iter()
+                .any(|k| l.starts_with(k))
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    (text(&records.stdout), hosts, info)
+}
+
+/// `ferrocap -r IN --pcapng -w OUT` keeps every record of IN that a reader of the copy
+/// expects: Wireshark reads OUT with the same packets, copiable custom blocks, decryption
+/// secrets, name resolution, interface statistics and comments, in the same sections, as IN
+/// (custom blocks marked not to be copied are left out, as the format requires). Needs tshark
+/// and capinfos (`.ci/run` installs them): without them this fails under `CI=true` and prints
+/// a notice otherwise.
+#[test]
+fn pcapng_copy_keeps_every_record_wireshark_reads() {
+    if Command::new("tshark").arg("-v").output().is_err()
+        || Command::new("capinfos").arg("-v").output().is_err()
+    {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "tshark is not installed: CI must install it (apt-get install -y tshark)"
+        );
+        eprintln!("notice: tshark not installed, skipping the Wireshark read-back check");
+        return;
+    }
+    let input = temp("every-record.pcapng");
+    std::fs::write(&input, pcapng_with_every_record()).unwrap();
+    let copy = temp("every-record-copy.pcapng");
+    let out = ferrocap(&[
+        "-r",
+        input.to_str().unwrap(),
+        "--pcapng",
+        "--nano",
+        "-w",
+        copy.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let (want, want_hosts, want_info) = wireshark_view(&input);
+    let (got, got_hosts, got_info) = wireshark_view(&copy);
+    // The input holds what the check is about: 12 packets, 6 copiable custom blocks, 2 not to
+    // be copied, secrets, names, statistics and comments.
+    assert_eq!(want.lines().count(), 18, "{want}");
+    assert!(
+        want_info.contains("Number of decryption secrets in file: 4"),
+        "{want_info}"
+    );
+    assert!(want_hosts.contains("seven.example"), "{want_hosts}");
+    assert!(
+        want_info.contains("Number of stat entries = 2"),
+        "{want_info}"
+    );
+    assert!(
+        want.contains("packet 4") && want_info.contains("section 1"),
+        "{want}"
+    );
+    assert_eq!(got, want, "records");
+    assert_eq!(got_hosts, want_hosts, "name resolution");
+    assert_eq!(
+        got_info, want_info,
+        "sections, interfaces, statistics, secrets"
+    );
+    let _ = std::fs::remove_file(input);
+    let _ = std::fs::remove_file(copy);
 }

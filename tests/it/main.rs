@@ -4,6 +4,7 @@ mod alloc;
 mod architecture;
 mod bpf;
 mod capture;
+mod changing_file;
 mod cli;
 mod common;
 mod corpus;

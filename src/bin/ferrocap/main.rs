@@ -203,7 +203,7 @@ fn process(args: &Args, path: &OsStr, mut cap: Capture<Offline>) -> Result<(), F
     announce(path, cap.reader());
     let writing_stdout = args.write.as_deref() == Some(OsStr::new("-"));
     let mut out = match &args.write {
-        Some(dest) => Some(output::Sink::create(dest, args, cap.reader())?),
+        Some(dest) => Some(output::Sink::create(dest, args, cap.reader_mut())?),
         None => None,
     };
     let printing = !args.count_only && (out.is_none() || args.print) && !writing_stdout;
@@ -240,7 +240,7 @@ fn process(args: &Args, path: &OsStr, mut cap: Capture<Offline>) -> Result<(), F
     }
     text.flush().map_err(stdout_error)?;
     if let Some(out) = out {
-        out.finish()?;
+        out.finish(cap.reader())?;
     }
     match result {
         Ok(()) => Ok(()),

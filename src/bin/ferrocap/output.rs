@@ -15,11 +15,17 @@ pub enum Output {
         writer: pcap::Writer<Box<dyn Write>>,
         linktype: Linktype,
     },
-    /// Every input interface becomes an output interface, in one section.
+    /// A pcapng copy: every input section and interface, and every block a reader of the copy
+    /// expects (statistics, name resolution, decryption secrets, copiable custom and unknown
+    /// blocks), in the input's order; from a pcap input, one section with its one interface.
     Pcapng {
         writer: pcapng::Writer<Box<dyn Write>>,
         /// (input section, input interface id) → output interface id.
         interfaces: HashMap<(u32, u32), u32>,
+        /// The input interfaces of the current section, by id (for their statistics' times).
+        inputs: Vec<pcapng::Interface>,
+        /// The input section being copied.
+        section: u32,
         /// The pcap input's one interface.
         pcap_interface: Option<pcapng::Interface>,
         tsresol: pcapng::TsResolution,
@@ -42,10 +48,12 @@ pub struct Sink {
 }
 
 impl Sink {
+    /// Opens `dest` for the packets of `reader`; a pcapng copy of a pcapng input asks the reader
+    /// to keep the blocks between packets, so that they are copied too.
     pub fn create<R: Read>(
         dest: &OsStr,
         args: &Args,
-        reader: &file::Reader<R>,
+        reader: &mut file::Reader<R>,
     ) -> Result<Sink, String> {
         let precision = if args.nano {
             Precision::Nano
@@ -57,8 +65,20 @@ impl Sink {
             .snaplen()
             .unwrap_or(ferrocap::linktype::MAXIMUM_SNAPLEN);
         let out = if args.pcapng {
-            let mut section = pcapng::Section::default();
-            section.user_application = Some(format!("ferrocap {}", env!("CARGO_PKG_VERSION")));
+            // A pcapng input's first section (comments, hardware, application) is kept as it
+            // is, in its byte order; later sections come as the reader keeps them.
+            let section = match reader.as_pcapng_mut() {
+                Some(r) => {
+                    r.keep_blocks(true);
+                    r.section().clone()
+                }
+                None => {
+                    let mut section = pcapng::Section::default();
+                    section.user_application =
+                        Some(format!("ferrocap {}", env!("CARGO_PKG_VERSION")));
+                    section
+                }
+            };
             let writer =
                 pcapng::Writer::with_section(destination(dest)?, &section).map_err(named)?;
             let pcap_interface = reader.as_pcap().map(|p| {
@@ -70,6 +90,8 @@ impl Sink {
             Output::Pcapng {
                 writer,
                 interfaces: HashMap::new(),
+                inputs: Vec::new(),
+                section: 0,
                 pcap_interface,
                 tsresol: precision.into(),
             }
@@ -119,26 +141,27 @@ impl Sink {
             Output::Pcapng {
                 writer,
                 interfaces,
+                inputs,
+                section,
                 pcap_interface,
                 tsresol,
             } => {
+                if let Some(c) = context {
+                    for block in c.preceding {
+                        copy_block(writer, interfaces, inputs, section, *tsresol, &block)
+                            .map_err(|e| format!("copying the blocks before packet {n}: {e}"))?;
+                    }
+                }
                 let key = context.map_or((0, 0), |c| (c.section, packet.header.interface_id()));
                 let id = match interfaces.get(&key) {
                     Some(&id) => id,
                     None => {
-                        let mut i = match (context, pcap_interface.as_ref()) {
+                        let i = match (context, pcap_interface.as_ref()) {
                             (Some(c), _) => c.interface.clone(),
                             (None, Some(i)) => i.clone(),
                             (None, None) => pcapng::Interface::new(packet.header.linktype(), 0),
                         };
-                        // The input's resolution and offset are kept when they are not finer
-                        // than the precision asked for: every input time is then written
-                        // exactly (and reads back as libpcap reads the input); finer ones are
-                        // written in the precision asked for.
-                        i.linktype = packet.header.linktype();
-                        if i.tsresol.units_per_second() > tsresol.units_per_second() {
-                            i.tsresol = *tsresol;
-                        }
+                        let i = output_interface(i, packet.header.linktype(), *tsresol);
                         let id = writer.add_interface(&i).map_err(failed)?;
                         interfaces.insert(key, id);
                         id
@@ -161,12 +184,105 @@ impl Sink {
         Ok(())
     }
 
-    pub fn finish(self) -> Result<(), String> {
+    /// Writes what is left (for a pcapng copy, the blocks after the last packet read) and
+    /// flushes.
+    pub fn finish<R: Read>(self, reader: &file::Reader<R>) -> Result<(), String> {
         let failed = |e: file::Error| format!("writing: {e}");
         let mut w = match self.out {
             Output::Pcap { writer, .. } => writer.into_inner().map_err(failed)?,
-            Output::Pcapng { writer, .. } => writer.into_inner().map_err(failed)?,
+            Output::Pcapng {
+                mut writer,
+                mut interfaces,
+                mut inputs,
+                mut section,
+                tsresol,
+                ..
+            } => {
+                if let Some(r) = reader.as_pcapng() {
+                    for block in r.kept_blocks() {
+                        copy_block(
+                            &mut writer,
+                            &mut interfaces,
+                            &mut inputs,
+                            &mut section,
+                            tsresol,
+                            &block,
+                        )
+                        .map_err(|e| format!("copying the blocks after the last packet: {e}"))?;
+                    }
+                }
+                writer.into_inner().map_err(failed)?
+            }
         };
         w.flush().map_err(|e| format!("writing: {e}"))
     }
+}
+
+/// The output interface for input interface `i` whose packets have link type `linktype`.
+///
+/// The input's resolution and offset are kept when they are not finer than the precision asked
+/// for: every input time is then written exactly (and reads back as libpcap reads the input);
+/// finer ones are written in the precision asked for.
+fn output_interface(
+    mut i: pcapng::Interface,
+    linktype: Linktype,
+    tsresol: pcapng::TsResolution,
+) -> pcapng::Interface {
+    i.linktype = linktype;
+    if i.tsresol.units_per_second() > tsresol.units_per_second() {
+        i.tsresol = tsresol;
+    }
+    i
+}
+
+/// Copies one block the reader kept from between two packets: a new section, an interface, its
+/// statistics (times converted to the output interface's resolution), or any other block as
+/// stored, except custom blocks marked not to be copied.
+fn copy_block(
+    writer: &mut pcapng::Writer<Box<dyn Write>>,
+    interfaces: &mut HashMap<(u32, u32), u32>,
+    inputs: &mut Vec<pcapng::Interface>,
+    section: &mut u32,
+    tsresol: pcapng::TsResolution,
+    block: &pcapng::KeptBlock<'_>,
+) -> Result<(), file::Error> {
+    match block.block_type {
+        file::BlockType::SECTION_HEADER => {
+            let pcapng::Block::SectionHeader(shb) = block.parse()? else {
+                return Ok(());
+            };
+            writer.new_section(&pcapng::Section::from_block(&shb))?;
+            *section += 1;
+            inputs.clear();
+        }
+        file::BlockType::INTERFACE_DESCRIPTION => {
+            let pcapng::Block::InterfaceDescription(idb) = block.parse()? else {
+                return Ok(());
+            };
+            let input = pcapng::Interface::from_block(&idb, block.offset)?;
+            let key = (*section, u32::try_from(inputs.len()).unwrap_or(u32::MAX));
+            let i = output_interface(input.clone(), input.packet_linktype(), tsresol);
+            let id = writer.add_interface(&i)?;
+            interfaces.insert(key, id);
+            inputs.push(input);
+        }
+        file::BlockType::INTERFACE_STATISTICS => {
+            // Statistics the reader cannot attribute (bad fields, unknown interface) are
+            // dropped, as every reader ignores them.
+            let Ok(pcapng::Block::InterfaceStatistics(isb)) = block.parse() else {
+                return Ok(());
+            };
+            let input = usize::try_from(isb.interface_id)
+                .ok()
+                .and_then(|i| inputs.get(i));
+            let id = interfaces.get(&(*section, isb.interface_id));
+            if let (Some(input), Some(&id)) = (input, id) {
+                let stats = pcapng::Statistics::from_block(&isb, input);
+                writer.write_stats(id, &stats)?;
+            }
+        }
+        file::BlockType::CUSTOM_NO_COPY => {}
+        t => writer.write_block(t, block.body)?,
+    }
+    Ok(())
 }

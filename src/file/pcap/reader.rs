@@ -1,7 +1,7 @@
 //! Reading pcap files record by record.
 
 use super::header::{self, FileHeader};
-use crate::file::input::{Input, Memory, Short};
+use crate::file::input::{Input, Memory, Short, Span};
 use crate::file::{fixup, Endianness, Error, ErrorKind};
 use crate::linktype::Linktype;
 use crate::packet::{Packet, PacketHeader, Precision, Timestamp};
@@ -17,6 +17,14 @@ enum LengthOrder {
     Swapped,
     /// Version 2.3: swapped when caplen > len.
     Maybe,
+}
+
+/// Where the bytes of the packet last read are.
+enum Data {
+    /// In the input, as stored.
+    Input(Span),
+    /// In the reader's scratch buffer, fixed up (see `fixup`).
+    Scratch,
 }
 
 /// A pcap file reader: the header, then one packet per [`Reader::next`] call.
@@ -37,10 +45,12 @@ pub struct Reader<R> {
     fixup: bool,
     swapped: bool,
     truncate_to: Option<Precision>,
+    /// Records need no adjustment beyond cutting to `plain_max` (16-byte record headers in
+    /// caplen-then-len order, no fix-up): the fast path applies.
+    plain: bool,
+    /// The largest caplen the fast path takes (the snapshot length and the link type's maximum).
+    plain_max: u32,
     current: PacketHeader,
-    /// Where the current packet's bytes are: `Some(range)` within the input's last take, or
-    /// `None` for `scratch` (a fixed-up copy).
-    current_data: Option<(usize, usize)>,
     scratch: Vec<u8>,
     packets: u64,
     done: bool,
@@ -111,6 +121,7 @@ impl<R: Read> Reader<R> {
             _ => LengthOrder::Normal,
         };
         let swapped = header.endianness != Endianness::NATIVE;
+        let fixup = fixup::needed(linktype, swapped);
         Ok(Reader {
             input,
             linktype,
@@ -119,11 +130,12 @@ impl<R: Read> Reader<R> {
             record_len: if header.modified { 24 } else { 16 },
             lengths,
             nano: header.precision == Precision::Nano,
-            fixup: fixup::needed(linktype, swapped),
+            fixup,
             swapped,
             truncate_to: None,
+            plain: !header.modified && lengths == LengthOrder::Normal && !fixup,
+            plain_max: snaplen.min(max_caplen),
             current: PacketHeader::new(Timestamp::EPOCH, 0, 0, linktype),
-            current_data: Some((0, 0)),
             scratch: Vec::new(),
             header,
             packets: 0,
@@ -160,7 +172,7 @@ impl<R: Read> Reader<R> {
         self.truncate_to = precision.filter(|_| self.nano);
     }
 
-    /// Packets delivered so far.
+    /// Packets read so far (including those [`Reader::next_matching`] skipped).
     pub fn packets(&self) -> u64 {
         self.packets
     }
@@ -170,49 +182,98 @@ impl<R: Read> Reader<R> {
         self.input.offset()
     }
 
-    /// The next packet `keep` accepts, skipping the others without copying them; `Ok(None)`
-    /// at the end of the file. An error ends the file as for [`Reader::next`].
+    /// The next packet; `Ok(None)` at the end of the file.
+    ///
+    /// After an error, every later call returns `Ok(None)`.
+    #[allow(clippy::should_implement_trait)]
+    #[inline]
+    pub fn next(&mut self) -> Result<Option<Packet<'_>>, Error> {
+        self.next_matching(|_, _| true)
+    }
+
+    /// The next packet for which `keep` returns true; `Ok(None)` at the end of the file.
+    ///
+    /// `keep` sees each packet's header and bytes in turn, in the reader's own buffer; the
+    /// packets it rejects are skipped without being copied, and nothing is allocated per
+    /// packet. When `keep` accepts every packet this is exactly [`Reader::next`]. Errors end
+    /// the file as in [`Reader::next`]; [`Reader::packets`] counts skipped packets too.
     #[inline]
     pub fn next_matching(
         &mut self,
         mut keep: impl FnMut(&PacketHeader, &[u8]) -> bool,
     ) -> Result<Option<Packet<'_>>, Error> {
-        loop {
-            let accepted = match self.next()? {
-                Some(p) => keep(p.header, p.data),
-                None => return Ok(None),
+        // The record is taken as a span and looked at through a borrow that ends before the
+        // next one is read; the packet handed out is sliced from it once the loop is left.
+        let data = loop {
+            let Some(data) = self.advance()? else {
+                return Ok(None);
             };
-            if accepted {
-                return Ok(Some(self.current()));
+            if keep(&self.current, self.data(&data)) {
+                break data;
+            }
+        };
+        Ok(Some(Packet {
+            header: &self.current,
+            data: self.data(&data),
+        }))
+    }
+
+    /// The bytes of the packet [`Reader::advance`] read.
+    #[inline(always)]
+    fn data(&self, data: &Data) -> &[u8] {
+        match data {
+            Data::Input(span) => self.input.bytes(span),
+            Data::Scratch => &self.scratch,
+        }
+    }
+
+    /// Reads the next record into `self.current` and says where its bytes are.
+    #[inline(always)]
+    fn advance(&mut self) -> Result<Option<Data>, Error> {
+        // The common case, in one bounds check: a whole record in the buffer, nothing to adjust.
+        if self.plain {
+            if let Some((h, rest)) = self.input.window().split_first_chunk::<16>() {
+                let [s0, s1, s2, s3, f0, f1, f2, f3, c0, c1, c2, c3, l0, l1, l2, l3] = *h;
+                let e = self.header.endianness;
+                let caplen = e.u32([c0, c1, c2, c3]);
+                if caplen <= self.plain_max && caplen as usize <= rest.len() {
+                    let (secs, frac) = (e.u32([s0, s1, s2, s3]), e.u32([f0, f1, f2, f3]));
+                    self.current.ts = self.timestamp(secs, frac);
+                    self.current.caplen = caplen;
+                    self.current.len = e.u32([l0, l1, l2, l3]);
+                    self.packets += 1;
+                    let record = self.input.consume(16 + caplen as usize);
+                    return Ok(Some(Data::Input(record.sub(16, caplen as usize))));
+                }
             }
         }
+        self.advance_slow()
     }
 
-    /// The packet [`Reader::next`] returned last, again.
-    #[inline]
-    fn current(&self) -> Packet<'_> {
-        let data = match self.current_data {
-            Some((at, n)) => self
-                .input
-                .last_taken()
-                .get(at..at.saturating_add(n))
-                .unwrap_or_default(),
-            None => &self.scratch,
+    /// The time stamp of a record.
+    #[inline(always)]
+    fn timestamp(&self, secs: u32, frac: u32) -> Timestamp {
+        let frac_ns = if self.nano {
+            frac as u64
+        } else {
+            frac as u64 * 1000
         };
-        Packet {
-            header: &self.current,
-            data,
+        let ts = if frac_ns < 1_000_000_000 {
+            Timestamp::new(secs as i64, frac_ns as u32)
+        } else {
+            Timestamp::new(secs as i64, 0).add_nanos(frac_ns)
+        };
+        match self.truncate_to {
+            Some(p) => ts.truncate(p),
+            None => ts,
         }
     }
 
-    /// The next packet; `Ok(None)` at the end of the file.
-    ///
-    /// After an error, every later call returns `Ok(None)`.
-    #[allow(clippy::should_implement_trait)]
-    // Always: this is the per-packet loop; callers reach it through one or two thin layers
-    // (`file::Reader`, `Capture`) that the inliner otherwise stops at.
-    #[inline(always)]
-    pub fn next(&mut self) -> Result<Option<Packet<'_>>, Error> {
+    /// [`Reader::advance`] for everything else: reading more, the end of the file, errors,
+    /// swapped length fields, records cut to the snapshot length and fixed-up link types.
+    #[cold]
+    #[inline(never)]
+    fn advance_slow(&mut self) -> Result<Option<Data>, Error> {
         if self.done {
             return Ok(None);
         }
@@ -247,66 +308,54 @@ impl<R: Read> Reader<R> {
             };
             return self.fail(ErrorKind::CaplenTooLarge { caplen, max }, at);
         }
-        let frac_ns = if self.nano {
-            frac as u64
-        } else {
-            frac as u64 * 1000
-        };
-        let mut ts = if frac_ns < 1_000_000_000 {
-            Timestamp::new(secs as i64, frac_ns as u32)
-        } else {
-            Timestamp::new(secs as i64, 0).add_nanos(frac_ns)
-        };
-        if let Some(p) = self.truncate_to {
-            ts = ts.truncate(p);
-        }
+        let ts = self.timestamp(secs, frac);
         // Header and data in one step (caplen is bounded by max_caplen above).
-        let record = match self.input.take(self.record_len + caplen as usize) {
+        let record = match self.input.take_span(self.record_len + caplen as usize) {
             Ok(d) => d,
             Err(Short::Eof { got }) => {
-                self.done = true;
+                self.stop();
                 let needed = caplen as u64;
                 let got = got.saturating_sub(self.record_len) as u64;
                 let kind = ErrorKind::TruncatedRecord { needed, got };
                 return Err(Error::new(kind, at));
             }
             Err(Short::Io(e)) => {
-                self.done = true;
+                self.stop();
                 return Err(Error::new(ErrorKind::Io(e), at));
             }
         };
-        let data = record.get(self.record_len..).unwrap_or_default();
         // libpcap hands over at most snaplen bytes of a longer record and skips the rest.
         let keep = caplen.min(self.snaplen);
-        let mut data = data.get(..keep as usize).unwrap_or(data);
-        self.current_data = Some((self.record_len, data.len()));
-        if self.fixup {
+        let mut data = Data::Input(record.sub(self.record_len, keep as usize));
+        if let (true, Data::Input(span)) = (self.fixup, &data) {
             self.scratch.clear();
-            self.scratch.extend_from_slice(data);
+            self.scratch.extend_from_slice(self.input.bytes(span));
             fixup::apply(self.linktype, self.swapped, &mut len, &mut self.scratch);
-            data = &self.scratch;
-            self.current_data = None;
+            data = Data::Scratch;
         }
         self.current = PacketHeader::new(ts, keep, len, self.linktype);
         self.packets += 1;
-        Ok(Some(Packet {
-            header: &self.current,
-            data,
-        }))
+        Ok(Some(data))
     }
 
     /// Ends the file: `Ok(None)` at a clean end, else the error at the current record.
-    fn finish(&mut self, kind: Option<ErrorKind>) -> Result<Option<Packet<'_>>, Error> {
-        self.done = true;
+    fn finish(&mut self, kind: Option<ErrorKind>) -> Result<Option<Data>, Error> {
+        self.stop();
         match kind {
             None => Ok(None),
             Some(kind) => Err(Error::new(kind, self.record_start())),
         }
     }
 
-    fn fail(&mut self, kind: ErrorKind, at: u64) -> Result<Option<Packet<'_>>, Error> {
-        self.done = true;
+    fn fail(&mut self, kind: ErrorKind, at: u64) -> Result<Option<Data>, Error> {
+        self.stop();
         Err(Error::new(kind, at))
+    }
+
+    /// Ends the file: later calls return `Ok(None)`.
+    fn stop(&mut self) {
+        self.done = true;
+        self.plain = false;
     }
 
     /// Offset of the record whose header was just attempted.
@@ -317,5 +366,109 @@ impl<R: Read> Reader<R> {
     /// The underlying reader, when reading from a stream.
     pub fn into_inner(self) -> Option<R> {
         self.input.into_reader()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::packet::OwnedPacket;
+
+    /// A reader that hands out at most 7 bytes per call.
+    struct Dribble(Vec<u8>, usize);
+    impl Read for Dribble {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            let rest = &self.0[self.1..];
+            let n = rest.len().min(out.len()).min(7);
+            out[..n].copy_from_slice(&rest[..n]);
+            self.1 += n;
+            Ok(n)
+        }
+    }
+
+    /// A pcap file in byte order `e`: link type, snapshot length, then records of (caplen
+    /// stored, len) with bytes counting up from the record number.
+    fn file(e: Endianness, linktype: Linktype, snaplen: u32, records: &[(u32, u32)]) -> Vec<u8> {
+        let mut h = FileHeader::new(linktype, snaplen, Precision::Micro);
+        h.endianness = e;
+        let mut out = h.to_bytes().to_vec();
+        for (i, &(caplen, len)) in records.iter().enumerate() {
+            for v in [1_000 + i as u32, i as u32 * 10, caplen, len] {
+                out.extend_from_slice(&e.put_u32(v));
+            }
+            out.extend((0..caplen).map(|b| (b as usize + i) as u8));
+        }
+        out
+    }
+
+    fn all(mut r: Reader<impl Read>, keep: fn(&PacketHeader, &[u8]) -> bool) -> Vec<OwnedPacket> {
+        let mut out = Vec::new();
+        while let Some(p) = r.next_matching(keep).unwrap() {
+            assert!(keep(p.header, p.data), "a packet handed out was kept");
+            out.push(p.to_owned());
+        }
+        out
+    }
+
+    #[test]
+    fn next_matching_is_next_filtered() {
+        let records: Vec<(u32, u32)> = (0..300u32).map(|i| (i % 97, i % 97 + i % 3)).collect();
+        let keeps: [fn(&PacketHeader, &[u8]) -> bool; 4] = [
+            |_, _| true,
+            |_, _| false,
+            |h, _| h.len % 3 == 0,
+            |_, d| d.first().is_some_and(|b| b % 5 == 1),
+        ];
+        // Plain records, records cut to the snapshot length (the slow path), and a link type
+        // whose swapped records are fixed up in the reader's scratch buffer.
+        for (linktype, snaplen) in [
+            (Linktype::EN10MB, 0),
+            (Linktype::EN10MB, 50),
+            (Linktype::LINUX_SLL, 0),
+        ] {
+            for e in [Endianness::Little, Endianness::Big] {
+                let bytes = file(e, linktype, snaplen, &records);
+                let every = all(Reader::from_bytes(bytes.clone()).unwrap(), |_, _| true);
+                assert_eq!(every.len(), records.len());
+                for keep in keeps {
+                    let want: Vec<&OwnedPacket> =
+                        every.iter().filter(|p| keep(&p.header, &p.data)).collect();
+                    let from_memory =
+                        all(Reader::<Dribble>::from_vec(bytes.clone()).unwrap(), keep);
+                    let from_stream = all(Reader::new(Dribble(bytes.clone(), 0)).unwrap(), keep);
+                    assert_eq!(from_memory.iter().collect::<Vec<_>>(), want);
+                    assert_eq!(from_stream.iter().collect::<Vec<_>>(), want);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn next_matching_reports_errors_after_skipped_packets() {
+        let mut bytes = file(
+            Endianness::Little,
+            Linktype::EN10MB,
+            0,
+            &[(10, 10), (20, 20)],
+        );
+        let at = bytes.len() as u64;
+        bytes
+            .extend_from_slice(&file(Endianness::Little, Linktype::EN10MB, 0, &[(30, 30)])[24..40]);
+        let mut r = Reader::new(&bytes[..]).unwrap();
+        let mut seen = 0;
+        let err = r
+            .next_matching(|_, _| {
+                seen += 1;
+                false
+            })
+            .unwrap_err();
+        assert_eq!(seen, 2);
+        assert_eq!(r.packets(), 2);
+        assert_eq!(err.offset(), Some(at));
+        assert!(matches!(
+            err.kind(),
+            ErrorKind::TruncatedRecord { needed: 30, got: 0 }
+        ));
+        assert!(r.next().unwrap().is_none());
     }
 }

@@ -236,8 +236,9 @@ impl Interface {
     }
 
     /// Decodes an IDB strictly: option list well formed, at most one `if_tsresol` (1 byte, a
-    /// resolution that fits) and one `if_tsoffset` (8 bytes), as libpcap requires.
-    pub(crate) fn from_block(idb: &InterfaceDescription<'_>, offset: u64) -> Result<Self, Error> {
+    /// resolution that fits) and one `if_tsoffset` (8 bytes), as libpcap requires. `offset`
+    /// (where the block starts in the file) names the block in errors.
+    pub fn from_block(idb: &InterfaceDescription<'_>, offset: u64) -> Result<Self, Error> {
         let bad = |what| {
             Error::new(
                 ErrorKind::Malformed {

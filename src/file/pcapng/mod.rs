@@ -26,7 +26,9 @@
 //!   flags word without allocating and reads nothing else.
 //! - **Interface statistics** (the latest per interface, [`Reader::statistics`]), **name
 //!   resolution**, **decryption secrets**, **custom blocks** (both copy types) and unknown
-//!   blocks: skipped by [`Reader::next`], returned by [`Reader::next_block`].
+//!   blocks: skipped by [`Reader::next`], returned by [`Reader::next_block`], and kept in
+//!   order for a copy by a reader asked to ([`Reader::keep_blocks`]; the blocks before each
+//!   packet are in its [`Context`]).
 //!
 //! # Fidelity to libpcap
 //!
@@ -129,6 +131,7 @@
 mod block;
 mod custom;
 mod interface;
+mod kept;
 mod names;
 mod options;
 mod packet;
@@ -144,6 +147,7 @@ mod fixtures;
 pub use block::{Block, Unknown};
 pub use custom::Custom;
 pub use interface::{Interface, InterfaceDescription, TsResolution};
+pub use kept::{KeptBlock, KeptBlocks};
 pub use names::{NameEntry, NameRecord, NameResolution, Records, NRB_IPV4, NRB_IPV6};
 pub use options::{Opt, OptionCode, Options, RawOption};
 pub use packet::{EnhancedPacket, PacketBlock, PacketHash, PacketOptions, SimplePacket};

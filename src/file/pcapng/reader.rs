@@ -2,11 +2,12 @@
 
 use super::block::{self, Block, Body, Frame};
 use super::interface::{Interface, InterfaceDescription, InterfaceState};
+use super::kept::{Kept, KeptBlocks};
 use super::packet::{self, EnhancedPacket, PacketBlock, SimplePacket};
 use super::section::{Section, SectionHeader};
 use super::stats::{InterfaceStatistics, Statistics};
 use super::Options;
-use crate::file::input::{Input, Memory, Short};
+use crate::file::input::{Input, Memory, Short, Span};
 use crate::file::{fixup, limits, BlockType, Endianness, Error, ErrorKind};
 use crate::linktype::Linktype;
 use crate::packet::{Packet, PacketHeader, Precision, Timestamp};
@@ -330,8 +331,16 @@ fn peek_frame_slow<R: Read>(
 #[inline]
 fn take_block<'a, R: Read>(input: &'a mut Input<R>, f: &Frame) -> Result<&'a [u8], Error> {
     let at = input.offset();
-    match input.take(f.padded) {
-        Ok(bytes) => block::body(bytes, f).map_err(|k| Error::new(k, at)),
+    let span = take_block_span(input, f)?;
+    block::body(input.bytes(&span), f).map_err(|k| Error::new(k, at))
+}
+
+/// Consumes the block `f` announces and returns it whole, as a span of the input.
+#[inline(always)]
+fn take_block_span<R: Read>(input: &mut Input<R>, f: &Frame) -> Result<Span, Error> {
+    let at = input.offset();
+    match input.take_span(f.padded) {
+        Ok(span) => Ok(span),
         Err(Short::Eof { got }) => {
             let kind = ErrorKind::TruncatedBlock {
                 block: f.block_type,
@@ -387,6 +396,29 @@ pub struct Context<'a> {
     pub interface: &'a Interface,
     /// The number of the interface's section, counting from 0.
     pub section: u32,
+    /// The blocks other than packets read since the packet handed out before this one (or
+    /// since the first section header), in order; empty unless the reader keeps them
+    /// ([`Reader::keep_blocks`]).
+    pub preceding: KeptBlocks<'a>,
+}
+
+/// Where the bytes of the packet last read are.
+enum Data {
+    /// In the input, as stored.
+    Input(Span),
+    /// In the reader's scratch buffer, fixed up (see `fixup`).
+    Scratch,
+}
+
+/// Where the packet [`Reader::advance`] found is, in the input.
+struct Found {
+    data: Data,
+    /// Its options.
+    options: Span,
+    endianness: Endianness,
+    block: BlockType,
+    /// Offset of its block.
+    at: u64,
 }
 
 /// Whether the reader's state depends on blocks of this type.
@@ -397,45 +429,6 @@ fn updates_state(t: BlockType) -> bool {
             | BlockType::INTERFACE_DESCRIPTION
             | BlockType::INTERFACE_STATISTICS
     )
-}
-
-/// Where the current packet's pieces are, as `(start, len)` ranges in the packet block the
-/// input took last, so that the packet can be handed out after the reader has looked at it
-/// (see [`Reader::next_matching`]).
-#[derive(Clone, Copy, Debug)]
-struct Current {
-    /// The bytes; `None` when they are the fixed-up copy in `scratch`.
-    data: Option<(usize, usize)>,
-    /// The options.
-    options: (usize, usize),
-    endianness: Endianness,
-    block: BlockType,
-    /// The block's offset in the file.
-    at: u64,
-}
-
-impl Current {
-    const NONE: Current = Current {
-        data: Some((0, 0)),
-        options: (0, 0),
-        endianness: Endianness::NATIVE,
-        block: BlockType::ENHANCED_PACKET,
-        at: 0,
-    };
-}
-
-/// Where `inner`, a part of a slice that started at address `base`, lies in it.
-#[inline]
-fn span(base: usize, inner: &[u8]) -> (usize, usize) {
-    ((inner.as_ptr() as usize).wrapping_sub(base), inner.len())
-}
-
-/// The bytes at `range` of `all`; empty if it does not fit (it always does: the ranges come
-/// from slices of `all`).
-#[inline]
-fn at(all: &[u8], (start, len): (usize, usize)) -> &[u8] {
-    all.get(start..start.saturating_add(len))
-        .unwrap_or_default()
 }
 
 /// A pcapng file reader: one packet per [`Reader::next`], or one block per
@@ -449,12 +442,12 @@ pub struct Reader<R> {
     first_shb: Vec<u8>,
     pending_shb: bool,
     current: PacketHeader,
-    /// Where the current packet's bytes and options are.
-    current_at: Current,
     scratch: Vec<u8>,
     truncate_to: Option<Precision>,
     packets: u64,
     done: bool,
+    /// Blocks other than packets kept for a copy (see [`Reader::keep_blocks`]).
+    kept: Kept,
 }
 
 impl<R> std::fmt::Debug for Reader<R> {
@@ -521,11 +514,11 @@ impl<R: Read> Reader<R> {
             first_shb,
             pending_shb: true,
             current: PacketHeader::new(Timestamp::EPOCH, 0, 0, Linktype::NULL),
-            current_at: Current::NONE,
             scratch: Vec::new(),
             truncate_to: None,
             packets: 0,
             done: false,
+            kept: Kept::default(),
         })
     }
 
@@ -536,26 +529,62 @@ impl<R: Read> Reader<R> {
     #[allow(clippy::should_implement_trait)]
     #[inline]
     pub fn next(&mut self) -> Result<Option<Packet<'_>>, Error> {
-        Ok(self.next_with_options()?.map(|(p, _)| p))
+        self.next_matching(|_, _| true)
+    }
+
+    /// The next packet for which `keep` returns true; `Ok(None)` at the end of the file.
+    ///
+    /// `keep` sees each packet's header and bytes in turn, in the reader's own buffer; the
+    /// packets it rejects are skipped without being copied, and nothing is allocated per
+    /// packet. When `keep` accepts every packet this is exactly [`Reader::next`]. Errors end
+    /// the file as in [`Reader::next`]; [`Reader::packets`] counts skipped packets too.
+    #[inline]
+    pub fn next_matching(
+        &mut self,
+        mut keep: impl FnMut(&PacketHeader, &[u8]) -> bool,
+    ) -> Result<Option<Packet<'_>>, Error> {
+        let Some(found) = self.advance(&mut keep)? else {
+            return Ok(None);
+        };
+        Ok(Some(Packet {
+            header: &self.current,
+            data: self.data(&found.data),
+        }))
+    }
+
+    /// [`Reader::next_in_context`] for the next packet `keep` accepts (see
+    /// [`Reader::next_matching`]).
+    #[inline]
+    pub fn next_matching_in_context(
+        &mut self,
+        mut keep: impl FnMut(&PacketHeader, &[u8]) -> bool,
+    ) -> Result<Option<(Packet<'_>, Context<'_>)>, Error> {
+        Ok(self
+            .next_full(&mut keep)?
+            .map(|(p, options, interface, section, preceding)| {
+                let context = Context {
+                    options,
+                    interface,
+                    section,
+                    preceding,
+                };
+                (p, context)
+            }))
     }
 
     /// The next packet and its options, which are parsed only if iterated (decode them with
     /// [`PacketOptions::parse`](super::PacketOptions::parse)). A simple packet block has none.
     pub fn next_with_options(&mut self) -> Result<Option<(Packet<'_>, Options<'_>)>, Error> {
-        Ok(self.next_full()?.map(|(p, o, _, _)| (p, o)))
+        Ok(self
+            .next_full(&mut |_, _| true)?
+            .map(|(p, o, _, _, _)| (p, o)))
     }
 
     /// The next packet with its context: its options, the interface it came from and the
     /// number of that interface's section (interface ids restart in every section).
+    #[inline]
     pub fn next_in_context(&mut self) -> Result<Option<(Packet<'_>, Context<'_>)>, Error> {
-        Ok(self.next_full()?.map(|(p, options, interface, section)| {
-            let context = Context {
-                options,
-                interface,
-                section,
-            };
-            (p, context)
-        }))
+        self.next_matching_in_context(|_, _| true)
     }
 
     /// The frame of the next block; the end of the file or an error ends the reader.
@@ -572,142 +601,181 @@ impl<R: Read> Reader<R> {
         frame
     }
 
-    #[inline]
-    #[allow(clippy::type_complexity)]
-    fn next_full(&mut self) -> Result<Option<(Packet<'_>, Options<'_>, &Interface, u32)>, Error> {
-        if !self.advance()? {
-            return Ok(None);
-        }
-        self.current_full().map(Some)
-    }
-
-    /// The next packet `keep` accepts, skipping the others without copying them; `Ok(None)`
-    /// at the end of the file. An error ends the file as for [`Reader::next`].
-    #[inline]
-    pub fn next_matching(
-        &mut self,
-        keep: impl FnMut(&PacketHeader, &[u8]) -> bool,
-    ) -> Result<Option<Packet<'_>>, Error> {
-        Ok(self.next_full_matching(keep)?.map(|(p, _, _, _)| p))
-    }
-
-    /// [`Reader::next_in_context`] for the next packet `keep` accepts.
-    pub fn next_matching_in_context(
-        &mut self,
-        keep: impl FnMut(&PacketHeader, &[u8]) -> bool,
-    ) -> Result<Option<(Packet<'_>, Context<'_>)>, Error> {
-        Ok(self
-            .next_full_matching(keep)?
-            .map(|(p, options, interface, section)| {
-                let context = Context {
-                    options,
-                    interface,
-                    section,
-                };
-                (p, context)
-            }))
-    }
-
-    #[inline]
-    #[allow(clippy::type_complexity)]
-    fn next_full_matching(
-        &mut self,
-        mut keep: impl FnMut(&PacketHeader, &[u8]) -> bool,
-    ) -> Result<Option<(Packet<'_>, Options<'_>, &Interface, u32)>, Error> {
-        loop {
-            let accepted = match self.next_full()? {
-                Some((p, _, _, _)) => keep(p.header, p.data),
-                None => return Ok(None),
-            };
-            if accepted {
-                return self.current_full().map(Some);
-            }
+    /// The bytes of the packet [`Reader::advance`] found.
+    #[inline(always)]
+    fn data(&self, data: &Data) -> &[u8] {
+        match data {
+            Data::Input(span) => self.input.bytes(span),
+            Data::Scratch => &self.scratch,
         }
     }
 
-    /// The packet [`Reader::advance`] read last, with its options, interface and section.
+    /// Reads blocks up to the next packet `keep` accepts, whose header it leaves in
+    /// `self.current`. Nothing borrowed is returned, so that the loop can go on past the
+    /// packets `keep` rejects; callers slice the packet from what is returned.
     #[inline]
-    #[allow(clippy::type_complexity)]
-    fn current_full(&self) -> Result<(Packet<'_>, Options<'_>, &Interface, u32), Error> {
-        let c = self.current_at;
-        let block = self.input.last_taken();
-        let data = match c.data {
-            Some(range) => at(block, range),
-            None => &self.scratch,
-        };
-        let options = Options::new(at(block, c.options), c.endianness, c.block, c.at);
-        let id = usize::try_from(self.current.interface_id()).unwrap_or(usize::MAX);
-        let Some(interface) = self.st.interfaces.get(id) else {
-            // `State::packet` checked the id against the section's interfaces.
-            let count = u32::try_from(self.st.interfaces.len()).unwrap_or(u32::MAX);
-            let kind = ErrorKind::UnknownInterface {
-                id: self.current.interface_id(),
-                count,
-            };
-            return Err(Error::new(kind, c.at));
-        };
-        Ok((
-            Packet {
-                header: &self.current,
-                data,
-            },
-            options,
-            &interface.info,
-            self.st.section_index,
-        ))
-    }
-
-    /// Reads up to and including the next packet block, leaving its header in `current` and
-    /// where its pieces are in `current_at`: `Ok(true)` if there was one, `Ok(false)` at the
-    /// end.
-    #[inline]
-    fn advance(&mut self) -> Result<bool, Error> {
+    fn advance(
+        &mut self,
+        keep: &mut impl FnMut(&PacketHeader, &[u8]) -> bool,
+    ) -> Result<Option<Found>, Error> {
         if self.done {
-            return Ok(false);
+            return Ok(None);
         }
         if self.pending_shb {
             self.pending_shb = false;
             self.first_shb = Vec::new();
         }
-        // Blocks before the next packet: state only.
-        let f = loop {
+        self.kept.refresh();
+        loop {
+            if let Some(found) = self.quick_packet() {
+                self.packets = self.packets.saturating_add(1);
+                if keep(&self.current, self.data(&found.data)) {
+                    self.kept.delivered();
+                    return Ok(Some(found));
+                }
+                continue;
+            }
             let Some(f) = self.next_frame()? else {
-                return Ok(false);
+                return Ok(None);
             };
-            if f.block_type.is_packet() {
-                break f;
-            }
             let at = self.input.offset();
-            let applied = if updates_state(f.block_type) {
-                take_block(&mut self.input, &f).and_then(|b| self.st.apply(&f, b, at))
-            } else {
-                skip_block(&mut self.input, &f)
+            if !f.block_type.is_packet() {
+                // Blocks before the next packet: state only (and kept for a copy, if asked).
+                let applied = if self.kept.on || updates_state(f.block_type) {
+                    self.other_block(&f, at)
+                } else {
+                    skip_block(&mut self.input, &f)
+                };
+                if let Err(e) = applied {
+                    self.done = true;
+                    return Err(e);
+                }
+                continue;
+            }
+            let found = match self.packet_block(&f, at) {
+                Ok(found) => found,
+                Err(e) => {
+                    self.done = true;
+                    return Err(e);
+                }
             };
-            if let Err(e) = applied {
-                self.done = true;
-                return Err(e);
+            self.packets = self.packets.saturating_add(1);
+            if keep(&self.current, self.data(&found.data)) {
+                self.kept.delivered();
+                return Ok(Some(found));
             }
-        };
+        }
+    }
+
+    /// The common case of a packet block, in one pass over bytes already buffered: an Enhanced
+    /// Packet Block that is well formed, of a known interface, needing no fix-up. It leaves the
+    /// header in `self.current` exactly as [`Reader::packet_block`] would; `None` (nothing
+    /// consumed) for anything else, which the general path then reads or reports.
+    #[inline(always)]
+    fn quick_packet(&mut self) -> Option<Found> {
+        const FIXED: usize = block::HEADER_LEN + 20;
+        let e = self.st.section.endianness;
+        let w = self.input.window();
+        let (head, _) = w.split_first_chunk::<FIXED>()?;
+        let [t0, t1, t2, t3, l0, l1, l2, l3, i0, i1, i2, i3, h0, h1, h2, h3, o0, o1, o2, o3, c0, c1, c2, c3, w0, w1, w2, w3] =
+            *head;
+        let len = e.u32([l0, l1, l2, l3]);
+        if e.u32([t0, t1, t2, t3]) != BlockType::ENHANCED_PACKET.0
+            || !(FIXED as u32 + 4..=self.st.max_block).contains(&len)
+        {
+            return None;
+        }
+        let padded = usize::try_from(len.div_ceil(4)).ok()?.checked_mul(4)?;
+        let caplen = e.u32([c0, c1, c2, c3]);
+        let data_end = FIXED.checked_add(usize::try_from(caplen).ok()?)?;
+        let trailer = padded - 4;
+        if data_end > trailer {
+            return None;
+        }
+        let block = w.get(..padded)?;
+        let (_, last) = block.split_last_chunk::<4>()?;
+        if e.u32(*last) != len {
+            return None;
+        }
+        let id = e.u32([i0, i1, i2, i3]);
+        let iface = self.st.interfaces.get(usize::try_from(id).ok()?)?;
+        if fixup::needed(iface.linktype, self.st.swapped) {
+            return None;
+        }
+        let options_at = data_end
+            .saturating_add(super::options::pad4(data_end - FIXED))
+            .min(trailer);
+        let options = block.get(options_at..trailer).unwrap_or_default();
         let at = self.input.offset();
-        let header = &mut self.current;
-        let built = take_block(&mut self.input, &f).and_then(|b| {
-            let base = b.as_ptr() as usize;
-            self.st.packet(&f, b, at, header).map(|(data, options)| {
-                (data, span(base, data), span(base, options.as_bytes()), base)
-            })
-        });
-        let (data, data_span, options_span, body) = match built {
-            Ok(p) => p,
-            Err(e) => {
-                self.done = true;
-                return Err(e);
-            }
+        let flags = if options.is_empty() {
+            None
+        } else {
+            packet::flags(Options::new(options, e, BlockType::ENHANCED_PACKET, at))
         };
+        let units = (u64::from(e.u32([h0, h1, h2, h3])) << 32) | u64::from(e.u32([o0, o1, o2, o3]));
+        let mut ts = iface.info.timestamp(units);
+        if let Some(p) = self.truncate_to {
+            ts = ts.truncate(p);
+        }
+        self.current = PacketHeader::new(ts, caplen, e.u32([w0, w1, w2, w3]), iface.linktype)
+            .with_interface_id(id)
+            .with_flags(flags);
+        let span = self.input.consume(padded);
+        Some(Found {
+            data: Data::Input(span.sub(FIXED, data_end - FIXED)),
+            options: span.sub(options_at, trailer - options_at),
+            endianness: e,
+            block: BlockType::ENHANCED_PACKET,
+            at,
+        })
+    }
+
+    /// Consumes a block other than a packet (at offset `at`) that the reader's state depends
+    /// on or that is to be kept.
+    fn other_block(&mut self, f: &Frame, at: u64) -> Result<(), Error> {
+        let block = take_block_span(&mut self.input, f)?;
+        let body = block::body(self.input.bytes(&block), f).map_err(|k| Error::new(k, at))?;
+        if updates_state(f.block_type) {
+            self.st.apply(f, body, at)?;
+        }
+        if self.kept.on {
+            self.kept.push(f.block_type, f.endianness, body, at)?;
+        }
+        Ok(())
+    }
+
+    /// Keeps every block other than a packet that [`Reader::next`] and its kin read (section
+    /// headers after the first, interface descriptions, statistics, name resolution,
+    /// decryption secrets, custom and unknown blocks), from the next one read on, so that a
+    /// copy of the file can write them where they were: those before a packet come in its
+    /// [`Context::preceding`]; those after the last packet, once the reader has returned
+    /// `Ok(None)`, from [`Reader::kept_blocks`]. At most [`limits::MAX_RETAINED`] bytes of
+    /// them between two packets (an error beyond). Off by default: a reader that only reads
+    /// copies nothing.
+    pub fn keep_blocks(&mut self, keep: bool) {
+        self.kept.on = keep;
+    }
+
+    /// The blocks kept (see [`Reader::keep_blocks`]) since the last packet handed out: after
+    /// the end of the file, those that follow the last packet.
+    pub fn kept_blocks(&self) -> KeptBlocks<'_> {
+        self.kept.blocks()
+    }
+
+    /// Consumes the packet block `f` (at offset `at`), leaves its header in `self.current` and
+    /// says where its bytes and options are.
+    #[inline(always)]
+    fn packet_block(&mut self, f: &Frame, at: u64) -> Result<Found, Error> {
+        let block = take_block_span(&mut self.input, f)?;
+        let bytes = self.input.bytes(&block);
+        let body = block::body(bytes, f).map_err(|k| Error::new(k, at))?;
+        let header = &mut self.current;
+        let (data, options) = self.st.packet(f, body, at, header)?;
+        let options = block.within(bytes, options.as_bytes());
         if let Some(p) = self.truncate_to {
             header.ts = header.ts.truncate(p);
         }
-        let fixed = fixup::needed(header.linktype(), self.st.swapped);
-        if fixed {
+        let data = if fixup::needed(header.linktype(), self.st.swapped) {
             self.scratch.clear();
             self.scratch.extend_from_slice(data);
             fixup::apply(
@@ -716,20 +784,59 @@ impl<R: Read> Reader<R> {
                 &mut header.len,
                 &mut self.scratch,
             );
-        }
-        // The spans are in the block's body; make them spans in the block as taken.
-        let shift = body.wrapping_sub(self.input.last_taken().as_ptr() as usize);
-        let moved = |(start, len): (usize, usize)| (start.wrapping_add(shift), len);
-        let current = Current {
-            data: (!fixed).then(|| moved(data_span)),
-            options: moved(options_span),
+            Data::Scratch
+        } else {
+            Data::Input(block.within(bytes, data))
+        };
+        Ok(Found {
+            data,
+            options,
             endianness: f.endianness,
             block: f.block_type,
             at,
+        })
+    }
+
+    #[inline]
+    #[allow(clippy::type_complexity)]
+    fn next_full(
+        &mut self,
+        keep: &mut impl FnMut(&PacketHeader, &[u8]) -> bool,
+    ) -> Result<Option<(Packet<'_>, Options<'_>, &Interface, u32, KeptBlocks<'_>)>, Error> {
+        let Some(found) = self.advance(keep)? else {
+            return Ok(None);
         };
-        self.current_at = current;
-        self.packets = self.packets.saturating_add(1);
-        Ok(true)
+        let id = usize::try_from(self.current.interface_id()).unwrap_or(usize::MAX);
+        let Some(interface) = self.st.interfaces.get(id) else {
+            // `State::packet` checked the id against the section's interfaces.
+            self.done = true;
+            let count = u32::try_from(self.st.interfaces.len()).unwrap_or(u32::MAX);
+            let kind = ErrorKind::UnknownInterface {
+                id: self.current.interface_id(),
+                count,
+            };
+            return Err(Error::new(kind, found.at));
+        };
+        let options = Options::new(
+            self.input.bytes(&found.options),
+            found.endianness,
+            found.block,
+            found.at,
+        );
+        let data = match &found.data {
+            Data::Input(span) => self.input.bytes(span),
+            Data::Scratch => &self.scratch,
+        };
+        Ok(Some((
+            Packet {
+                header: &self.current,
+                data,
+            },
+            options,
+            &interface.info,
+            self.st.section_index,
+            self.kept.blocks(),
+        )))
     }
 
     /// The next block of any type, as stored, updating the reader's state as
@@ -846,7 +953,7 @@ impl<R: Read> Reader<R> {
         self.st.interfaces.get(i).and_then(|i| i.stats.as_ref())
     }
 
-    /// Packets read so far.
+    /// Packets read so far (including those [`Reader::next_matching`] skipped).
     pub fn packets(&self) -> u64 {
         self.packets
     }
@@ -1559,5 +1666,88 @@ mod tests {
         let s = format!("{r:?}");
         assert!(s.contains("pcapng::Reader") && s.contains("offset"), "{s}");
         assert_eq!(r.offset(), 28);
+    }
+
+    #[test]
+    fn next_matching_is_next_filtered() {
+        let keeps: [fn(&PacketHeader, &[u8]) -> bool; 4] = [
+            |_, _| true,
+            |_, _| false,
+            |h, _| h.interface_id() == 1,
+            |_, d| d.first().is_some_and(|b| b % 3 == 0),
+        ];
+        for e in BOTH {
+            let other = if e == Endianness::Little {
+                Endianness::Big
+            } else {
+                Endianness::Little
+            };
+            let mut f = File::new(e).idb(1, 0, &[]).idb(113, 0, &[]);
+            for i in 0..60u8 {
+                let data: Vec<u8> = (i..i + 20).collect();
+                f = match i % 6 {
+                    0 => f.epb(0, u64::from(i), &data, 20, &[(1, b"c")]),
+                    1 => f.epb(1, u64::from(i), &data, 30, &[]),
+                    2 => f.isb(0, u64::from(i), &[]).spb(20, &data),
+                    3 => f.pb(1, 0, u64::from(i), &data, 20),
+                    4 => f
+                        .block(0x0BAD, &[0, 0, 0, 1, i, i, i, i])
+                        .epb(0, 1, &data, 20, &[]),
+                    // A new section in the other byte order: the cooked (113) packets there
+                    // are fixed up in the reader's scratch buffer.
+                    _ => f
+                        .shb(if i % 12 == 5 { other } else { e }, (1, 0), u64::MAX, &[])
+                        .idb(1, 0, &[])
+                        .idb(113, 0, &[])
+                        .epb(1, u64::from(i), &data, 20, &[]),
+                };
+            }
+            let bytes = f.bytes();
+            let (every, end) = all(&mut open(&f).unwrap());
+            end.unwrap();
+            assert_eq!(every.len(), 60);
+            for keep in keeps {
+                let want: Vec<&OwnedPacket> =
+                    every.iter().filter(|p| keep(&p.header, &p.data)).collect();
+                let mut memory = open(&f).unwrap();
+                let mut stream = Reader::new(Dribble(bytes.clone(), 0)).unwrap();
+                let mut got_memory = Vec::new();
+                while let Some(p) = memory.next_matching(keep).unwrap() {
+                    got_memory.push(p.to_owned());
+                }
+                let mut got_stream = Vec::new();
+                while let Some(p) = stream.next_matching(keep).unwrap() {
+                    got_stream.push(p.to_owned());
+                }
+                assert_eq!(got_memory.iter().collect::<Vec<_>>(), want);
+                assert_eq!(got_stream.iter().collect::<Vec<_>>(), want);
+                assert_eq!(memory.packets(), 60);
+            }
+        }
+    }
+
+    #[test]
+    fn next_matching_then_context_and_errors() {
+        let e = Endianness::Little;
+        let f = File::new(e)
+            .idb(1, 0, &[(2, b"eth0")])
+            .epb(0, 1, b"skip", 4, &[])
+            .epb(0, 2, b"keep", 4, &[(1, b"note")]);
+        let at = f.len();
+        let f = f.epb(3, 3, b"bad", 3, &[]);
+        let mut r = open(&f).unwrap();
+        let p = r.next_matching(|_, d| d == b"skip").unwrap().unwrap();
+        assert_eq!(p.data, b"skip");
+        let (p, c) = r.next_in_context().unwrap().unwrap();
+        assert_eq!(p.data, b"keep");
+        assert_eq!(PacketOptions::parse(c.options).unwrap().comments, ["note"]);
+        assert_eq!(c.interface.name.as_deref(), Some("eth0"));
+        let err = r.next_matching(|_, _| false).unwrap_err();
+        assert_eq!(err.offset(), Some(at));
+        assert!(matches!(
+            err.kind(),
+            ErrorKind::UnknownInterface { id: 3, count: 1 }
+        ));
+        assert!(r.next().unwrap().is_none());
     }
 }

@@ -57,7 +57,7 @@ impl Section {
 
     /// Decodes a section header. Its options are read up to the first malformed one: libpcap
     /// does not read them at all, so a bad option list does not stop packets.
-    pub(crate) fn from_block(shb: &SectionHeader<'_>) -> Section {
+    pub fn from_block(shb: &SectionHeader<'_>) -> Section {
         let mut s = Section::new(shb.endianness);
         s.version = (shb.major_version, shb.minor_version);
         s.section_length = (shb.section_length != u64::MAX).then_some(shb.section_length);

@@ -46,7 +46,7 @@ impl Statistics {
 
     /// Decodes an ISB for `interface`. Options are read up to the first malformed one (libpcap
     /// does not read statistics at all; a bad statistics block never stops packets).
-    pub(crate) fn from_block(isb: &InterfaceStatistics<'_>, interface: &Interface) -> Statistics {
+    pub fn from_block(isb: &InterfaceStatistics<'_>, interface: &Interface) -> Statistics {
         let mut s = Statistics::new(interface.timestamp(isb.timestamp));
         for opt in isb.options.map_while(Result::ok) {
             let slot = match opt.code {

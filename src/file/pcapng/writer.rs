@@ -209,6 +209,34 @@ impl<W: Write> Writer<W> {
         self.block(block_type, &body)
     }
 
+    /// Writes a block of another type as it is: `body` (padded to a multiple of 4 bytes) in
+    /// the current section's byte order, e.g. a name resolution, decryption secrets, custom or
+    /// unknown block copied from a section of the same byte order
+    /// ([`KeptBlock`](super::KeptBlock)). Section headers, interface descriptions, statistics
+    /// and packets, whose contents depend on the writer's sections and interfaces, are refused:
+    /// write them with their own methods.
+    pub fn write_block(&mut self, block_type: BlockType, body: &[u8]) -> Result<(), Error> {
+        let tracked = block_type.is_packet()
+            || matches!(
+                block_type,
+                BlockType::SECTION_HEADER
+                    | BlockType::INTERFACE_DESCRIPTION
+                    | BlockType::INTERFACE_STATISTICS
+            );
+        if tracked {
+            let kind = ErrorKind::Unwritable(
+                "a section header, interface, statistics or packet block as raw bytes",
+            );
+            return Err(self.error(kind));
+        }
+        if body.len() % 4 != 0 {
+            return Err(self.error(ErrorKind::Unwritable(
+                "a block body whose length is not a multiple of 4",
+            )));
+        }
+        self.block(block_type, body)
+    }
+
     fn interface(&self, id: u32) -> Result<&Interface, Error> {
         usize::try_from(id)
             .ok()
