@@ -111,8 +111,15 @@ fn write_image(out: &mut impl fmt::Write, insn: &Instruction, n: usize) -> fmt::
     }
 }
 
+/// One instruction as `tcpdump -d` prints it at index `n` (`(000) ldh      [12]`).
+pub(crate) fn image(insn: &Instruction, n: usize) -> String {
+    let mut s = String::new();
+    write_image(&mut s, insn, n).unwrap_or_default();
+    s
+}
+
 /// The listing of `insns` in `format`, each line ending in `\n`, as tcpdump prints it.
-fn dump(insns: &[Instruction], format: Format) -> String {
+pub(crate) fn dump(insns: &[Instruction], format: Format) -> String {
     let mut s = String::with_capacity(insns.len().saturating_mul(40));
     write_dump(&mut s, insns, format).unwrap_or_default();
     s
@@ -410,12 +417,6 @@ fn parse_decimal(text: &str) -> Result<Parsed, ParseError> {
 mod tests {
     use super::super::op::*;
     use super::*;
-
-    fn image(insn: &Instruction, n: usize) -> String {
-        let mut s = String::new();
-        write_image(&mut s, insn, n).unwrap();
-        s
-    }
 
     fn parse(text: &str) -> Result<Vec<Instruction>, ParseError> {
         parse_with_lines(text).map(|(insns, _)| insns)

@@ -106,6 +106,9 @@ pub mod op;
 mod validate;
 
 pub use ancillary::Ancillary;
+#[cfg(test)]
+pub(crate) use disasm::dump;
+pub(crate) use disasm::image;
 pub use disasm::{Format, ParseError, ParseErrorKind};
 pub use insn::{AncillaryField, Instruction};
 pub use interp::LOOP_BUDGET;

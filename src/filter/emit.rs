@@ -12,7 +12,7 @@
 //!
 //! The result is validated by [`bpf::Program`]: with [`bpf::Rules::Standard`] normally, with
 //! [`bpf::Rules::Libpcap`] when the program has a loop (`protochain`) or more than
-//! [`bpf::BPF_MAXINSNS`] instructions (libpcap filters such programs in user space; so do we).
+//! [`bpf::op::BPF_MAXINSNS`] instructions (libpcap filters such programs in user space; so do we).
 
 use super::ir::{BlockId, Cfg, Ret, Src, Terminal};
 use crate::bpf::{self, Instruction, Program, Rules};
@@ -191,8 +191,8 @@ pub fn instructions(cfg: &Cfg) -> Result<Vec<Instruction>, EmitError> {
             match block.term {
                 Terminal::Branch { cond, src, jt, jf } => {
                     let (code, k) = match src {
-                        Src::K(k) => (bpf::BPF_JMP | cond.code() | bpf::BPF_K, k),
-                        Src::X => (bpf::BPF_JMP | cond.code() | bpf::BPF_X, 0),
+                        Src::K(k) => (bpf::op::BPF_JMP | cond.code() | bpf::op::BPF_K, k),
+                        Src::X => (bpf::op::BPF_JMP | cond.code() | bpf::op::BPF_X, 0),
                     };
                     let mut insn = Instruction::jump(code, k, 0, 0);
                     let mut jas = Vec::new();
@@ -203,7 +203,7 @@ pub fn instructions(cfg: &Cfg) -> Result<Vec<Instruction>, EmitError> {
                             let slot = jas.len(); // 0 or 1 = offset from the branch
                             let ja_pos = here + 1 + slot;
                             jas.push(Instruction::stmt(
-                                bpf::BPF_JMP | bpf::BPF_JA,
+                                bpf::op::BPF_JMP | bpf::op::BPF_JA,
                                 begin(target).saturating_sub(ja_pos + 1) as u32,
                             ));
                             set_field(&mut insn, field, slot as u8);
@@ -217,7 +217,7 @@ pub fn instructions(cfg: &Cfg) -> Result<Vec<Instruction>, EmitError> {
                 Terminal::Goto(t) => {
                     if at(t) != Some(i + 1) {
                         out.push(Instruction::stmt(
-                            bpf::BPF_JMP | bpf::BPF_JA,
+                            bpf::op::BPF_JMP | bpf::op::BPF_JA,
                             begin(t).saturating_sub(here + 1) as u32,
                         ));
                     }
@@ -225,14 +225,16 @@ pub fn instructions(cfg: &Cfg) -> Result<Vec<Instruction>, EmitError> {
                 Terminal::Loop(t) => {
                     let back = (begin(t) as i64) - (here as i64 + 1);
                     out.push(Instruction::stmt(
-                        bpf::BPF_JMP | bpf::BPF_JA,
+                        bpf::op::BPF_JMP | bpf::op::BPF_JA,
                         back as i32 as u32,
                     ));
                 }
                 Terminal::Ret(Ret::K(k)) => {
-                    out.push(Instruction::stmt(bpf::BPF_RET | bpf::BPF_K, k))
+                    out.push(Instruction::stmt(bpf::op::BPF_RET | bpf::op::BPF_K, k))
                 }
-                Terminal::Ret(Ret::A) => out.push(Instruction::stmt(bpf::BPF_RET | bpf::BPF_A, 0)),
+                Terminal::Ret(Ret::A) => {
+                    out.push(Instruction::stmt(bpf::op::BPF_RET | bpf::op::BPF_A, 0))
+                }
             }
         }
         return Ok(out);
@@ -251,8 +253,8 @@ fn set_field(insn: &mut Instruction, field: u8, v: u8) {
 pub fn rules_for(insns: &[Instruction]) -> Rules {
     let backward = insns
         .iter()
-        .any(|i| i.code == bpf::BPF_JMP | bpf::BPF_JA && (i.k as i32) < 0);
-    if backward || insns.len() > bpf::BPF_MAXINSNS {
+        .any(|i| i.code == bpf::op::BPF_JMP | bpf::op::BPF_JA && (i.k as i32) < 0);
+    if backward || insns.len() > bpf::op::BPF_MAXINSNS {
         Rules::Libpcap
     } else {
         Rules::Standard
@@ -345,7 +347,7 @@ mod tests {
         let insns = p.instructions();
         // The root's false side reaches past 255: it goes through a ja.
         assert_eq!(insns[1].jf, 0);
-        assert_eq!(insns[2].code, bpf::BPF_JMP | bpf::BPF_JA);
+        assert_eq!(insns[2].code, bpf::op::BPF_JMP | bpf::op::BPF_JA);
         let mut pkt = [0u8; 4];
         assert_eq!(p.run(&pkt, 4), 0);
         pkt[1] = 2;

@@ -47,9 +47,9 @@ impl Size {
     /// The `BPF_W`/`BPF_H`/`BPF_B` bits.
     pub fn code(self) -> u16 {
         match self {
-            Size::W => bpf::BPF_W,
-            Size::H => bpf::BPF_H,
-            Size::B => bpf::BPF_B,
+            Size::W => bpf::op::BPF_W,
+            Size::H => bpf::op::BPF_H,
+            Size::B => bpf::op::BPF_B,
         }
     }
 
@@ -64,9 +64,9 @@ impl Size {
 
     fn from_code(code: u16) -> Option<Size> {
         match code & 0x18 {
-            bpf::BPF_W => Some(Size::W),
-            bpf::BPF_H => Some(Size::H),
-            bpf::BPF_B => Some(Size::B),
+            bpf::op::BPF_W => Some(Size::W),
+            bpf::op::BPF_H => Some(Size::H),
+            bpf::op::BPF_B => Some(Size::B),
             _ => None,
         }
     }
@@ -101,31 +101,31 @@ impl AluOp {
     /// The `BPF_ADD`… operation bits.
     pub fn code(self) -> u16 {
         match self {
-            AluOp::Add => bpf::BPF_ADD,
-            AluOp::Sub => bpf::BPF_SUB,
-            AluOp::Mul => bpf::BPF_MUL,
-            AluOp::Div => bpf::BPF_DIV,
-            AluOp::Or => bpf::BPF_OR,
-            AluOp::And => bpf::BPF_AND,
-            AluOp::Lsh => bpf::BPF_LSH,
-            AluOp::Rsh => bpf::BPF_RSH,
-            AluOp::Mod => bpf::BPF_MOD,
-            AluOp::Xor => bpf::BPF_XOR,
+            AluOp::Add => bpf::op::BPF_ADD,
+            AluOp::Sub => bpf::op::BPF_SUB,
+            AluOp::Mul => bpf::op::BPF_MUL,
+            AluOp::Div => bpf::op::BPF_DIV,
+            AluOp::Or => bpf::op::BPF_OR,
+            AluOp::And => bpf::op::BPF_AND,
+            AluOp::Lsh => bpf::op::BPF_LSH,
+            AluOp::Rsh => bpf::op::BPF_RSH,
+            AluOp::Mod => bpf::op::BPF_MOD,
+            AluOp::Xor => bpf::op::BPF_XOR,
         }
     }
 
     fn from_code(op: u16) -> Option<AluOp> {
         Some(match op {
-            bpf::BPF_ADD => AluOp::Add,
-            bpf::BPF_SUB => AluOp::Sub,
-            bpf::BPF_MUL => AluOp::Mul,
-            bpf::BPF_DIV => AluOp::Div,
-            bpf::BPF_OR => AluOp::Or,
-            bpf::BPF_AND => AluOp::And,
-            bpf::BPF_LSH => AluOp::Lsh,
-            bpf::BPF_RSH => AluOp::Rsh,
-            bpf::BPF_MOD => AluOp::Mod,
-            bpf::BPF_XOR => AluOp::Xor,
+            bpf::op::BPF_ADD => AluOp::Add,
+            bpf::op::BPF_SUB => AluOp::Sub,
+            bpf::op::BPF_MUL => AluOp::Mul,
+            bpf::op::BPF_DIV => AluOp::Div,
+            bpf::op::BPF_OR => AluOp::Or,
+            bpf::op::BPF_AND => AluOp::And,
+            bpf::op::BPF_LSH => AluOp::Lsh,
+            bpf::op::BPF_RSH => AluOp::Rsh,
+            bpf::op::BPF_MOD => AluOp::Mod,
+            bpf::op::BPF_XOR => AluOp::Xor,
             _ => return None,
         })
     }
@@ -195,7 +195,7 @@ pub enum Stmt {
 impl Stmt {
     /// The instruction this statement is.
     pub fn instruction(self) -> Instruction {
-        use bpf::*;
+        use bpf::op::*;
         let (code, k) = match self {
             Stmt::Ld(s, k) => (BPF_LD | BPF_ABS | s.code(), k),
             Stmt::LdInd(s, k) => (BPF_LD | BPF_IND | s.code(), k),
@@ -219,7 +219,7 @@ impl Stmt {
 
     /// The statement an instruction is, if it is not a jump or a return.
     pub fn from_instruction(insn: &Instruction) -> Option<Stmt> {
-        use bpf::*;
+        use bpf::op::*;
         let k = insn.k;
         let mem = || {
             u8::try_from(k)
@@ -274,10 +274,10 @@ impl Cond {
     /// The `BPF_JEQ`… operation bits.
     pub fn code(self) -> u16 {
         match self {
-            Cond::Eq => bpf::BPF_JEQ,
-            Cond::Gt => bpf::BPF_JGT,
-            Cond::Ge => bpf::BPF_JGE,
-            Cond::Set => bpf::BPF_JSET,
+            Cond::Eq => bpf::op::BPF_JEQ,
+            Cond::Gt => bpf::op::BPF_JGT,
+            Cond::Ge => bpf::op::BPF_JGE,
+            Cond::Set => bpf::op::BPF_JSET,
         }
     }
 
@@ -633,8 +633,8 @@ impl Cfg {
         let mut leader = vec![false; n];
         leader[0] = true;
         for (i, insn) in insns.iter().enumerate() {
-            if insn.class() == bpf::BPF_JMP {
-                if insn.op() == bpf::BPF_JA {
+            if insn.class() == bpf::op::BPF_JMP {
+                if insn.op() == bpf::op::BPF_JA {
                     leader[target(i, i64::from(insn.k as i32))?] = true;
                 } else {
                     leader[target(i, i64::from(insn.jt))?] = true;
@@ -643,7 +643,7 @@ impl Cfg {
                 if i + 1 < n {
                     leader[i + 1] = true;
                 }
-            } else if insn.class() == bpf::BPF_RET && i + 1 < n {
+            } else if insn.class() == bpf::op::BPF_RET && i + 1 < n {
                 leader[i + 1] = true;
             }
         }
@@ -670,7 +670,7 @@ impl Cfg {
                 }
                 i += 1;
                 match insn.class() {
-                    bpf::BPF_JMP if insn.op() == bpf::BPF_JA => {
+                    bpf::op::BPF_JMP if insn.op() == bpf::op::BPF_JA => {
                         let t = target(i - 1, i64::from(insn.k as i32))?;
                         break if t < i {
                             Terminal::Loop(id_of[t])
@@ -678,15 +678,15 @@ impl Cfg {
                             Terminal::Goto(id_of[t])
                         };
                     }
-                    bpf::BPF_JMP => {
+                    bpf::op::BPF_JMP => {
                         let cond = match insn.op() {
-                            bpf::BPF_JEQ => Cond::Eq,
-                            bpf::BPF_JGT => Cond::Gt,
-                            bpf::BPF_JGE => Cond::Ge,
-                            bpf::BPF_JSET => Cond::Set,
+                            bpf::op::BPF_JEQ => Cond::Eq,
+                            bpf::op::BPF_JGT => Cond::Gt,
+                            bpf::op::BPF_JGE => Cond::Ge,
+                            bpf::op::BPF_JSET => Cond::Set,
                             _ => return Err(LiftError { index: i - 1 }),
                         };
-                        let src = if insn.src() == bpf::BPF_X {
+                        let src = if insn.src() == bpf::op::BPF_X {
                             Src::X
                         } else {
                             Src::K(insn.k)
@@ -698,10 +698,10 @@ impl Cfg {
                             jf: id_of[target(i - 1, i64::from(insn.jf))?],
                         };
                     }
-                    bpf::BPF_RET => {
+                    bpf::op::BPF_RET => {
                         break match insn.code & 0x18 {
-                            bpf::BPF_K => Terminal::Ret(Ret::K(insn.k)),
-                            bpf::BPF_A => Terminal::Ret(Ret::A),
+                            bpf::op::BPF_K => Terminal::Ret(Ret::K(insn.k)),
+                            bpf::op::BPF_A => Terminal::Ret(Ret::A),
                             _ => return Err(LiftError { index: i - 1 }),
                         };
                     }

@@ -838,7 +838,7 @@ fn token_at(expr: &str, i: usize) -> Result<(usize, T, Value), Error> {
         offer(bogus_mac_len(rest), Rule::BogusMac);
     }
     if rest[0].is_ascii_digit() {
-        offer(number_ends(rest).into_iter().max(), Rule::Number);
+        offer(number_ends(rest).max(), Rule::Number);
         offer(ipv4_len(rest), Rule::Ipv4);
     }
     if is_hex(rest[0]) || rest[0] == b':' {

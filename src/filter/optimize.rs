@@ -866,7 +866,11 @@ impl Facts {
             {
                 return Some(r.3);
             }
-            return match (cond, vals.konst(operand), self.get(a).and_then(Known::is_eq)) {
+            return match (
+                cond,
+                vals.konst(operand),
+                self.get(a).and_then(Known::is_eq),
+            ) {
                 (Cond::Eq, Some(k), Some(e)) => Some(k == e),
                 _ => None,
             };
@@ -899,7 +903,9 @@ impl Facts {
 
     /// Whether the value is known to be one of a few constants.
     fn has_set(&self, v: Val) -> bool {
-        std::env::var_os("FERROCAP_SETS").is_some() && !self.weak && self.get(v).is_some_and(|k| k.set.is_some())
+        std::env::var_os("FERROCAP_SETS").is_some()
+            && !self.weak
+            && self.get(v).is_some_and(|k| k.set.is_some())
     }
 
     /// Adds the outcome of a branch.
@@ -1106,7 +1112,12 @@ impl Analysis {
         let mut exit = vec![init; n];
         let mut entry = vec![init; n];
         for &b in &order {
-            let st = meet_exits(&mut vals, b, ins[b.index()].iter().map(|(p, _)| &exit[p.index()]), &init);
+            let st = meet_exits(
+                &mut vals,
+                b,
+                ins[b.index()].iter().map(|(p, _)| &exit[p.index()]),
+                &init,
+            );
             entry[b.index()] = st;
             let mut out = st;
             eval_all(&mut vals, &mut out, &cfg.block(b).stmts);
@@ -1199,7 +1210,12 @@ fn thread(cfg: &mut Cfg, keep_checks: bool, weak: bool) -> bool {
         if ins_b.is_empty() && b != cfg.entry {
             continue; // unreachable now
         }
-        let st = meet_exits(&mut vals, b, ins_b.iter().map(|(p, _)| &exit[p.index()]), &init);
+        let st = meet_exits(
+            &mut vals,
+            b,
+            ins_b.iter().map(|(p, _)| &exit[p.index()]),
+            &init,
+        );
         let mut facts: Option<Facts> = None;
         for &(p, side) in &ins_b {
             let ef = edge_facts(

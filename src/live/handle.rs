@@ -777,22 +777,25 @@ impl Handle {
             let hdr = self.cook.header_len() as u32;
             let sll2 = self.cook == Cook::Sll2;
             for i in &mut insns {
-                let load = i.class() == bpf::BPF_LD || i.class() == bpf::BPF_LDX;
+                let load = i.class() == bpf::op::BPF_LD || i.class() == bpf::op::BPF_LDX;
                 let mode = i.mode();
-                if !load || !(mode == bpf::BPF_ABS || mode == bpf::BPF_IND || mode == bpf::BPF_MSH)
+                if !load
+                    || !(mode == bpf::op::BPF_ABS
+                        || mode == bpf::op::BPF_IND
+                        || mode == bpf::op::BPF_MSH)
                 {
                     continue;
                 }
-                if i.k >= bpf::SKF_AD_OFF {
+                if i.k >= bpf::op::SKF_AD_OFF {
                     continue;
                 }
                 i.k = if i.k >= hdr {
                     i.k - hdr
                 } else {
                     let field = match (sll2, i.k) {
-                        (false, 0) | (true, 10) => bpf::SKF_AD_PKTTYPE,
-                        (false, 14) | (true, 0) => bpf::SKF_AD_PROTOCOL,
-                        (true, 4) => bpf::SKF_AD_IFINDEX,
+                        (false, 0) | (true, 10) => bpf::op::SKF_AD_PKTTYPE,
+                        (false, 14) | (true, 0) => bpf::op::SKF_AD_PROTOCOL,
+                        (true, 4) => bpf::op::SKF_AD_IFINDEX,
                         _ => {
                             return Err(format!(
                             "it reads byte {} of the cooked header, which the kernel does not see",
@@ -800,15 +803,18 @@ impl Handle {
                         ))
                         }
                     };
-                    if mode != bpf::BPF_ABS {
+                    if mode != bpf::op::BPF_ABS {
                         return Err("it indexes into the cooked header".into());
                     }
-                    bpf::SKF_AD_OFF + field
+                    bpf::op::SKF_AD_OFF + field
                 };
             }
         }
         for i in &mut insns {
-            if i.class() == bpf::BPF_RET && i.code & 0x18 == bpf::BPF_K && i.k > self.snaplen {
+            if i.class() == bpf::op::BPF_RET
+                && i.code & 0x18 == bpf::op::BPF_K
+                && i.k > self.snaplen
+            {
                 i.k = self.snaplen;
             }
         }
@@ -1254,7 +1260,7 @@ impl Handle {
 
 /// `ret #snaplen`: the kernel copies only the snapshot length into the ring.
 fn snap_insn(snaplen: u32) -> Instruction {
-    Instruction::stmt(bpf::BPF_RET | bpf::BPF_K, snaplen)
+    Instruction::stmt(bpf::op::BPF_RET | bpf::op::BPF_K, snaplen)
 }
 
 /// Reads (and clears) `SO_ERROR` after a bind: `ENETDOWN` → interface down, `ENODEV` → no

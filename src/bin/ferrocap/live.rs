@@ -324,7 +324,7 @@ fn capture(args: &Args, device: &str, mut h: Handle) -> Result<(), Failure> {
             Err(e) => break Err(e),
         };
         n += 1;
-        if let Some(out) = &mut out {
+        if let Some((out, _)) = &mut out {
             out.write(&packet, None, n)?;
         }
         if printing {
@@ -337,8 +337,8 @@ fn capture(args: &Args, device: &str, mut h: Handle) -> Result<(), Failure> {
         }
     };
     text.flush().map_err(stdout_error)?;
-    if let Some(out) = out {
-        out.finish()?;
+    if let Some((out, described)) = out {
+        out.finish(&described)?;
     }
     if let Err(e) = &ended {
         eprintln!("ferrocap: {e}");
@@ -361,11 +361,13 @@ fn capture(args: &Args, device: &str, mut h: Handle) -> Result<(), Failure> {
 }
 
 /// The `-w` writer for the capture's link type and snap length: the command's file writer is
-/// built from a reader's header, so it is handed the pcap header this capture would have.
-fn sink(dest: &OsStr, args: &Args, h: &Handle) -> Result<Sink, Failure> {
-    let described = pcap::Writer::new(Vec::new(), h.linktype(), h.snaplen(), h.precision())
+/// built from a reader's header, so it is handed (and returns, for its `finish`) a reader of
+/// the pcap header this capture would have.
+fn sink(dest: &OsStr, args: &Args, h: &Handle) -> Result<(Sink, file::Reader<io::Empty>), Failure> {
+    let mut described = pcap::Writer::new(Vec::new(), h.linktype(), h.snaplen(), h.precision())
         .and_then(|w| w.into_inner())
         .and_then(file::Reader::from_bytes)
         .map_err(|e| format!("capture file header: {e}"))?;
-    Ok(Sink::create(dest, args, &described)?)
+    let sink = Sink::create(dest, args, &mut described)?;
+    Ok((sink, described))
 }

@@ -170,7 +170,7 @@ pub struct Gen {
     pub(crate) off_sls: u32,
     pub(crate) label_stack_depth: u32,
     pub(crate) vlan_stack_depth: u32,
-    regused: [bool; bpf::BPF_MEMWORDS],
+    regused: [bool; bpf::op::BPF_MEMWORDS],
     curreg: usize,
 }
 
@@ -210,7 +210,7 @@ impl Gen {
             off_sls: NOT_SET,
             label_stack_depth: 0,
             vlan_stack_depth: 0,
-            regused: [false; bpf::BPF_MEMWORDS],
+            regused: [false; bpf::op::BPF_MEMWORDS],
             curreg: 0,
         };
         g.init_linktype()?;
@@ -243,9 +243,9 @@ impl Gen {
     /// libpcap's `alloc_reg`: the first free register from the cursor on, without moving the
     /// cursor past it.
     pub(crate) fn alloc_reg(&mut self) -> Result<u8> {
-        for _ in 0..bpf::BPF_MEMWORDS {
+        for _ in 0..bpf::op::BPF_MEMWORDS {
             if self.regused[self.curreg] {
-                self.curreg = (self.curreg + 1) % bpf::BPF_MEMWORDS;
+                self.curreg = (self.curreg + 1) % bpf::op::BPF_MEMWORDS;
             } else {
                 self.regused[self.curreg] = true;
                 return Ok(self.curreg as u8);

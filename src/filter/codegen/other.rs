@@ -439,7 +439,7 @@ impl Gen {
                 }
                 let b = self.cmp(
                     Rel::LinkHdr,
-                    bpf::SKF_AD_OFF + bpf::SKF_AD_PKTTYPE,
+                    bpf::op::SKF_AD_OFF + bpf::op::SKF_AD_PKTTYPE,
                     Size::H,
                     4, // PACKET_OUTGOING
                 )?;
@@ -467,7 +467,7 @@ impl Gen {
         }
         self.cmp(
             Rel::LinkHdr,
-            bpf::SKF_AD_OFF + bpf::SKF_AD_IFINDEX,
+            bpf::op::SKF_AD_OFF + bpf::op::SKF_AD_IFINDEX,
             Size::W,
             ifindex,
         )

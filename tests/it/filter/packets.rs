@@ -2,9 +2,8 @@
 //! `../shared/filters/pcaps`) by link type, without duplicates, and mutated copies that write
 //! into them the values libpcap's programs compare at the offsets they load from.
 
-use ferrocap::bpf::{
-    Instruction, Program, BPF_ABS, BPF_B, BPF_H, BPF_IND, BPF_JMP, BPF_K, BPF_LD, BPF_W,
-};
+use ferrocap::bpf::op::{BPF_ABS, BPF_B, BPF_H, BPF_IND, BPF_JMP, BPF_K, BPF_LD, BPF_W};
+use ferrocap::bpf::{Instruction, Program};
 use ferrocap::file::Reader;
 use ferrocap::Linktype;
 use std::collections::{HashMap, HashSet};

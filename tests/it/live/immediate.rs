@@ -293,9 +293,7 @@ fn dispatch_takes_what_is_ready() {
         }
         std::thread::sleep(Duration::from_millis(100));
         let mut seqs = Vec::new();
-        let n = h
-            .dispatch(None, |p| seqs.extend(seq_of(p.data)))
-            .unwrap();
+        let n = h.dispatch(None, |p| seqs.extend(seq_of(p.data))).unwrap();
         assert!(n >= 50, "{n} packets in one dispatch");
         assert_eq!(seqs, (0..50).collect::<Vec<_>>());
         // At most `max`; the rest stays for the next call.
@@ -304,7 +302,11 @@ fn dispatch_takes_what_is_ready() {
         }
         std::thread::sleep(Duration::from_millis(100));
         let mut seqs = Vec::new();
-        assert_eq!(h.dispatch(Some(3), |p| seqs.extend(seq_of(p.data))).unwrap(), 3);
+        assert_eq!(
+            h.dispatch(Some(3), |p| seqs.extend(seq_of(p.data)))
+                .unwrap(),
+            3
+        );
         h.dispatch(None, |p| seqs.extend(seq_of(p.data))).unwrap();
         assert_eq!(seqs, (50..60).collect::<Vec<_>>());
     });
@@ -386,10 +388,16 @@ fn loopback_long_packets_on_any() {
         for (i, p) in got.iter().enumerate() {
             assert_eq!(p.header.len as usize, p.data.len());
             assert_eq!(p.data[16 + 28], 0xfc);
-            assert!(p.data[16 + 29..].iter().all(|&b| b == i as u8), "datagram {i}");
+            assert!(
+                p.data[16 + 29..].iter().all(|&b| b == i as u8),
+                "datagram {i}"
+            );
         }
         let s = h.stats().unwrap();
-        assert!(s.received >= 2 * sizes.len() as u32, "both copies counted: {s:?}");
+        assert!(
+            s.received >= 2 * sizes.len() as u32,
+            "both copies counted: {s:?}"
+        );
         assert_eq!(s.dropped, 0, "{s:?}");
     });
 }
