@@ -19,6 +19,29 @@
 //! `cap.next()` returns `Ok(None)` when the read timed out (here after a second without
 //! packets); `next_packet()` returns `Err(Error::TimeoutExpired)` instead, as the `pcap` crate
 //! does. A live capture has no end: stop it with a [`BreakLoop`] from another thread.
+//!
+//! Closing is dropping, so what libpcap and gopacket must check at run time cannot happen:
+//! statistics after the close (live-capture.md §11 item 37) do not compile,
+//!
+//! ```compile_fail
+//! # use ferrocap::Capture;
+//! let mut cap = Capture::from_device("lo")?.open()?;
+//! drop(cap);
+//! let stats = cap.stats()?; // error: `cap` was moved
+//! # Ok::<(), ferrocap::Error>(())
+//! ```
+//!
+//! nor does closing while a zero-copy packet, which borrows the ring, is still held (item 39;
+//! the ring is unmapped only once no packet can point into it):
+//!
+//! ```compile_fail
+//! # use ferrocap::Capture;
+//! let mut cap = Capture::from_device("lo")?.open()?;
+//! let packet = cap.next_packet()?;
+//! drop(cap); // error: `cap` is borrowed by `packet`
+//! println!("{}", packet.data.len());
+//! # Ok::<(), ferrocap::Error>(())
+//! ```
 
 use super::sealed::Backend;
 use super::{Activated, Capture, State};
@@ -333,6 +356,13 @@ impl Capture<Active> {
     /// Statistics since the capture opened (libpcap's `pcap_stats`).
     pub fn stats(&mut self) -> Result<Stat> {
         Ok(self.state.handle.stats()?)
+    }
+
+    /// Locks the filter in the kernel (`SO_LOCK_FILTER`, see
+    /// [`live::Handle::lock_filter`](crate::live::Handle::lock_filter)): no later filter
+    /// change is possible, [`set_program`](Capture::set_program) then fails.
+    pub fn lock_filter(&mut self) -> Result<()> {
+        Ok(self.state.handle.lock_filter()?)
     }
 }
 

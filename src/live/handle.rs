@@ -713,6 +713,16 @@ impl Handle {
         })
     }
 
+    /// Locks the socket's filter (`SO_LOCK_FILTER`): from now on the kernel refuses to change
+    /// or remove it, even for this process, so a capture that drops its privileges afterwards
+    /// cannot be made to see more than the filter lets through. Later
+    /// [`set_program`](Handle::set_program) calls fail with the kernel's `EPERM`. libpcap has
+    /// no such call.
+    pub fn lock_filter(&mut self) -> Result<(), Error> {
+        sys::set_int(self.fd.as_fd(), IntOpt::LockFilter, 1)
+            .map_err(|(c, e)| Error::raw(&self.device, c, e))
+    }
+
     /// Filters with a validated program (libpcap's `pcap_setfilter`, gopacket's
     /// `SetBPFInstructionFilter`).
     ///

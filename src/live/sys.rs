@@ -299,6 +299,8 @@ pub enum IntOpt {
     RcvBufForce,
     /// `SO_TIMESTAMPNS`.
     TimestampNs,
+    /// `SO_LOCK_FILTER` (once set, the socket's filter can be neither changed nor removed).
+    LockFilter,
     /// `SO_TYPE` (read only).
     Type,
     /// `SO_ERROR` (read only; reading clears it).
@@ -323,6 +325,11 @@ impl IntOpt {
                 "setsockopt(SO_TIMESTAMPNS)",
                 libc::SOL_SOCKET,
                 libc::SO_TIMESTAMPNS,
+            ),
+            IntOpt::LockFilter => (
+                "setsockopt(SO_LOCK_FILTER)",
+                libc::SOL_SOCKET,
+                libc::SO_LOCK_FILTER,
             ),
             IntOpt::Type => ("getsockopt(SO_TYPE)", libc::SOL_SOCKET, libc::SO_TYPE),
             IntOpt::Error => ("getsockopt(SO_ERROR)", libc::SOL_SOCKET, libc::SO_ERROR),

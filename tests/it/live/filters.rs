@@ -2,7 +2,7 @@
 
 use super::harness::{collect, config_with_timeout, frame, seq_at, Pair, VA};
 use ferrocap::bpf::{Instruction, Program};
-use ferrocap::live::Handle;
+use ferrocap::live::{Error, Handle};
 use std::time::Duration;
 
 /// `ether proto T` (libpcap's program, `tcpdump -dd ether proto T`).
@@ -121,10 +121,36 @@ fn program_size_limits() {
     });
 }
 
-// Item 34 (SO_LOCK_FILTER set by the test on the capture's socket, then set_program → EPERM)
-// is not tested here: setting that option needs a raw setsockopt, which neither nix nor socket2
-// offers safely, and tests may not use `unsafe`. The engine maps EPERM from SO_ATTACH_FILTER to
-// an error (handle.rs, set_program).
+/// Item 34: with the filter locked (`SO_LOCK_FILTER`, set through `lock_filter`), a filter
+/// change fails with the kernel's EPERM, named as the `setsockopt` that failed, and the
+/// locked filter keeps filtering.
+#[test]
+fn locked_filter_refuses_changes() {
+    let Some(pair) = Pair::new() else { return };
+    let inj = pair.injector();
+    pair.a.run(|| {
+        let mut h = Handle::open(VA, &config_with_timeout(100)).unwrap();
+        h.set_program(&ether_proto(0x88b6)).unwrap();
+        h.lock_filter().unwrap();
+        match h.set_program(&ether_proto(0x88b5)) {
+            Err(Error::Sys { call, source, .. }) => {
+                assert_eq!(source.raw_os_error(), Some(1), "{call}: {source}");
+                assert!(call.contains("SO_ATTACH_FILTER"), "{call}");
+            }
+            other => panic!("a locked filter was changed: {other:?}"),
+        }
+        inj.send(&frame_of_type(1, 0x88b5));
+        inj.send(&frame_of_type(2, 0x88b6));
+        let got = collect(&mut h, 1, Duration::from_secs(3), |p| {
+            type_and_seq(p.data).is_some()
+        });
+        let types: Vec<u16> = got
+            .iter()
+            .filter_map(|p| type_and_seq(&p.data).map(|(t, _)| t))
+            .collect();
+        assert_eq!(types, [0x88b6]);
+    });
+}
 
 // Item 35 is `vlan::user_space_vlan_filter_agrees`: with net.core.optmem_max lowered in the
 // namespace the kernel refuses the program, which then runs in user space with a warning and
