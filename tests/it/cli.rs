@@ -211,26 +211,14 @@ fn usage_errors() {
     }
 }
 
-/// Options tcpdump has and ferrocap does not implement (yet) are parsed as tcpdump parses
-/// them, then refused by name.
+/// Options tcpdump has and ferrocap does not implement are parsed as tcpdump parses them,
+/// then refused by name.
 #[test]
 fn options_not_supported_are_named() {
     let sample = data("sample.pcap");
     let s = sample.to_str().unwrap();
     for (args, message) in [
-        (
-            &["-r", s, "-i", "eth0"][..],
-            "option -i is not supported yet: live capture is not built",
-        ),
-        (
-            &["-r", s, "--immediate-mode"],
-            "option --immediate-mode is not supported yet: live capture is not built",
-        ),
-        (
-            &["-r", s, "-Q", "in"],
-            "option -Q is not supported yet: live capture is not built",
-        ),
-        (&["-Sr", s], "option -S is not supported by ferrocap"),
+        (&["-Sr", s][..], "option -S is not supported by ferrocap"),
         (
             &["-r", s, "-C", "10"],
             "option -C is not supported by ferrocap",
@@ -245,6 +233,31 @@ fn options_not_supported_are_named() {
         );
         assert!(out.stdout.is_empty(), "{args:?}");
     }
+}
+
+/// With `-r`, the options of live capture change nothing, as in tcpdump (which ignores them
+/// when it reads a file).
+#[test]
+fn live_options_are_ignored_when_reading() {
+    let sample = data("sample.pcap");
+    let s = sample.to_str().unwrap();
+    let plain = ferrocap(&["-r", s, "-n"]);
+    assert!(plain.status.success());
+    let with_live = ferrocap(&[
+        "-r",
+        s,
+        "-n",
+        "-i",
+        "nonexistent0",
+        "-p",
+        "-B",
+        "100",
+        "--immediate-mode",
+        "-Q",
+        "in",
+    ]);
+    assert!(with_live.status.success(), "{}", text(&with_live.stderr));
+    assert_eq!(plain.stdout, with_live.stdout);
 }
 
 /// Values attached or separate, long options with `=` or the next word, abbreviations, counted

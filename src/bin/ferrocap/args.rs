@@ -256,15 +256,27 @@ Usage: ferrocap [-#dDehJlLnOpqtUvxX] [ -B size ] [ -c count ] [ --count ]
 		[ -y datalinktype ] [ --time-stamp-precision precision ]
 		[ --micro ] [ --nano ] [ expression ]
 
-Reads pcap and pcapng capture files and prints one line per packet, or copies the packets to
-another file, as tcpdump does.
+Captures packets live (Linux) or reads pcap and pcapng files, and prints one line per packet,
+or copies the packets to a file, as tcpdump does.
 
-  -r FILE        read packets from FILE (pcap or pcapng, detected; - = stdin)
+  -i IFACE       capture on IFACE (a name, a number from -D, or any); default: the first
+                 device that is up and not loopback
+  -D             list the devices that can capture, then exit
+  -L             list the link types IFACE can deliver, then exit
+  -J             list the time stamp types IFACE supports, then exit
+  -j TYPE        time stamp type (host, adapter, adapter_unsynced)
+  -p             do not put the interface in promiscuous mode
+  -B KIB         capture buffer (the ring) size in KiB
+  --immediate-mode  deliver each packet at once (no batching)
+  -Q in|out|inout   capture only packets received, sent, or both
+  -r FILE        read packets from FILE (pcap or pcapng, detected; - = stdin); the options
+                 of live capture are then ignored, as by tcpdump
   EXPRESSION     only packets the pcap-filter expression accepts (words joined by spaces)
   -F FILE        read the filter expression from FILE ('#' starts a comment to the line's end)
   -d, -dd, -ddd  print the compiled filter as assembly, C array or decimal numbers, then exit
-  -y TYPE        link type to compile for with -d (name such as EN10MB, or number), without -r
-  -s N           snap length accepted packets return with -d (default and 0: 262144)
+  -y TYPE        link type to capture with (-i), or to compile for with -d without -i or -r
+                 (name such as EN10MB, or number)
+  -s N           snap length: bytes kept of each packet (default and 0: 262144)
   -O             compile without the optimizer
   -w FILE        write packets to FILE instead of printing them (- = stdout); pcap unless --pcapng
   --pcapng       write pcapng, keeping every interface and its link type
@@ -286,10 +298,8 @@ another file, as tcpdump does.
   -h, --help     this text
   --version      print versions
 Long options may be abbreviated (--coun). Options and expression words may be mixed; -- ends
-the options.
-
-Accepted as tcpdump accepts them, not supported yet: -i, -D, -L, -J, -j, -p, -B, -Q,
---immediate-mode (live capture)."
+the options. A live capture stops after -c packets or on SIGINT or SIGTERM, then prints its
+counts on standard error as tcpdump does."
 );
 
 /// One of tcpdump's options, whichever way it was spelled.
@@ -674,27 +684,12 @@ impl Args {
         Ok(Flow::Continue)
     }
 
-    /// The first thing on the command line that ferrocap cannot do yet, as a message, or
-    /// `None` when it can follow all of it.
+    /// The first option on the command line that ferrocap does not implement, as a message, or
+    /// `None` when it can follow all of it. (Live-capture options given with `-r` are ignored,
+    /// as tcpdump ignores them.)
     pub fn not_supported(&self) -> Option<String> {
         if let Some(opt) = self.unsupported.first() {
             return Some(format!("option {opt} is not supported by ferrocap"));
-        }
-        let live: [(bool, &str); 9] = [
-            (self.interface.is_some(), "-i"),
-            (self.list_interfaces, "-D"),
-            (self.list_datalinks, "-L"),
-            (self.list_tstamp_types, "-J"),
-            (self.tstamp_type.is_some(), "-j"),
-            (!self.promisc, "-p"),
-            (self.buffer_kib.is_some(), "-B"),
-            (self.immediate_mode, "--immediate-mode"),
-            (self.direction.is_some(), "-Q"),
-        ];
-        if let Some((_, opt)) = live.iter().find(|(given, _)| *given) {
-            return Some(format!(
-                "option {opt} is not supported yet: live capture is not built"
-            ));
         }
         None
     }
@@ -1091,6 +1086,7 @@ mod tests {
             says("--relinquish-privileges=nobody"),
             "option --relinquish-privileges is not supported by ferrocap"
         );
+        // Live capture's options are supported (and ignored with -r, as by tcpdump).
         for opt in [
             "-i eth0",
             "-D",
@@ -1102,11 +1098,7 @@ mod tests {
             "--immediate-mode",
             "-Q in",
         ] {
-            let name = opt.split(' ').next().unwrap();
-            assert_eq!(
-                says(opt),
-                format!("option {name} is not supported yet: live capture is not built")
-            );
+            assert_eq!(parse(opt).not_supported(), None, "{opt}");
         }
         // The filter compiler's options and expressions are supported.
         for opt in ["-F f", "-d", "-O", "-s 96", "-y EN10MB", "-r f tcp port 80"] {

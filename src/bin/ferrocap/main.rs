@@ -41,7 +41,7 @@ fn main() -> ExitCode {
     }
     // Without -r the command captures live (or lists devices), as tcpdump does.
     #[cfg(target_os = "linux")]
-    let refusal = if args.read.is_none() {
+    let refusal = if args.read.is_none() || args.list_interfaces {
         live::not_supported(&args)
     } else {
         args.not_supported()
@@ -91,7 +91,10 @@ fn stdout_error(e: io::Error) -> Failure {
 fn run(args: &Args) -> Result<(), Failure> {
     // `-d` with neither `-r` nor `-i` compiles for a dead handle (EN10MB unless `-y`).
     #[cfg(target_os = "linux")]
-    if args.read.is_none() && !(args.dump_filter > 0 && args.interface.is_none()) {
+    // `-D` lists the devices even with `-r` (tcpdump).
+    if args.list_interfaces
+        || (args.read.is_none() && !(args.dump_filter > 0 && args.interface.is_none()))
+    {
         return live::run(args);
     }
     let expr = filter_expression(args)?;
