@@ -10,7 +10,8 @@
 //!   operations on constants are folded; `ld M[k]`/`ldx M[k]` of a constant become immediates,
 //!   and an indirect load from a constant X becomes an absolute load.
 //! * **Facts and jump threading**: each edge of the graph carries what is known about values on
-//!   it (`[12]:2 == 0x800`, `[23]:1 != 6`, `len > 100`, bits known set or clear); a block's
+//!   it (`[12]:2 == 0x800`, `[23]:1 != 6`, `len > 100`, bits known set or clear, and after
+//!   `[23]:1 == 6 or [23]:1 == 17` meet, that it is neither 1 nor 58); a block's
 //!   facts are what holds on every edge into it. When an edge leads to a block whose test is
 //!   decided by those facts, and skipping the block changes no register the code after it
 //!   needs, the edge goes straight to the outcome — repeatedly, so `ip or ip6` tests after a
@@ -131,9 +132,6 @@ pub fn optimize_with(cfg: &mut Cfg, keep_checks: bool, strength: Strength) -> Re
             changed |= dead_stores(cfg, keep_checks);
             changed |= peephole(cfg);
             changed |= simplify(cfg, keep_checks, true);
-            if std::env::var_os("FERROCAP_OPT_ROUNDS").is_some() {
-                eprintln!("inner round changed={changed}");
-            }
             if !changed {
                 break;
             }
@@ -143,9 +141,6 @@ pub fn optimize_with(cfg: &mut Cfg, keep_checks: bool, strength: Strength) -> Re
         let mut changed = !keep_checks && pullup(cfg);
         changed |= simplify(cfg, keep_checks, true);
         changed |= merge_identical(cfg);
-        if std::env::var_os("FERROCAP_OPT_ROUNDS").is_some() {
-            eprintln!("outer round changed={changed}");
-        }
         if !changed {
             break;
         }
@@ -610,7 +605,10 @@ struct Known {
     ne: Small<MAX_NE>,
     /// Masks of which at least one bit is set.
     any: Small<MAX_ANY>,
-    /// The only values it can have, when few.
+    /// The only values it can have, when few. Used to know what it is not, only: deciding
+    /// order comparisons and bit tests from it too shortens some programs (411 of the
+    /// reference corpus) but deletes loads libpcap's program keeps (`tcp or not tcp` on a
+    /// NULL savefile), so truncated packets got other verdicts than libpcap's.
     set: Option<Small<MAX_SET>>,
 }
 
@@ -644,14 +642,6 @@ impl Known {
     fn decide(&self, cond: Cond, k: u32) -> Option<bool> {
         if let Some(e) = self.is_eq() {
             return Some(cond.holds(e, k));
-        }
-        if let (Some(set), true) = (&self.set, std::env::var_os("FERROCAP_SETS").is_some()) {
-            if let Some((&first, rest)) = set.as_slice().split_first() {
-                let r = cond.holds(first, k);
-                if rest.iter().all(|&v| cond.holds(v, k) == r) {
-                    return Some(r);
-                }
-            }
         }
         match cond {
             Cond::Eq => self.not_eq(k).then_some(false),
@@ -866,7 +856,11 @@ impl Facts {
             {
                 return Some(r.3);
             }
-            return match (cond, vals.konst(operand), self.get(a).and_then(Known::is_eq)) {
+            return match (
+                cond,
+                vals.konst(operand),
+                self.get(a).and_then(Known::is_eq),
+            ) {
                 (Cond::Eq, Some(k), Some(e)) => Some(k == e),
                 _ => None,
             };
@@ -895,11 +889,6 @@ impl Facts {
                 .find(|&&(ra, rc, rx, _)| ra == a && rc == cond && rx == operand)
                 .map(|r| r.3),
         }
-    }
-
-    /// Whether the value is known to be one of a few constants.
-    fn has_set(&self, v: Val) -> bool {
-        std::env::var_os("FERROCAP_SETS").is_some() && !self.weak && self.get(v).is_some_and(|k| k.set.is_some())
     }
 
     /// Adds the outcome of a branch.
@@ -1106,7 +1095,12 @@ impl Analysis {
         let mut exit = vec![init; n];
         let mut entry = vec![init; n];
         for &b in &order {
-            let st = meet_exits(&mut vals, b, ins[b.index()].iter().map(|(p, _)| &exit[p.index()]), &init);
+            let st = meet_exits(
+                &mut vals,
+                b,
+                ins[b.index()].iter().map(|(p, _)| &exit[p.index()]),
+                &init,
+            );
             entry[b.index()] = st;
             let mut out = st;
             eval_all(&mut vals, &mut out, &cfg.block(b).stmts);
@@ -1199,7 +1193,12 @@ fn thread(cfg: &mut Cfg, keep_checks: bool, weak: bool) -> bool {
         if ins_b.is_empty() && b != cfg.entry {
             continue; // unreachable now
         }
-        let st = meet_exits(&mut vals, b, ins_b.iter().map(|(p, _)| &exit[p.index()]), &init);
+        let st = meet_exits(
+            &mut vals,
+            b,
+            ins_b.iter().map(|(p, _)| &exit[p.index()]),
+            &init,
+        );
         let mut facts: Option<Facts> = None;
         for &(p, side) in &ins_b {
             let ef = edge_facts(
@@ -1220,6 +1219,29 @@ fn thread(cfg: &mut Cfg, keep_checks: bool, weak: bool) -> bool {
         eval_all(&mut vals, &mut out, &cfg.block(b).stmts);
         exit[b.index()] = out;
         facts_in[b.index()] = facts.clone();
+
+        // The block's own test, decided by what holds on every edge into it: a jump, its
+        // statements kept (dead-store removal then deletes what only the test read). Threading
+        // the edges past the block may not be possible when it sets registers the code after
+        // it reads (`ldx M[0]; ldb [x + 9]; jeq #6` before code using that X).
+        if let Terminal::Branch { cond, src, jt, jf } = cfg.block(b).term {
+            let operand = operand_val(&mut vals, &out, src);
+            if jt != jf {
+                if let Some(o) = facts.decide(&vals, out[A], cond, operand) {
+                    let (keep, drop) = if o { (jt, jf) } else { (jf, jt) };
+                    cfg.block_mut(b).term = one_way(b == cfg.entry, cond, src, keep);
+                    if let Some(v) = ins.get_mut(drop.index()) {
+                        v.retain(|&e| e != (b, !o));
+                    }
+                    if let Some(v) = ins.get_mut(keep.index()) {
+                        if let Some(e) = v.iter_mut().find(|e| **e == (b, o)) {
+                            *e = (b, true);
+                        }
+                    }
+                    changed = true;
+                }
+            }
+        }
 
         // Thread each out-edge.
         let term = cfg.block(b).term;
@@ -1322,19 +1344,6 @@ impl Explorer<'_> {
                 match facts.decide(vals, a, cond, operand) {
                     // The outcome follows from the facts: nothing new to learn.
                     Some(o) => self.explore(vals, if o { jt } else { jf }, st2, facts, depth - 1),
-                    None if facts.has_set(a) && vals.konst(operand).is_some() => {
-                        let mut ft = facts.clone();
-                        ft.learn_branch(vals, a, cond, operand, true);
-                        let mut ff = facts.clone();
-                        ff.learn_branch(vals, a, cond, operand, false);
-                        let r1 = self.explore(vals, jt, st2, &ft, depth - 1);
-                        let r2 = self.explore(vals, jf, st2, &ff, depth - 1);
-                        if r1.is_some() && r1 == r2 {
-                            r1
-                        } else {
-                            None
-                        }
-                    }
                     None => None,
                 }
             }
@@ -1717,19 +1726,10 @@ fn chain_sides(cfg: &Cfg, b: BlockId, or: bool) -> Option<(BlockId, BlockId)> {
 }
 
 /// The maximal chain starting at `head`: blocks linked on the chain side, all with the same
-/// common target, all but the head entered only from the previous one, none changing anything
-/// but A.
+/// common target, all but the head entered only from the previous one. ([`regroup`] checks
+/// what the blocks' statements may change.)
 fn find_chain(cfg: &Cfg, preds: &[Vec<BlockId>], head: BlockId, or: bool) -> Option<Vec<BlockId>> {
     let (_, common) = chain_sides(cfg, head, or)?;
-    let only_a = |b: BlockId| {
-        let blk = cfg.block(b);
-        blk.stmts
-            .iter()
-            .all(|s| stmt_use_def(*s).1 & !(1 << A) == 0)
-    };
-    if !only_a(head) {
-        return None;
-    }
     let mut chain = vec![head];
     let mut cur = head;
     while chain.len() < MAX_CHAIN {
@@ -1738,7 +1738,6 @@ fn find_chain(cfg: &Cfg, preds: &[Vec<BlockId>], head: BlockId, or: bool) -> Opt
             Some((_, c))
                 if c == common
                     && preds.get(next.index()).map(Vec::len) == Some(1)
-                    && only_a(next)
                     && !chain.contains(&next) =>
             {
                 chain.push(next);
@@ -1788,40 +1787,54 @@ fn regroup(
     {
         return false;
     }
-    // Statements computing each value from the chain's entry state (the chain changes only A,
-    // so any block's loads of a value compute it anywhere in the chain).
+    // Registers other than A that the chain's statements write must be dead where it leaves
+    // (the re-planned statements below leave other values there).
+    let Some((_, common)) = chain_sides(cfg, head, or) else {
+        return false;
+    };
+    let written = chain
+        .iter()
+        .flat_map(|&b| cfg.block(b).stmts.iter())
+        .fold(0u32, |acc, s| acc | stmt_use_def(*s).1)
+        & !(1 << A);
+    if (live(exit) | live(common)) & written != 0 {
+        return false;
+    }
+    // Each block in its new place gets statements that give it the value it tested (and the
+    // X it compared with): none when the value is already in A, else the statements of the
+    // first block of the chain that computes it from the state there.
     let mut vals = Values {
         defs: an.vals.defs.clone(),
         map: an.vals.map.clone(),
     };
-    let entry = an.entry[head.index()];
-    let mut loads: FxMap<Val, Vec<Stmt>> = FxMap::default();
-    for &b in chain {
-        let stmts = &cfg.block(b).stmts;
-        if stmts.is_empty() || loads.contains_key(&val(b)) {
-            continue;
-        }
-        let mut st = entry;
-        eval_all(&mut vals, &mut st, stmts);
-        if st[A] == val(b) {
-            loads.insert(val(b), stmts.clone());
-        }
-    }
+    let mut st = an.entry[head.index()];
     let mut plan: Vec<Vec<Stmt>> = Vec::with_capacity(new.len());
-    let mut prev = entry_a;
     for &b in &new {
         let v = val(b);
-        if v == prev {
-            plan.push(Vec::new());
+        let x_ok = |s: &State| match cfg.block(b).term {
+            Terminal::Branch { src: Src::X, .. } => s[X] == an.exit[b.index()][X],
+            _ => true,
+        };
+        let mut found = None;
+        if st[A] == v && x_ok(&st) {
+            found = Some((Vec::new(), st));
         } else {
-            match loads.get(&v) {
-                Some(s) => plan.push(s.clone()),
-                None => return false,
+            for &c in chain.iter().filter(|&&c| val(c) == v) {
+                let stmts = &cfg.block(c).stmts;
+                let mut s2 = st;
+                eval_all(&mut vals, &mut s2, stmts);
+                if s2[A] == v && x_ok(&s2) {
+                    found = Some((stmts.clone(), s2));
+                    break;
+                }
             }
         }
-        prev = v;
+        let Some((stmts, s2)) = found else {
+            return false;
+        };
+        plan.push(stmts);
+        st = s2;
     }
-    // Tests comparing with X see the chain's X, unchanged.
     for (&b, stmts) in new.iter().zip(plan) {
         let blk = cfg.block_mut(b);
         blk.stmts = stmts;

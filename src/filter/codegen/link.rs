@@ -374,11 +374,12 @@ impl Gen {
                 Gen::describe(lt)
             );
         };
-        let either = |g: &mut Gen, a: u32, b: u32, size: Size, rel: Rel, off: u32| -> Result<Frag> {
-            let b0 = g.cmp(rel, off, size, a)?;
-            let b1 = g.cmp(rel, off, size, b)?;
-            Ok(g.or(b0, b1))
-        };
+        let either =
+            |g: &mut Gen, a: u32, b: u32, size: Size, rel: Rel, off: u32| -> Result<Frag> {
+                let b0 = g.cmp(rel, off, size, a)?;
+                let b1 = g.cmp(rel, off, size, b)?;
+                Ok(g.or(b0, b1))
+            };
         match tf {
             TypeField::EtherTypeOrLength => {
                 let b0 = if !self.is_geneve {
@@ -420,7 +421,12 @@ impl Gen {
             } else {
                 self.gen_false()
             }),
-            TypeField::Ppp => self.cmp(Rel::LinkType, 0, Size::H, link::ppp::from_ethertype(ll_proto)),
+            TypeField::Ppp => self.cmp(
+                Rel::LinkType,
+                0,
+                Size::H,
+                link::ppp::from_ethertype(ll_proto),
+            ),
             TypeField::PppBsdos => {
                 if ll_proto == ETHERTYPE_IP {
                     let b0 = self.cmp(Rel::LinkType, 0, Size::H, u32::from(link::ppp::IP))?;
@@ -429,7 +435,12 @@ impl Gen {
                     let b0 = self.cmp(Rel::LinkType, 0, Size::H, u32::from(link::ppp::VJNC))?;
                     Ok(self.or(b1, b0))
                 } else {
-                    self.cmp(Rel::LinkType, 0, Size::H, link::ppp::from_ethertype(ll_proto))
+                    self.cmp(
+                        Rel::LinkType,
+                        0,
+                        Size::H,
+                        link::ppp::from_ethertype(ll_proto),
+                    )
                 }
             }
             TypeField::AfHostOrder | TypeField::AfNetworkOrder => {
@@ -452,10 +463,18 @@ impl Gen {
                 }
             }
             TypeField::PflogAf => match ll_proto {
-                ETHERTYPE_IP => self.cmp(Rel::LinkHdr, link::af::PFLOG_OFFSET, Size::B, link::af::INET),
-                ETHERTYPE_IPV6 => {
-                    self.cmp(Rel::LinkHdr, link::af::PFLOG_OFFSET, Size::B, link::af::INET6_LINUX)
-                }
+                ETHERTYPE_IP => self.cmp(
+                    Rel::LinkHdr,
+                    link::af::PFLOG_OFFSET,
+                    Size::B,
+                    link::af::INET,
+                ),
+                ETHERTYPE_IPV6 => self.cmp(
+                    Rel::LinkHdr,
+                    link::af::PFLOG_OFFSET,
+                    Size::B,
+                    link::af::INET6_LINUX,
+                ),
                 _ => Ok(self.gen_false()),
             },
             TypeField::Arcnet => {
@@ -463,8 +482,22 @@ impl Gen {
                 let b = |v: u8| u32::from(v);
                 match ll_proto {
                     ETHERTYPE_IPV6 => self.cmp(Rel::LinkType, 0, Size::B, b(arcnet::INET6)),
-                    ETHERTYPE_IP => either(self, b(arcnet::IP), b(arcnet::IP_OLD), Size::B, Rel::LinkType, 0),
-                    ETHERTYPE_ARP => either(self, b(arcnet::ARP), b(arcnet::ARP_OLD), Size::B, Rel::LinkType, 0),
+                    ETHERTYPE_IP => either(
+                        self,
+                        b(arcnet::IP),
+                        b(arcnet::IP_OLD),
+                        Size::B,
+                        Rel::LinkType,
+                        0,
+                    ),
+                    ETHERTYPE_ARP => either(
+                        self,
+                        b(arcnet::ARP),
+                        b(arcnet::ARP_OLD),
+                        Size::B,
+                        Rel::LinkType,
+                        0,
+                    ),
                     ETHERTYPE_REVARP => self.cmp(Rel::LinkType, 0, Size::B, b(arcnet::REVARP)),
                     ETHERTYPE_ATALK => self.cmp(Rel::LinkType, 0, Size::B, b(arcnet::ATALK)),
                     _ => Ok(self.gen_false()),
@@ -486,12 +519,20 @@ impl Gen {
                     _ => Ok(self.gen_false()),
                 }
             }
-            TypeField::JuniperCookie => {
-                self.mcmp(Rel::LinkHdr, 0, Size::W, link::juniper::MAGIC, link::juniper::MASK)
-            }
-            TypeField::BacnetPreamble => {
-                self.mcmp(Rel::LinkHdr, 0, Size::W, link::bacnet::PREAMBLE, link::bacnet::MASK)
-            }
+            TypeField::JuniperCookie => self.mcmp(
+                Rel::LinkHdr,
+                0,
+                Size::W,
+                link::juniper::MAGIC,
+                link::juniper::MASK,
+            ),
+            TypeField::BacnetPreamble => self.mcmp(
+                Rel::LinkHdr,
+                0,
+                Size::W,
+                link::bacnet::PREAMBLE,
+                link::bacnet::MASK,
+            ),
             TypeField::Ipnet => self.ipnet_linktype(ll_proto),
             TypeField::NotImplemented(name) => bail!(
                 UnsupportedLinktype,

@@ -651,7 +651,10 @@ impl Gen {
         let (b0, start) = if !v6 {
             (
                 self.linktype(ETHERTYPE_IP)?,
-                vec![Stmt::Ld(Size::B, nl.wrapping_add(IP_PROTO)), Stmt::LdxMsh(nl)],
+                vec![
+                    Stmt::Ld(Size::B, nl.wrapping_add(IP_PROTO)),
+                    Stmt::LdxMsh(nl),
+                ],
             )
         } else {
             (

@@ -775,10 +775,13 @@ fn scratch_not_geneve() {
 /// OUTFILE (for libpcap's `bpf-bench compile`).
 #[test]
 fn compile_time_over_the_corpus() {
-    let Ok(out) = std::env::var("FERROCAP_COMPILE_BENCH") else { return };
+    let Ok(out) = std::env::var("FERROCAP_COMPILE_BENCH") else {
+        return;
+    };
     let Some(dir) = reference_dir() else { return };
     let text = std::fs::read_to_string(dir.join("../expressions.txt")).unwrap();
-    let opts = crate::filter::Options::new(Linktype::EN10MB).netmask(crate::filter::NETMASK_UNKNOWN);
+    let opts =
+        crate::filter::Options::new(Linktype::EN10MB).netmask(crate::filter::NETMASK_UNKNOWN);
     let exprs: Vec<&str> = text
         .split('\n')
         .filter(|l| !l.starts_with('#') && !l.is_empty() && !l.starts_with("!REJECT"))
@@ -801,7 +804,15 @@ fn compile_time_over_the_corpus() {
     for p in per.iter().rev().take(15) {
         eprintln!("{:?} {}", p.0, &p.1[..p.1.len().min(80)]);
     }
-    eprintln!("top 20 take {:?} of {:?}", per.iter().rev().take(20).map(|p| p.0).sum::<std::time::Duration>(), total);
+    eprintln!(
+        "top 20 take {:?} of {:?}",
+        per.iter()
+            .rev()
+            .take(20)
+            .map(|p| p.0)
+            .sum::<std::time::Duration>(),
+        total
+    );
     let t0 = std::time::Instant::now();
     for _ in 0..5 {
         for e in &exprs {

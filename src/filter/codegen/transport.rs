@@ -63,7 +63,12 @@ impl Gen {
     }
 
     fn portop6(&mut self, port: u32, hi: Option<u32>, ip_proto: u32, dir: Dir) -> Result<Frag> {
-        let b0 = self.cmp(Rel::LinkPl, ipv6::field::NEXT_HEADER as u32, Size::B, ip_proto)?;
+        let b0 = self.cmp(
+            Rel::LinkPl,
+            ipv6::field::NEXT_HEADER as u32,
+            Size::B,
+            ip_proto,
+        )?;
         let b1 = self.port_atoms(Rel::TranIpv6, dir, port, hi)?;
         Ok(self.and(b0, b1))
     }
