@@ -19,10 +19,13 @@
 //! * **Dead code**: statements whose result no path reads are deleted (liveness over A, X and
 //!   the scratch words), unreachable blocks dropped, blocks whose branch goes to the same place
 //!   both ways become jumps, jump-only blocks are bypassed, a block that only falls into
-//!   another is merged with it, and identical blocks are merged.
+//!   another is merged with it, and identical blocks are merged. A block whose statements
+//!   leave every register read after it as they found it loses them (PFLOG's `ldx M[2]`
+//!   and header-length recomputation before a load A already holds).
 //! * **Peepholes** for the shapes code generation makes: `sub x; jeq #0` → `jeq x`,
 //!   `sub #k; jeq #c` → `jeq #c+k`, `and #k; jeq #0` → `jset #k` (sides swapped), constant
-//!   comparisons decided, `ld #k; ldxb; add x; tax; ld [x+c]` → `ldxb; ld [x+c+k]`.
+//!   comparisons decided, `ld #k; ldxb; add x; tax; ld [x+c]` → `ldxb; ld [x+c+k]` (also with
+//!   `ldx M[j]`, or no load, when the values bound X so the offsets cannot wrap).
 //!
 //! Like libpcap's, the optimizer treats packet loads as having no side effect: a load whose
 //! value is never used is deleted, even though running it could have rejected a short packet.
@@ -130,6 +133,7 @@ pub fn optimize_with(cfg: &mut Cfg, keep_checks: bool, strength: Strength) -> Re
             changed |= thread(cfg, keep_checks, weak);
             changed |= simplify(cfg, keep_checks, true);
             changed |= dead_stores(cfg, keep_checks);
+            changed |= drop_restoring(cfg, keep_checks);
             changed |= peephole(cfg);
             changed |= simplify(cfg, keep_checks, true);
             if !changed {
@@ -291,6 +295,15 @@ impl Values {
             Def::Msh(_) => Some(60),
             Def::Load(Size::B, _) | Def::LoadInd(Size::B, _, _) => Some(0xff),
             Def::Load(Size::H, _) | Def::LoadInd(Size::H, _, _) => Some(0xffff),
+            Def::Alu(AluOp::And, a, b) => match (self.max(a), self.max(b)) {
+                (Some(x), Some(y)) => Some(x.min(y)),
+                (m, None) | (None, m) => m,
+            },
+            Def::Alu(AluOp::Add, a, b) => self.max(a)?.checked_add(self.max(b)?),
+            Def::Alu(AluOp::Lsh, a, b) => {
+                let (x, n) = (self.max(a)?, self.konst(b)?);
+                (n < 32 && x.leading_zeros() >= n).then(|| x << n)
+            }
             _ => None,
         }
     }
@@ -1261,10 +1274,25 @@ fn thread(cfg: &mut Cfg, keep_checks: bool, weak: bool) -> bool {
                 from: out,
                 budget: EXPLORE_BUDGET,
                 keep_checks,
+                reload: !keep_checks && !weak,
             };
-            let best = ex
-                .explore(&mut vals, target, out, &ef, MAX_THREAD)
-                .unwrap_or(target);
+            let (mut best, reload) = ex
+                .explore(&mut vals, target, out, &ef, MAX_THREAD, false)
+                .unwrap_or((target, Vec::new()));
+            if !reload.is_empty() && best != target {
+                // A block that reloads the registers the destination reads from the scratch
+                // words holding them, then goes there.
+                let t = cfg.push(reload.clone(), Terminal::Goto(best));
+                let mut st = out;
+                eval_all(&mut vals, &mut st, &reload);
+                exit.push(st);
+                facts_in.push(ef.clone());
+                ins.push(Vec::new());
+                if let Some(v) = ins.get_mut(best.index()) {
+                    v.push((t, true));
+                }
+                best = t;
+            }
             if best != target {
                 changed = true;
                 if let Some(v) = ins.get_mut(target.index()) {
@@ -1305,12 +1333,18 @@ struct Explorer<'a> {
     budget: usize,
     /// Skip only blocks whose loads already ran (see [`optimize`]).
     keep_checks: bool,
+    /// Whether a destination past a decided test may read A or X with other values than the
+    /// edge leaves, when a scratch word holds the value it needs (the edge then goes through
+    /// a block that reloads it): PFLOG's code keeps the header length in `M[0]` and reloads
+    /// X from it.
+    reload: bool,
 }
 
 impl Explorer<'_> {
-    /// `Some(e)`: running `b` from state `st` (with `facts` true) is the same as jumping to `e`
-    /// with the edge's state — `e` as far down as the facts decide the tests, or where both
-    /// outcomes of an undecided test on a value known to be one of a few constants meet again.
+    /// `Some((e, reload))`: running `b` from state `st` (with `facts` true) is the same as
+    /// running `reload` from the edge's state and jumping to `e` — `e` as far down as the
+    /// facts decide the tests. `reload` is empty unless the path `crossed` a decided test
+    /// (see [`Explorer::reload`]).
     fn explore(
         &mut self,
         vals: &mut Values,
@@ -1318,11 +1352,26 @@ impl Explorer<'_> {
         st: State,
         facts: &Facts,
         depth: usize,
-    ) -> Option<BlockId> {
+        crossed: bool,
+    ) -> Option<(BlockId, Vec<Stmt>)> {
         let need = self.live.get(b.index()).copied().unwrap_or(u32::MAX);
-        let here = (0..NREGS)
-            .all(|r| need & (1 << r) == 0 || st[r] == self.from[r])
-            .then_some(b);
+        let mut reload = Vec::new();
+        let mut ok = true;
+        for (r, (&have, &want)) in self.from.iter().zip(st.iter()).enumerate() {
+            if need & (1 << r) == 0 || have == want {
+                continue;
+            }
+            let word = (0..16).find(|&j| self.from[j] == want);
+            match (r, word) {
+                (A, Some(j)) if self.reload && crossed => reload.push(Stmt::LdMem(j as u8)),
+                (X, Some(j)) if self.reload && crossed => reload.push(Stmt::LdxMem(j as u8)),
+                _ => {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        let here = ok.then_some((b, reload));
         if depth == 0 || self.budget == 0 {
             return here;
         }
@@ -1334,16 +1383,18 @@ impl Explorer<'_> {
         let mut st2 = st;
         eval_all(vals, &mut st2, &blk.stmts);
         let further = match blk.term {
-            Terminal::Goto(t) => self.explore(vals, t, st2, facts, depth - 1),
+            Terminal::Goto(t) => self.explore(vals, t, st2, facts, depth - 1, crossed),
             Terminal::Branch { jt, jf, .. } if jt == jf => {
-                self.explore(vals, jt, st2, facts, depth - 1)
+                self.explore(vals, jt, st2, facts, depth - 1, crossed)
             }
             Terminal::Branch { cond, src, jt, jf } => {
                 let operand = operand_val(vals, &st2, src);
                 let a = st2[A];
                 match facts.decide(vals, a, cond, operand) {
                     // The outcome follows from the facts: nothing new to learn.
-                    Some(o) => self.explore(vals, if o { jt } else { jf }, st2, facts, depth - 1),
+                    Some(o) => {
+                        self.explore(vals, if o { jt } else { jf }, st2, facts, depth - 1, true)
+                    }
                     None => None,
                 }
             }
@@ -1433,25 +1484,81 @@ fn dead_stores(cfg: &mut Cfg, keep_checks: bool) -> bool {
     changed
 }
 
+/// Deletes the statements of a block that leave every register the code after it reads with
+/// the value it had on entry, even if they change registers on the way: PFLOG's and
+/// radiotap's code reloads the header length into X (`ldx M[2]`) and recomputes an X it
+/// already held before loading a value A already holds. (libpcap's `opt_blk` does the same
+/// when A and X end as they began and nothing after reads the block's stores.) The first block
+/// keeps its statements, as libpcap's.
+fn drop_restoring(cfg: &mut Cfg, keep_checks: bool) -> bool {
+    let mut an = Analysis::run(cfg, true);
+    let mut changed = false;
+    for &b in &an.order {
+        let blk = cfg.block(b);
+        if blk.stmts.is_empty() || b == cfg.entry {
+            continue;
+        }
+        let mut need = blk.term.successors().fold(0u32, |acc, s| {
+            acc | an.live.get(s.index()).copied().unwrap_or(u32::MAX)
+        });
+        match blk.term {
+            Terminal::Branch { src, .. } => {
+                need |= 1 << A;
+                if src == Src::X {
+                    need |= 1 << X;
+                }
+            }
+            Terminal::Ret(Ret::A) => need |= 1 << A,
+            _ => {}
+        }
+        let (entry, exit) = (an.entry[b.index()], an.exit[b.index()]);
+        if (0..NREGS).all(|r| need & (1 << r) == 0 || entry[r] == exit[r])
+            && (!keep_checks || checks_done(&mut an.vals, entry, &blk.stmts))
+        {
+            cfg.block_mut(b).stmts.clear();
+            changed = true;
+        }
+    }
+    changed
+}
+
 /// Statement patterns code generation leaves behind.
 fn peephole(cfg: &mut Cfg) -> bool {
     let entry = cfg.entry;
     let order = cfg.topo_order();
     let mut changed = false;
     let live = liveness(cfg, &order);
+    // Value analysis only where the load pattern below has an X not from `ldxb`.
+    let needs_values = cfg.blocks.iter().any(|blk| {
+        blk.stmts.windows(3).any(|w| {
+            matches!(
+                w,
+                [Stmt::Alu(AluOp::Add, Src::X), Stmt::Tax, Stmt::LdInd(..)]
+            )
+        }) && !blk.stmts.iter().any(|s| matches!(s, Stmt::LdxMsh(_)))
+    });
+    let mut an = needs_values.then(|| Analysis::run(cfg, false));
     for &b in &order {
         let out_live = cfg.block(b).term.successors().fold(0u32, |acc, s| {
             acc | live.get(s.index()).copied().unwrap_or(0)
         });
+        // X's values, to bound it below (only for blocks with the pattern and no `ldxb`).
+        let entry_state = if needs_values {
+            an.as_ref().map(|a| a.entry[b.index()])
+        } else {
+            None
+        };
         let blk = cfg.block_mut(b);
         let (len0, term0) = (blk.stmts.len(), blk.term);
-        // `ld #k; [ldxb n;] add x; tax; ld? [x + c]` → `[ldxb n;] ld? [x + c + k]` when X is
-        // not needed afterwards.
+        // `ld #k; [ldxb n | ldx M[j];] add x; tax; ld? [x + c]` → `[ldxb n | ldx M[j];] ld?
+        // [x + c + k]` when X is not needed afterwards.
         let mut i = 0;
-        while i + 3 < blk.stmts.len() + usize::from(false) {
+        while i + 3 < blk.stmts.len() {
             let s = &blk.stmts;
-            let (k, msh, rest) = match (s.get(i), s.get(i + 1)) {
-                (Some(&Stmt::LdImm(k)), Some(&Stmt::LdxMsh(n))) => (k, Some(n), i + 2),
+            let (k, mid, rest) = match (s.get(i), s.get(i + 1)) {
+                (Some(&Stmt::LdImm(k)), Some(&m @ (Stmt::LdxMsh(_) | Stmt::LdxMem(_)))) => {
+                    (k, Some(m), i + 2)
+                }
                 (Some(&Stmt::LdImm(k)), _) => (k, None, i + 1),
                 _ => {
                     i += 1;
@@ -1487,18 +1594,30 @@ fn peephole(cfg: &mut Cfg) -> bool {
                         x_dead = false;
                     }
                 }
-                // Only when X was ldxb's small value: then x + (c + k) cannot overflow.
-                let x_small = msh.is_some()
+                // Only when X is small (ldxb's value, or one the values bound), so that
+                // x + (c + k) cannot overflow where (x + k) + c would wrap.
+                let x_max = if matches!(mid, Some(Stmt::LdxMsh(_)))
                     || s[..i].iter().rev().find_map(|p| match p {
                         Stmt::LdxMsh(_) => Some(true),
                         p if stmt_use_def(*p).1 & (1 << X) != 0 => Some(false),
                         _ => None,
-                    }) == Some(true);
-                if let Some(c2) = c.checked_add(k) {
-                    if x_dead && x_small && c2.checked_add(60).is_some() {
+                    }) == Some(true)
+                {
+                    Some(60)
+                } else {
+                    match (an.as_mut(), entry_state) {
+                        (Some(an), Some(mut st)) => {
+                            eval_all(&mut an.vals, &mut st, &s[..rest]);
+                            an.vals.max(st[X])
+                        }
+                        _ => None,
+                    }
+                };
+                if let (Some(c2), Some(x_max)) = (c.checked_add(k), x_max) {
+                    if x_dead && c2.checked_add(x_max).is_some() {
                         let mut repl = Vec::new();
-                        if let Some(n) = msh {
-                            repl.push(Stmt::LdxMsh(n));
+                        if let Some(m) = mid {
+                            repl.push(m);
                         }
                         repl.push(Stmt::LdInd(size, c2));
                         blk.stmts.splice(i..rest + 3, repl);
