@@ -55,6 +55,7 @@
 //! ```
 
 pub mod ast;
+pub mod differences;
 // The back end (code generation, optimizer, emission); `allow(dead_code)` until the parser's
 // `compile` calls it.
 #[allow(dead_code)]

@@ -10,7 +10,8 @@
 //!   operations on constants are folded; `ld M[k]`/`ldx M[k]` of a constant become immediates,
 //!   and an indirect load from a constant X becomes an absolute load.
 //! * **Facts and jump threading**: each edge of the graph carries what is known about values on
-//!   it (`[12]:2 == 0x800`, `[23]:1 != 6`, `len > 100`, bits known set or clear); a block's
+//!   it (`[12]:2 == 0x800`, `[23]:1 != 6`, `len > 100`, bits known set or clear, and after
+//!   `[23]:1 == 6 or [23]:1 == 17` meet, that it is neither 1 nor 58); a block's
 //!   facts are what holds on every edge into it. When an edge leads to a block whose test is
 //!   decided by those facts, and skipping the block changes no register the code after it
 //!   needs, the edge goes straight to the outcome — repeatedly, so `ip or ip6` tests after a
@@ -18,10 +19,13 @@
 //! * **Dead code**: statements whose result no path reads are deleted (liveness over A, X and
 //!   the scratch words), unreachable blocks dropped, blocks whose branch goes to the same place
 //!   both ways become jumps, jump-only blocks are bypassed, a block that only falls into
-//!   another is merged with it, and identical blocks are merged.
+//!   another is merged with it, and identical blocks are merged. A block whose statements
+//!   leave every register read after it as they found it loses them (PFLOG's `ldx M[2]`
+//!   and header-length recomputation before a load A already holds).
 //! * **Peepholes** for the shapes code generation makes: `sub x; jeq #0` → `jeq x`,
 //!   `sub #k; jeq #c` → `jeq #c+k`, `and #k; jeq #0` → `jset #k` (sides swapped), constant
-//!   comparisons decided, `ld #k; ldxb; add x; tax; ld [x+c]` → `ldxb; ld [x+c+k]`.
+//!   comparisons decided, `ld #k; ldxb; add x; tax; ld [x+c]` → `ldxb; ld [x+c+k]` (also with
+//!   `ldx M[j]`, or no load, when the values bound X so the offsets cannot wrap).
 //!
 //! Like libpcap's, the optimizer treats packet loads as having no side effect: a load whose
 //! value is never used is deleted, even though running it could have rejected a short packet.
@@ -129,11 +133,9 @@ pub fn optimize_with(cfg: &mut Cfg, keep_checks: bool, strength: Strength) -> Re
             changed |= thread(cfg, keep_checks, weak);
             changed |= simplify(cfg, keep_checks, true);
             changed |= dead_stores(cfg, keep_checks);
+            changed |= drop_restoring(cfg, keep_checks);
             changed |= peephole(cfg);
             changed |= simplify(cfg, keep_checks, true);
-            if std::env::var_os("FERROCAP_OPT_ROUNDS").is_some() {
-                eprintln!("inner round changed={changed}");
-            }
             if !changed {
                 break;
             }
@@ -143,9 +145,6 @@ pub fn optimize_with(cfg: &mut Cfg, keep_checks: bool, strength: Strength) -> Re
         let mut changed = !keep_checks && pullup(cfg);
         changed |= simplify(cfg, keep_checks, true);
         changed |= merge_identical(cfg);
-        if std::env::var_os("FERROCAP_OPT_ROUNDS").is_some() {
-            eprintln!("outer round changed={changed}");
-        }
         if !changed {
             break;
         }
@@ -296,6 +295,15 @@ impl Values {
             Def::Msh(_) => Some(60),
             Def::Load(Size::B, _) | Def::LoadInd(Size::B, _, _) => Some(0xff),
             Def::Load(Size::H, _) | Def::LoadInd(Size::H, _, _) => Some(0xffff),
+            Def::Alu(AluOp::And, a, b) => match (self.max(a), self.max(b)) {
+                (Some(x), Some(y)) => Some(x.min(y)),
+                (m, None) | (None, m) => m,
+            },
+            Def::Alu(AluOp::Add, a, b) => self.max(a)?.checked_add(self.max(b)?),
+            Def::Alu(AluOp::Lsh, a, b) => {
+                let (x, n) = (self.max(a)?, self.konst(b)?);
+                (n < 32 && x.leading_zeros() >= n).then(|| x << n)
+            }
             _ => None,
         }
     }
@@ -610,7 +618,10 @@ struct Known {
     ne: Small<MAX_NE>,
     /// Masks of which at least one bit is set.
     any: Small<MAX_ANY>,
-    /// The only values it can have, when few.
+    /// The only values it can have, when few. Used to know what it is not, only: deciding
+    /// order comparisons and bit tests from it too shortens some programs (411 of the
+    /// reference corpus) but deletes loads libpcap's program keeps (`tcp or not tcp` on a
+    /// NULL savefile), so truncated packets got other verdicts than libpcap's.
     set: Option<Small<MAX_SET>>,
 }
 
@@ -644,14 +655,6 @@ impl Known {
     fn decide(&self, cond: Cond, k: u32) -> Option<bool> {
         if let Some(e) = self.is_eq() {
             return Some(cond.holds(e, k));
-        }
-        if let (Some(set), true) = (&self.set, std::env::var_os("FERROCAP_SETS").is_some()) {
-            if let Some((&first, rest)) = set.as_slice().split_first() {
-                let r = cond.holds(first, k);
-                if rest.iter().all(|&v| cond.holds(v, k) == r) {
-                    return Some(r);
-                }
-            }
         }
         match cond {
             Cond::Eq => self.not_eq(k).then_some(false),
@@ -899,13 +902,6 @@ impl Facts {
                 .find(|&&(ra, rc, rx, _)| ra == a && rc == cond && rx == operand)
                 .map(|r| r.3),
         }
-    }
-
-    /// Whether the value is known to be one of a few constants.
-    fn has_set(&self, v: Val) -> bool {
-        std::env::var_os("FERROCAP_SETS").is_some()
-            && !self.weak
-            && self.get(v).is_some_and(|k| k.set.is_some())
     }
 
     /// Adds the outcome of a branch.
@@ -1237,6 +1233,29 @@ fn thread(cfg: &mut Cfg, keep_checks: bool, weak: bool) -> bool {
         exit[b.index()] = out;
         facts_in[b.index()] = facts.clone();
 
+        // The block's own test, decided by what holds on every edge into it: a jump, its
+        // statements kept (dead-store removal then deletes what only the test read). Threading
+        // the edges past the block may not be possible when it sets registers the code after
+        // it reads (`ldx M[0]; ldb [x + 9]; jeq #6` before code using that X).
+        if let Terminal::Branch { cond, src, jt, jf } = cfg.block(b).term {
+            let operand = operand_val(&mut vals, &out, src);
+            if jt != jf {
+                if let Some(o) = facts.decide(&vals, out[A], cond, operand) {
+                    let (keep, drop) = if o { (jt, jf) } else { (jf, jt) };
+                    cfg.block_mut(b).term = one_way(b == cfg.entry, cond, src, keep);
+                    if let Some(v) = ins.get_mut(drop.index()) {
+                        v.retain(|&e| e != (b, !o));
+                    }
+                    if let Some(v) = ins.get_mut(keep.index()) {
+                        if let Some(e) = v.iter_mut().find(|e| **e == (b, o)) {
+                            *e = (b, true);
+                        }
+                    }
+                    changed = true;
+                }
+            }
+        }
+
         // Thread each out-edge.
         let term = cfg.block(b).term;
         let sides: Vec<(bool, BlockId)> = match term {
@@ -1255,10 +1274,25 @@ fn thread(cfg: &mut Cfg, keep_checks: bool, weak: bool) -> bool {
                 from: out,
                 budget: EXPLORE_BUDGET,
                 keep_checks,
+                reload: !keep_checks && !weak,
             };
-            let best = ex
-                .explore(&mut vals, target, out, &ef, MAX_THREAD)
-                .unwrap_or(target);
+            let (mut best, reload) = ex
+                .explore(&mut vals, target, out, &ef, MAX_THREAD, false)
+                .unwrap_or((target, Vec::new()));
+            if !reload.is_empty() && best != target {
+                // A block that reloads the registers the destination reads from the scratch
+                // words holding them, then goes there.
+                let t = cfg.push(reload.clone(), Terminal::Goto(best));
+                let mut st = out;
+                eval_all(&mut vals, &mut st, &reload);
+                exit.push(st);
+                facts_in.push(ef.clone());
+                ins.push(Vec::new());
+                if let Some(v) = ins.get_mut(best.index()) {
+                    v.push((t, true));
+                }
+                best = t;
+            }
             if best != target {
                 changed = true;
                 if let Some(v) = ins.get_mut(target.index()) {
@@ -1299,12 +1333,18 @@ struct Explorer<'a> {
     budget: usize,
     /// Skip only blocks whose loads already ran (see [`optimize`]).
     keep_checks: bool,
+    /// Whether a destination past a decided test may read A or X with other values than the
+    /// edge leaves, when a scratch word holds the value it needs (the edge then goes through
+    /// a block that reloads it): PFLOG's code keeps the header length in `M[0]` and reloads
+    /// X from it.
+    reload: bool,
 }
 
 impl Explorer<'_> {
-    /// `Some(e)`: running `b` from state `st` (with `facts` true) is the same as jumping to `e`
-    /// with the edge's state — `e` as far down as the facts decide the tests, or where both
-    /// outcomes of an undecided test on a value known to be one of a few constants meet again.
+    /// `Some((e, reload))`: running `b` from state `st` (with `facts` true) is the same as
+    /// running `reload` from the edge's state and jumping to `e` — `e` as far down as the
+    /// facts decide the tests. `reload` is empty unless the path `crossed` a decided test
+    /// (see [`Explorer::reload`]).
     fn explore(
         &mut self,
         vals: &mut Values,
@@ -1312,11 +1352,26 @@ impl Explorer<'_> {
         st: State,
         facts: &Facts,
         depth: usize,
-    ) -> Option<BlockId> {
+        crossed: bool,
+    ) -> Option<(BlockId, Vec<Stmt>)> {
         let need = self.live.get(b.index()).copied().unwrap_or(u32::MAX);
-        let here = (0..NREGS)
-            .all(|r| need & (1 << r) == 0 || st[r] == self.from[r])
-            .then_some(b);
+        let mut reload = Vec::new();
+        let mut ok = true;
+        for (r, (&have, &want)) in self.from.iter().zip(st.iter()).enumerate() {
+            if need & (1 << r) == 0 || have == want {
+                continue;
+            }
+            let word = (0..16).find(|&j| self.from[j] == want);
+            match (r, word) {
+                (A, Some(j)) if self.reload && crossed => reload.push(Stmt::LdMem(j as u8)),
+                (X, Some(j)) if self.reload && crossed => reload.push(Stmt::LdxMem(j as u8)),
+                _ => {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        let here = ok.then_some((b, reload));
         if depth == 0 || self.budget == 0 {
             return here;
         }
@@ -1328,28 +1383,17 @@ impl Explorer<'_> {
         let mut st2 = st;
         eval_all(vals, &mut st2, &blk.stmts);
         let further = match blk.term {
-            Terminal::Goto(t) => self.explore(vals, t, st2, facts, depth - 1),
+            Terminal::Goto(t) => self.explore(vals, t, st2, facts, depth - 1, crossed),
             Terminal::Branch { jt, jf, .. } if jt == jf => {
-                self.explore(vals, jt, st2, facts, depth - 1)
+                self.explore(vals, jt, st2, facts, depth - 1, crossed)
             }
             Terminal::Branch { cond, src, jt, jf } => {
                 let operand = operand_val(vals, &st2, src);
                 let a = st2[A];
                 match facts.decide(vals, a, cond, operand) {
                     // The outcome follows from the facts: nothing new to learn.
-                    Some(o) => self.explore(vals, if o { jt } else { jf }, st2, facts, depth - 1),
-                    None if facts.has_set(a) && vals.konst(operand).is_some() => {
-                        let mut ft = facts.clone();
-                        ft.learn_branch(vals, a, cond, operand, true);
-                        let mut ff = facts.clone();
-                        ff.learn_branch(vals, a, cond, operand, false);
-                        let r1 = self.explore(vals, jt, st2, &ft, depth - 1);
-                        let r2 = self.explore(vals, jf, st2, &ff, depth - 1);
-                        if r1.is_some() && r1 == r2 {
-                            r1
-                        } else {
-                            None
-                        }
+                    Some(o) => {
+                        self.explore(vals, if o { jt } else { jf }, st2, facts, depth - 1, true)
                     }
                     None => None,
                 }
@@ -1440,25 +1484,81 @@ fn dead_stores(cfg: &mut Cfg, keep_checks: bool) -> bool {
     changed
 }
 
+/// Deletes the statements of a block that leave every register the code after it reads with
+/// the value it had on entry, even if they change registers on the way: PFLOG's and
+/// radiotap's code reloads the header length into X (`ldx M[2]`) and recomputes an X it
+/// already held before loading a value A already holds. (libpcap's `opt_blk` does the same
+/// when A and X end as they began and nothing after reads the block's stores.) The first block
+/// keeps its statements, as libpcap's.
+fn drop_restoring(cfg: &mut Cfg, keep_checks: bool) -> bool {
+    let mut an = Analysis::run(cfg, true);
+    let mut changed = false;
+    for &b in &an.order {
+        let blk = cfg.block(b);
+        if blk.stmts.is_empty() || b == cfg.entry {
+            continue;
+        }
+        let mut need = blk.term.successors().fold(0u32, |acc, s| {
+            acc | an.live.get(s.index()).copied().unwrap_or(u32::MAX)
+        });
+        match blk.term {
+            Terminal::Branch { src, .. } => {
+                need |= 1 << A;
+                if src == Src::X {
+                    need |= 1 << X;
+                }
+            }
+            Terminal::Ret(Ret::A) => need |= 1 << A,
+            _ => {}
+        }
+        let (entry, exit) = (an.entry[b.index()], an.exit[b.index()]);
+        if (0..NREGS).all(|r| need & (1 << r) == 0 || entry[r] == exit[r])
+            && (!keep_checks || checks_done(&mut an.vals, entry, &blk.stmts))
+        {
+            cfg.block_mut(b).stmts.clear();
+            changed = true;
+        }
+    }
+    changed
+}
+
 /// Statement patterns code generation leaves behind.
 fn peephole(cfg: &mut Cfg) -> bool {
     let entry = cfg.entry;
     let order = cfg.topo_order();
     let mut changed = false;
     let live = liveness(cfg, &order);
+    // Value analysis only where the load pattern below has an X not from `ldxb`.
+    let needs_values = cfg.blocks.iter().any(|blk| {
+        blk.stmts.windows(3).any(|w| {
+            matches!(
+                w,
+                [Stmt::Alu(AluOp::Add, Src::X), Stmt::Tax, Stmt::LdInd(..)]
+            )
+        }) && !blk.stmts.iter().any(|s| matches!(s, Stmt::LdxMsh(_)))
+    });
+    let mut an = needs_values.then(|| Analysis::run(cfg, false));
     for &b in &order {
         let out_live = cfg.block(b).term.successors().fold(0u32, |acc, s| {
             acc | live.get(s.index()).copied().unwrap_or(0)
         });
+        // X's values, to bound it below (only for blocks with the pattern and no `ldxb`).
+        let entry_state = if needs_values {
+            an.as_ref().map(|a| a.entry[b.index()])
+        } else {
+            None
+        };
         let blk = cfg.block_mut(b);
         let (len0, term0) = (blk.stmts.len(), blk.term);
-        // `ld #k; [ldxb n;] add x; tax; ld? [x + c]` → `[ldxb n;] ld? [x + c + k]` when X is
-        // not needed afterwards.
+        // `ld #k; [ldxb n | ldx M[j];] add x; tax; ld? [x + c]` → `[ldxb n | ldx M[j];] ld?
+        // [x + c + k]` when X is not needed afterwards.
         let mut i = 0;
-        while i + 3 < blk.stmts.len() + usize::from(false) {
+        while i + 3 < blk.stmts.len() {
             let s = &blk.stmts;
-            let (k, msh, rest) = match (s.get(i), s.get(i + 1)) {
-                (Some(&Stmt::LdImm(k)), Some(&Stmt::LdxMsh(n))) => (k, Some(n), i + 2),
+            let (k, mid, rest) = match (s.get(i), s.get(i + 1)) {
+                (Some(&Stmt::LdImm(k)), Some(&m @ (Stmt::LdxMsh(_) | Stmt::LdxMem(_)))) => {
+                    (k, Some(m), i + 2)
+                }
                 (Some(&Stmt::LdImm(k)), _) => (k, None, i + 1),
                 _ => {
                     i += 1;
@@ -1494,18 +1594,30 @@ fn peephole(cfg: &mut Cfg) -> bool {
                         x_dead = false;
                     }
                 }
-                // Only when X was ldxb's small value: then x + (c + k) cannot overflow.
-                let x_small = msh.is_some()
+                // Only when X is small (ldxb's value, or one the values bound), so that
+                // x + (c + k) cannot overflow where (x + k) + c would wrap.
+                let x_max = if matches!(mid, Some(Stmt::LdxMsh(_)))
                     || s[..i].iter().rev().find_map(|p| match p {
                         Stmt::LdxMsh(_) => Some(true),
                         p if stmt_use_def(*p).1 & (1 << X) != 0 => Some(false),
                         _ => None,
-                    }) == Some(true);
-                if let Some(c2) = c.checked_add(k) {
-                    if x_dead && x_small && c2.checked_add(60).is_some() {
+                    }) == Some(true)
+                {
+                    Some(60)
+                } else {
+                    match (an.as_mut(), entry_state) {
+                        (Some(an), Some(mut st)) => {
+                            eval_all(&mut an.vals, &mut st, &s[..rest]);
+                            an.vals.max(st[X])
+                        }
+                        _ => None,
+                    }
+                };
+                if let (Some(c2), Some(x_max)) = (c.checked_add(k), x_max) {
+                    if x_dead && c2.checked_add(x_max).is_some() {
                         let mut repl = Vec::new();
-                        if let Some(n) = msh {
-                            repl.push(Stmt::LdxMsh(n));
+                        if let Some(m) = mid {
+                            repl.push(m);
                         }
                         repl.push(Stmt::LdInd(size, c2));
                         blk.stmts.splice(i..rest + 3, repl);
@@ -1733,19 +1845,10 @@ fn chain_sides(cfg: &Cfg, b: BlockId, or: bool) -> Option<(BlockId, BlockId)> {
 }
 
 /// The maximal chain starting at `head`: blocks linked on the chain side, all with the same
-/// common target, all but the head entered only from the previous one, none changing anything
-/// but A.
+/// common target, all but the head entered only from the previous one. ([`regroup`] checks
+/// what the blocks' statements may change.)
 fn find_chain(cfg: &Cfg, preds: &[Vec<BlockId>], head: BlockId, or: bool) -> Option<Vec<BlockId>> {
     let (_, common) = chain_sides(cfg, head, or)?;
-    let only_a = |b: BlockId| {
-        let blk = cfg.block(b);
-        blk.stmts
-            .iter()
-            .all(|s| stmt_use_def(*s).1 & !(1 << A) == 0)
-    };
-    if !only_a(head) {
-        return None;
-    }
     let mut chain = vec![head];
     let mut cur = head;
     while chain.len() < MAX_CHAIN {
@@ -1754,7 +1857,6 @@ fn find_chain(cfg: &Cfg, preds: &[Vec<BlockId>], head: BlockId, or: bool) -> Opt
             Some((_, c))
                 if c == common
                     && preds.get(next.index()).map(Vec::len) == Some(1)
-                    && only_a(next)
                     && !chain.contains(&next) =>
             {
                 chain.push(next);
@@ -1804,40 +1906,54 @@ fn regroup(
     {
         return false;
     }
-    // Statements computing each value from the chain's entry state (the chain changes only A,
-    // so any block's loads of a value compute it anywhere in the chain).
+    // Registers other than A that the chain's statements write must be dead where it leaves
+    // (the re-planned statements below leave other values there).
+    let Some((_, common)) = chain_sides(cfg, head, or) else {
+        return false;
+    };
+    let written = chain
+        .iter()
+        .flat_map(|&b| cfg.block(b).stmts.iter())
+        .fold(0u32, |acc, s| acc | stmt_use_def(*s).1)
+        & !(1 << A);
+    if (live(exit) | live(common)) & written != 0 {
+        return false;
+    }
+    // Each block in its new place gets statements that give it the value it tested (and the
+    // X it compared with): none when the value is already in A, else the statements of the
+    // first block of the chain that computes it from the state there.
     let mut vals = Values {
         defs: an.vals.defs.clone(),
         map: an.vals.map.clone(),
     };
-    let entry = an.entry[head.index()];
-    let mut loads: FxMap<Val, Vec<Stmt>> = FxMap::default();
-    for &b in chain {
-        let stmts = &cfg.block(b).stmts;
-        if stmts.is_empty() || loads.contains_key(&val(b)) {
-            continue;
-        }
-        let mut st = entry;
-        eval_all(&mut vals, &mut st, stmts);
-        if st[A] == val(b) {
-            loads.insert(val(b), stmts.clone());
-        }
-    }
+    let mut st = an.entry[head.index()];
     let mut plan: Vec<Vec<Stmt>> = Vec::with_capacity(new.len());
-    let mut prev = entry_a;
     for &b in &new {
         let v = val(b);
-        if v == prev {
-            plan.push(Vec::new());
+        let x_ok = |s: &State| match cfg.block(b).term {
+            Terminal::Branch { src: Src::X, .. } => s[X] == an.exit[b.index()][X],
+            _ => true,
+        };
+        let mut found = None;
+        if st[A] == v && x_ok(&st) {
+            found = Some((Vec::new(), st));
         } else {
-            match loads.get(&v) {
-                Some(s) => plan.push(s.clone()),
-                None => return false,
+            for &c in chain.iter().filter(|&&c| val(c) == v) {
+                let stmts = &cfg.block(c).stmts;
+                let mut s2 = st;
+                eval_all(&mut vals, &mut s2, stmts);
+                if s2[A] == v && x_ok(&s2) {
+                    found = Some((stmts.clone(), s2));
+                    break;
+                }
             }
         }
-        prev = v;
+        let Some((stmts, s2)) = found else {
+            return false;
+        };
+        plan.push(stmts);
+        st = s2;
     }
-    // Tests comparing with X see the chain's X, unchanged.
     for (&b, stmts) in new.iter().zip(plan) {
         let blk = cfg.block_mut(b);
         blk.stmts = stmts;

@@ -707,7 +707,10 @@ impl Gen {
         ]);
         let roundup_target;
         let qos_false;
-        if self.outermost == Linktype::IEEE802_11_RADIO {
+        // libpcap tests the link type in effect at the end of the expression, not the
+        // outermost one: after `pppoes` (which makes the payload PPP) there is no padding
+        // check.
+        if self.linktype == Linktype::IEEE802_11_RADIO {
             // Round up to a multiple of 4.
             let roundup = self.cfg.push(
                 vec![

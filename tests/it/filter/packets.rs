@@ -333,22 +333,3 @@ pub fn test_set(shared: &Path, lt: Linktype, pokes: &[Poke]) -> Arc<Vec<Pkt>> {
     cache.lock().unwrap().insert(lt, v.clone());
     v
 }
-
-/// The first packet of `pkts` on which `a` and `b` return different values when each packet
-/// is followed by 64 KiB of zeros (its wire length unchanged).
-pub fn first_difference_padded(a: &Program, b: &Program, pkts: &[Pkt]) -> Option<usize> {
-    const PAD: usize = 64 * 1024;
-    let longest = pkts.iter().map(|p| p.data.len()).max().unwrap_or(0);
-    let mut buf = vec![0u8; longest + PAD];
-    for (i, p) in pkts.iter().enumerate() {
-        let n = p.data.len();
-        buf[..n].copy_from_slice(&p.data);
-        let data = &buf[..n + PAD];
-        let differ = a.run(data, p.wire_len) != b.run(data, p.wire_len);
-        buf[..n].fill(0);
-        if differ {
-            return Some(i);
-        }
-    }
-    None
-}
