@@ -14,6 +14,7 @@
 //! | expression | libpcap 1.10.3 | ferrocap |
 //! |---|---|---|
 //! | `link[0:1] & 0xFFFFFFFF == 0` (also `:2`, `:4`) | "expression rejects all packets": its optimizer folds the all-ones mask into a test no value passes | compiles; matches packets whose first 1 (2, 4) bytes are 0 |
+//! | a comparison of constants that is false (`10 % 3 * 2 = 2`) on a link type whose programs start with a header check (PPI) | compiles to a program that rejects every packet: its optimizer folds the comparison but keeps the header check before it | "expression rejects all packets", as libpcap itself reports for the same expression on Ethernet (the filter tests check that libpcap's program rejects every packet of the capture wherever we report this) |
 //!
 //! # libpcap 1.10.3 bugs reproduced
 //!

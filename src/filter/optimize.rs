@@ -347,10 +347,11 @@ impl Values {
                 None => d,
             },
             Def::LoadInd(size, k, x) => {
+                // A constant X: an absolute load at `k + X`, wrapping as libpcap's optimizer
+                // adds (`ldx #2; ldh [x - 2]` is `ldh [0]`; the interpreter would have refused
+                // the indexed form, whose offset overflows).
                 if let Some(c) = self.konst(x) {
-                    if let Some(addr) = k.checked_add(c) {
-                        return Def::Load(size, addr);
-                    }
+                    return Def::Load(size, k.wrapping_add(c));
                 }
                 // X = x' + c with a small x': the same bytes as [x' + (k + c)].
                 if let Def::Alu(AluOp::Add, x2, cv) = self.def(x) {
