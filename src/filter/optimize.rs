@@ -347,10 +347,12 @@ impl Values {
                 None => d,
             },
             Def::LoadInd(size, k, x) => {
+                // A constant X makes an absolute load at k + X, wrapping at 32 bits as in
+                // libpcap's optimizer: an `[x + k]` the interpreter rejects because X + k
+                // overflows becomes a load near the start (BACnet MS/TP's `ip[2:2]`, whose
+                // network offset is -2, loads `[0]`; libpcap's optimized program accepts).
                 if let Some(c) = self.konst(x) {
-                    if let Some(addr) = k.checked_add(c) {
-                        return Def::Load(size, addr);
-                    }
+                    return Def::Load(size, k.wrapping_add(c));
                 }
                 // X = x' + c with a small x': the same bytes as [x' + (k + c)].
                 if let Def::Alu(AluOp::Add, x2, cv) = self.def(x) {
@@ -1043,24 +1045,6 @@ fn meet_exits<'a>(
     };
     let mut s = *first;
     for p in preds {
-        for r in 0..NREGS {
-            if s[r] != p[r] {
-                s[r] = vals.get(Def::Opaque(b.0, r as u8));
-            }
-        }
-    }
-    s
-}
-
-/// The state on entry to `b`: what its predecessors leave where they agree, opaque values
-/// where they do not.
-#[allow(dead_code)]
-fn meet_states(vals: &mut Values, b: BlockId, preds: &[State], initial: &State) -> State {
-    let Some(first) = preds.first() else {
-        return *initial;
-    };
-    let mut s = *first;
-    for p in &preds[1..] {
         for r in 0..NREGS {
             if s[r] != p[r] {
                 s[r] = vals.get(Def::Opaque(b.0, r as u8));
