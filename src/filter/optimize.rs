@@ -347,9 +347,10 @@ impl Values {
                 None => d,
             },
             Def::LoadInd(size, k, x) => {
-                // A constant X: an absolute load at `k + X`, wrapping as libpcap's optimizer
-                // adds (`ldx #2; ldh [x - 2]` is `ldh [0]`; the interpreter would have refused
-                // the indexed form, whose offset overflows).
+                // A constant X makes an absolute load at k + X, wrapping at 32 bits as in
+                // libpcap's optimizer: an `[x + k]` the interpreter rejects because X + k
+                // overflows becomes a load near the start (BACnet MS/TP's `ip[2:2]`, whose
+                // network offset is -2, loads `[0]`; libpcap's optimized program accepts).
                 if let Some(c) = self.konst(x) {
                     return Def::Load(size, k.wrapping_add(c));
                 }
@@ -1044,24 +1045,6 @@ fn meet_exits<'a>(
     };
     let mut s = *first;
     for p in preds {
-        for r in 0..NREGS {
-            if s[r] != p[r] {
-                s[r] = vals.get(Def::Opaque(b.0, r as u8));
-            }
-        }
-    }
-    s
-}
-
-/// The state on entry to `b`: what its predecessors leave where they agree, opaque values
-/// where they do not.
-#[allow(dead_code)]
-fn meet_states(vals: &mut Values, b: BlockId, preds: &[State], initial: &State) -> State {
-    let Some(first) = preds.first() else {
-        return *initial;
-    };
-    let mut s = *first;
-    for p in &preds[1..] {
         for r in 0..NREGS {
             if s[r] != p[r] {
                 s[r] = vals.get(Def::Opaque(b.0, r as u8));
