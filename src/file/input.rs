@@ -146,6 +146,29 @@ impl<R> Input<R> {
         Span(at..to)
     }
 
+    /// The window for a reader that walks several records in one go and then
+    /// [`consume`](Input::consume)s what it walked: the whole window of a stream's buffer; of a
+    /// memory map, the next few KiB with the bytes after them prefetched (walking a mapped file
+    /// is bound by memory latency, see [`Input::consume`]). Records that do not fit in it are
+    /// for the caller's general path.
+    #[inline(always)]
+    pub(crate) fn batch(&mut self) -> &[u8] {
+        #[cfg(feature = "mmap")]
+        if let Store::Map(m) = &self.store {
+            let upto = self
+                .start
+                .saturating_add(limits::PREFETCH_AHEAD)
+                .min(self.end);
+            let until = upto.saturating_add(limits::PREFETCH_AHEAD).min(m.len());
+            while self.prefetched < until {
+                super::mmap::prefetch(m, self.prefetched);
+                self.prefetched += 64;
+            }
+            return m.get(self.start..upto).unwrap_or_default();
+        }
+        self.window()
+    }
+
     /// The bytes of a span taken since the input last changed.
     #[inline(always)]
     pub(crate) fn bytes(&self, span: &Span) -> &[u8] {

@@ -12,6 +12,7 @@ use crate::file::{fixup, limits, BlockType, Endianness, Error, ErrorKind};
 use crate::linktype::Linktype;
 use crate::packet::{Packet, PacketHeader, Precision, Timestamp};
 use std::io::Read;
+use std::ops::ControlFlow;
 
 /// What libpcap reports for the whole file: the first interface's link type and adjusted
 /// snapshot length, and its resolution.
@@ -578,6 +579,36 @@ impl<R: Read> Reader<R> {
         Ok(self
             .next_full(&mut |_, _| true)?
             .map(|(p, o, _, _, _)| (p, o)))
+    }
+
+    /// Hands each packet `keep` accepts to `f` with its context, in order, until the end of the
+    /// file (`Ok(ControlFlow::Continue(()))`), until `f` breaks (`Ok(ControlFlow::Break(b))`:
+    /// the reader stands after that packet and reading can go on), or until an error, returned
+    /// once every packet before it has been handed out; later calls then find the end.
+    ///
+    /// This is [`Reader::next_matching_in_context`] in a loop, and the fastest way through a
+    /// file.
+    #[inline]
+    pub fn try_for_each_matching_in_context<B>(
+        &mut self,
+        mut keep: impl FnMut(&PacketHeader, &[u8]) -> bool,
+        mut f: impl FnMut(Packet<'_>, Context<'_>) -> ControlFlow<B>,
+    ) -> Result<ControlFlow<B>, Error> {
+        loop {
+            let Some((p, options, interface, section, preceding)) = self.next_full(&mut keep)?
+            else {
+                return Ok(ControlFlow::Continue(()));
+            };
+            let context = Context {
+                options,
+                interface,
+                section,
+                preceding,
+            };
+            if let ControlFlow::Break(b) = f(p, context) {
+                return Ok(ControlFlow::Break(b));
+            }
+        }
     }
 
     /// The next packet with its context: its options, the interface it came from and the
