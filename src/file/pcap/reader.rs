@@ -281,9 +281,28 @@ impl<R: Read> Reader<R> {
         keep: &mut impl FnMut(&PacketHeader, &[u8]) -> bool,
         f: &mut impl FnMut(Packet<'_>) -> ControlFlow<B>,
     ) -> Option<B> {
-        let e = self.header.endianness;
+        // One loop per byte order and time stamp unit, each with both known when compiled.
+        use Endianness::{Big, Little};
+        match (self.header.endianness, self.nano) {
+            (Little, false) => self.walk_plain_in(Little, false, keep, f),
+            (Little, true) => self.walk_plain_in(Little, true, keep, f),
+            (Big, false) => self.walk_plain_in(Big, false, keep, f),
+            (Big, true) => self.walk_plain_in(Big, true, keep, f),
+        }
+    }
+
+    /// [`Reader::walk_plain`] for a file in byte order `e` with time stamps in nanoseconds
+    /// (`nano`) or microseconds.
+    #[inline(always)]
+    fn walk_plain_in<B>(
+        &mut self,
+        e: Endianness,
+        nano: bool,
+        keep: &mut impl FnMut(&PacketHeader, &[u8]) -> bool,
+        f: &mut impl FnMut(Packet<'_>) -> ControlFlow<B>,
+    ) -> Option<B> {
         let max = self.plain_max as usize;
-        let (nano, truncate_to) = (self.nano, self.truncate_to);
+        let truncate_to = self.truncate_to;
         let mut header = self.current;
         let mut broke = None;
         let mut packets = 0u64;

@@ -105,7 +105,8 @@ impl State {
         if self.first.is_none() {
             self.first = Some(First::of(&info));
         }
-        self.interfaces.push(InterfaceState::new(info));
+        self.interfaces
+            .push(InterfaceState::new(info, self.swapped));
         Ok(())
     }
 
@@ -352,11 +353,11 @@ struct QuickEpb<'s> {
 #[inline(always)]
 fn quick_epb<'s>(
     st: &'s State,
+    e: Endianness,
     truncate_to: Option<Precision>,
     w: &[u8],
     at: u64,
 ) -> Option<QuickEpb<'s>> {
-    let e = st.section.endianness;
     let (head, _) = w.split_first_chunk::<QUICK_FIXED>()?;
     let [t0, t1, t2, t3, l0, l1, l2, l3, i0, i1, i2, i3, h0, h1, h2, h3, o0, o1, o2, o3, c0, c1, c2, c3, w0, w1, w2, w3] =
         *head;
@@ -380,7 +381,7 @@ fn quick_epb<'s>(
     }
     let id = e.u32([i0, i1, i2, i3]);
     let iface = st.interfaces.get(usize::try_from(id).ok()?)?;
-    if fixup::needed(iface.linktype, st.swapped) {
+    if iface.fixup {
         return None;
     }
     let options_at = data_end
@@ -798,7 +799,8 @@ impl<R: Read> Reader<R> {
     #[inline(always)]
     fn quick_packet(&mut self) -> Option<Found> {
         let at = self.input.offset();
-        let q = quick_epb(&self.st, self.truncate_to, self.input.window(), at)?;
+        let e = self.st.section.endianness;
+        let q = quick_epb(&self.st, e, self.truncate_to, self.input.window(), at)?;
         self.current = q.header;
         let span = self.input.consume(q.padded);
         Some(Found {
@@ -820,7 +822,24 @@ impl<R: Read> Reader<R> {
         keep: &mut impl FnMut(&PacketHeader, &[u8]) -> bool,
         f: &mut impl FnMut(Packet<'_>, Context<'_>) -> ControlFlow<B>,
     ) -> Option<B> {
-        let (e, truncate_to) = (self.st.section.endianness, self.truncate_to);
+        // One loop per byte order, each with its order known when compiled.
+        match self.st.section.endianness {
+            Endianness::Little => self.walk_quick_in(Endianness::Little, keep, f),
+            Endianness::Big => self.walk_quick_in(Endianness::Big, keep, f),
+        }
+    }
+
+    /// [`Reader::walk_quick`] in a section of byte order `e`.
+    #[inline(always)]
+    fn walk_quick_in<B>(
+        &mut self,
+        e: Endianness,
+        keep: &mut impl FnMut(&PacketHeader, &[u8]) -> bool,
+        f: &mut impl FnMut(Packet<'_>, Context<'_>) -> ControlFlow<B>,
+    ) -> Option<B> {
+        let truncate_to = self.truncate_to;
+        let keeping = self.kept.on;
+        self.kept.refresh();
         let section = self.st.section_index;
         let base = self.input.offset();
         let mut header = self.current;
@@ -830,7 +849,7 @@ impl<R: Read> Reader<R> {
         let mut rest = window;
         loop {
             let at = base + (window.len() - rest.len()) as u64;
-            let Some(q) = quick_epb(&self.st, truncate_to, rest, at) else {
+            let Some(q) = quick_epb(&self.st, e, truncate_to, rest, at) else {
                 break;
             };
             let (Some(block), Some(next)) = (rest.get(..q.padded), rest.get(q.padded..)) else {
@@ -840,9 +859,13 @@ impl<R: Read> Reader<R> {
             packets += 1;
             header = q.header;
             let data = block.get(QUICK_FIXED..q.data_end).unwrap_or_default();
-            self.kept.refresh();
+            if keeping {
+                self.kept.refresh();
+            }
             if keep(&header, data) {
-                self.kept.delivered();
+                if keeping {
+                    self.kept.delivered();
+                }
                 let context = Context {
                     options: Options::new(
                         block.get(q.options_at..q.trailer).unwrap_or_default(),
