@@ -146,27 +146,18 @@ impl<R> Input<R> {
         Span(at..to)
     }
 
-    /// The window for a reader that walks several records in one go and then
-    /// [`consume`](Input::consume)s what it walked: the whole window of a stream's buffer; of a
-    /// memory map, the next few KiB with the bytes after them prefetched (walking a mapped file
-    /// is bound by memory latency, see [`Input::consume`]). Records that do not fit in it are
-    /// for the caller's general path.
+    /// Whether a reader should walk several records of the [`window`](Input::window) in one
+    /// go and then [`consume`](Input::consume) what it walked: yes for a stream's buffer or
+    /// bytes in memory; no for a memory map, read record by record because each step then
+    /// prefetches the bytes ahead (walking a mapped file is bound by memory latency, see
+    /// [`Input::consume`]).
     #[inline(always)]
-    pub(crate) fn batch(&mut self) -> &[u8] {
-        #[cfg(feature = "mmap")]
-        if let Store::Map(m) = &self.store {
-            let upto = self
-                .start
-                .saturating_add(limits::PREFETCH_AHEAD)
-                .min(self.end);
-            let until = upto.saturating_add(limits::PREFETCH_AHEAD).min(m.len());
-            while self.prefetched < until {
-                super::mmap::prefetch(m, self.prefetched);
-                self.prefetched += 64;
-            }
-            return m.get(self.start..upto).unwrap_or_default();
+    pub(crate) fn walks(&self) -> bool {
+        match &self.store {
+            Store::Buf(_) => true,
+            #[cfg(feature = "mmap")]
+            Store::Map(_) => false,
         }
-        self.window()
     }
 
     /// The bytes of a span taken since the input last changed.

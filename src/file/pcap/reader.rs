@@ -250,14 +250,16 @@ impl<R: Read> Reader<R> {
         mut keep: impl FnMut(&PacketHeader, &[u8]) -> bool,
         mut f: impl FnMut(Packet<'_>) -> ControlFlow<B>,
     ) -> Result<ControlFlow<B>, Error> {
+        let walks = self.input.walks();
         loop {
-            if self.plain {
+            if self.plain && walks {
                 if let Some(b) = self.walk_plain(&mut keep, &mut f) {
                     return Ok(ControlFlow::Break(b));
                 }
             }
-            // One record the general way: a refill, the end, an error or a record to adjust.
-            let Some(data) = self.advance_slow()? else {
+            // One record the general way: a refill, the end, an error or a record to adjust
+            // (or the next record of a memory-mapped file, see `Input::batch`).
+            let Some(data) = self.advance()? else {
                 return Ok(ControlFlow::Continue(()));
             };
             if keep(&self.current, self.data(&data)) {
@@ -306,7 +308,7 @@ impl<R: Read> Reader<R> {
         let mut header = self.current;
         let mut broke = None;
         let mut packets = 0u64;
-        let window = self.input.batch();
+        let window = self.input.window();
         let mut rest = window;
         while let Some((h, tail)) = rest.split_first_chunk::<16>() {
             let [s0, s1, s2, s3, f0, f1, f2, f3, c0, c1, c2, c3, l0, l1, l2, l3] = *h;

@@ -677,8 +677,9 @@ impl<R: Read> Reader<R> {
         mut keep: impl FnMut(&PacketHeader, &[u8]) -> bool,
         mut f: impl FnMut(Packet<'_>, Context<'_>) -> ControlFlow<B>,
     ) -> Result<ControlFlow<B>, Error> {
+        let walks = self.input.walks();
         loop {
-            if !self.done {
+            if walks && !self.done {
                 if self.pending_shb {
                     self.pending_shb = false;
                     self.first_shb = Vec::new();
@@ -845,7 +846,7 @@ impl<R: Read> Reader<R> {
         let mut header = self.current;
         let mut broke = None;
         let mut packets = 0u64;
-        let window = self.input.batch();
+        let window = self.input.window();
         let mut rest = window;
         loop {
             let at = base + (window.len() - rest.len()) as u64;
