@@ -14,6 +14,7 @@ use ferrocap::file::{self, pcap, pcapng};
 use ferrocap::{Linktype, PacketHeader, Precision, Timestamp};
 use std::hint::black_box;
 use std::io::Write;
+use std::ops::ControlFlow;
 
 const PACKETS: usize = 200_000;
 
@@ -86,6 +87,21 @@ fn walk<R: std::io::Read>(mut r: file::Reader<R>) -> (usize, u64) {
     (n, x)
 }
 
+/// [`walk`] by `try_for_each_in_context` (the reader's own loop) instead of `next`.
+fn walk_each<R: std::io::Read>(mut r: file::Reader<R>) -> (usize, u64) {
+    let (mut n, mut x) = (0usize, 0u64);
+    let end = r
+        .try_for_each_in_context(|p, _| {
+            n += 1;
+            x = x
+                .wrapping_add(p.header.caplen as u64 ^ p.data.get(12).copied().unwrap_or(0) as u64);
+            ControlFlow::<()>::Continue(())
+        })
+        .unwrap();
+    assert!(end.is_continue());
+    (n, x)
+}
+
 /// [`walk`] over the packets `next_matching` keeps: those with an even time stamp fraction
 /// (every other one), the rest skipped in the reader's buffer.
 fn walk_every_other<R: std::io::Read>(mut r: file::Reader<R>) -> (usize, u64) {
@@ -142,6 +158,14 @@ fn bench_format(c: &mut Criterion, format: &str, make: fn(bool) -> Vec<u8>) {
         g.bench_with_input(BenchmarkId::new("open_mapped", name), &path, |b, path| {
             b.iter(|| black_box(walk(file::Reader::open_with(path, true).unwrap())))
         });
+        g.bench_with_input(BenchmarkId::new("open_each", name), &path, |b, path| {
+            b.iter(|| black_box(walk_each(file::Reader::open(path).unwrap())))
+        });
+        g.bench_with_input(
+            BenchmarkId::new("open_mapped_each", name),
+            &path,
+            |b, path| b.iter(|| black_box(walk_each(file::Reader::open_with(path, true).unwrap()))),
+        );
         g.bench_with_input(
             BenchmarkId::new("open_every_other", name),
             &path,

@@ -8,6 +8,7 @@ use crate::linktype::Linktype;
 use crate::packet::{Packet, Precision};
 use crate::{Error, Result};
 use std::io::Read;
+use std::ops::ControlFlow;
 use std::path::Path;
 
 /// The state of a capture reading a file or a stream.
@@ -216,6 +217,42 @@ impl Capture<Offline> {
     /// with [`Capture::set_program`].
     pub fn reader_mut(&mut self) -> &mut file::Reader<Box<dyn Read + Send>> {
         &mut self.state.reader
+    }
+
+    /// Hands each packet the filter accepts to `f` with, for pcapng files, its context (as
+    /// [`Capture::next_in_context`] returns them), until the end of the file
+    /// (`Ok(ControlFlow::Continue(()))`), until `f` breaks (`Ok(ControlFlow::Break(b))`: the
+    /// capture stands after that packet and reading can go on), or until an error, returned
+    /// once every packet before it has been handed out.
+    ///
+    /// The same packets as a loop over [`Capture::next_in_context`], faster: the records
+    /// already read are walked in one pass.
+    ///
+    /// ```
+    /// use std::ops::ControlFlow;
+    /// use ferrocap::Capture;
+    ///
+    /// let mut cap = Capture::from_file("tests/data/sample.pcap")?;
+    /// let mut bytes = 0;
+    /// let end = cap.try_for_each_in_context(|packet, _context| {
+    ///     bytes += packet.data.len();
+    ///     ControlFlow::<()>::Continue(())
+    /// })?;
+    /// assert!(end.is_continue() && bytes > 0);
+    /// # Ok::<(), ferrocap::Error>(())
+    /// ```
+    #[inline]
+    pub fn try_for_each_in_context<B>(
+        &mut self,
+        f: impl FnMut(Packet<'_>, Option<file::pcapng::Context<'_>>) -> ControlFlow<B>,
+    ) -> Result<ControlFlow<B>> {
+        Ok(match &self.state.program {
+            None => self.state.reader.try_for_each_in_context(f)?,
+            Some(program) => self.state.reader.try_for_each_matching_in_context(
+                |header, data| program.matches(header, data),
+                f,
+            )?,
+        })
     }
 
     /// The next packet the filter accepts and, for pcapng files, its context: options,

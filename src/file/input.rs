@@ -146,6 +146,20 @@ impl<R> Input<R> {
         Span(at..to)
     }
 
+    /// Whether a reader should walk several records of the [`window`](Input::window) in one
+    /// go and then [`consume`](Input::consume) what it walked: yes for a stream's buffer or
+    /// bytes in memory; no for a memory map, read record by record because each step then
+    /// prefetches the bytes ahead (walking a mapped file is bound by memory latency, see
+    /// [`Input::consume`]).
+    #[inline(always)]
+    pub(crate) fn walks(&self) -> bool {
+        match &self.store {
+            Store::Buf(_) => true,
+            #[cfg(feature = "mmap")]
+            Store::Map(_) => false,
+        }
+    }
+
     /// The bytes of a span taken since the input last changed.
     #[inline(always)]
     pub(crate) fn bytes(&self, span: &Span) -> &[u8] {

@@ -227,6 +227,48 @@ fn run<R: Read>(reader: Result<file::Reader<R>, file::Error>) -> Run {
     }
 }
 
+/// [`run`] by the reader's own loop (`try_for_each_in_context`), as the command reads.
+fn run_walked<R: Read>(reader: Result<file::Reader<R>, file::Error>) -> Run {
+    let mut r = match reader {
+        Ok(r) => r,
+        Err(e) => {
+            return Run {
+                opened: Err(e.to_string()),
+                packets: Vec::new(),
+                end: Ok(()),
+            }
+        }
+    };
+    let opened = Ok((r.linktype(), r.snaplen(), r.format()));
+    let mut packets = Vec::new();
+    let walked = r.try_for_each_in_context(|p, _| {
+        assert_eq!(p.data.len(), p.header.caplen as usize);
+        packets.push(Ours {
+            ts: p.header.ts,
+            caplen: p.header.caplen,
+            len: p.header.len,
+            hash: fnv1a64(p.data),
+            data: p.data.to_vec(),
+            linktype: p.header.linktype(),
+            interface_id: p.header.interface_id(),
+        });
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    let end = match walked {
+        Ok(flow) => {
+            assert!(flow.is_continue());
+            Ok(())
+        }
+        Err(e) => Err(e.to_string()),
+    };
+    assert!(matches!(r.next(), Ok(None)));
+    Run {
+        opened,
+        packets,
+        end,
+    }
+}
+
 /// A reader that hands out at most 4093 bytes per call, to exercise stream buffering.
 struct Pieces<R>(R);
 impl<R: Read> Read for Pieces<R> {
@@ -295,12 +337,20 @@ fn check_file(shared: &Path, name: &str, tally: &mut Tally) {
     let streamed = run(std::fs::File::open(&path)
         .map_err(|e| file::Error::new(file::ErrorKind::Io(e), 0))
         .and_then(|f| file::Reader::new(Pieces(f))));
+    let walked = run_walked(file::Reader::open(&path));
+    let walked_mapped = run_walked(file::Reader::open_with(&path, true));
     let mut fail = |msg: String| tally.mismatches.push(format!("{name}: {msg}"));
     if mapped.packets != streamed.packets
         || mapped.end != streamed.end
         || mapped.opened != streamed.opened
     {
         fail("memory-mapped and streamed reads differ".into());
+        return;
+    }
+    if [&walked, &walked_mapped].iter().any(|w| {
+        w.packets != streamed.packets || w.end != streamed.end || w.opened != streamed.opened
+    }) {
+        fail("reading with try_for_each_in_context and with next differ".into());
         return;
     }
     let ours = mapped;

@@ -17,6 +17,7 @@ use ferrocap::bpf::Format;
 use ferrocap::{file, Capture, Linktype, Offline, Precision};
 use std::ffi::OsStr;
 use std::io::{self, Read, Write};
+use std::ops::ControlFlow;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -205,39 +206,51 @@ fn print_program(args: &Args, program: &ferrocap::bpf::Program) -> Result<(), Fa
 fn process(args: &Args, path: &OsStr, mut cap: Capture<Offline>) -> Result<(), Failure> {
     announce(path, cap.reader());
     let writing_stdout = args.write.as_deref() == Some(OsStr::new("-"));
-    let mut out = match &args.write {
+    let out = match &args.write {
         Some(dest) => Some(output::Sink::create(dest, args, cap.reader_mut())?),
         None => None,
     };
     let printing = !args.count_only && (out.is_none() || args.print) && !writing_stdout;
     let stdout = io::stdout();
-    let mut text = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
-    let mut printer = print::Printer::new(args);
-    let mut line = String::with_capacity(256);
+    let mut emit = Emit {
+        busy: printing || out.is_some(),
+        out,
+        printing,
+        line_buffered: args.line_buffered,
+        text: io::BufWriter::with_capacity(64 * 1024, stdout.lock()),
+        printer: print::Printer::new(args),
+        line: String::with_capacity(256),
+    };
     let mut n: u64 = 0;
     let limit = args.count.unwrap_or(u64::MAX);
-    let result = loop {
-        if n >= limit {
-            break Ok(());
-        }
-        let (packet, context) = match cap.next_in_context() {
-            Ok(Some(p)) => p,
-            Ok(None) => break Ok(()),
-            Err(e) => break Err(e),
-        };
+    // The capture's own loop hands the packets to this closure, which breaks with `None` at
+    // `-c`'s limit (before reading further, as tcpdump stops) and with the failure of a write.
+    // It stays small enough to be inlined into that loop; the output is a call away.
+    let each = |packet: ferrocap::Packet<'_>,
+                context: Option<file::pcapng::Context<'_>>|
+     -> ControlFlow<Option<Failure>> {
         n += 1;
-        if let Some(out) = &mut out {
-            out.write(&packet, context.as_ref(), n)?;
-        }
-        if printing {
-            line.clear();
-            printer.format(&mut line, n, &packet);
-            text.write_all(line.as_bytes()).map_err(stdout_error)?;
-            if args.line_buffered {
-                text.flush().map_err(stdout_error)?;
+        if emit.busy {
+            if let Err(failure) = emit.packet(&packet, context.as_ref(), n) {
+                return ControlFlow::Break(Some(failure));
             }
         }
+        if n >= limit {
+            ControlFlow::Break(None)
+        } else {
+            ControlFlow::Continue(())
+        }
     };
+    let result = if limit == 0 {
+        Ok(())
+    } else {
+        match cap.try_for_each_in_context(each) {
+            Ok(ControlFlow::Break(Some(failure))) => return Err(failure),
+            Ok(_) => Ok(()),
+            Err(e) => Err(e),
+        }
+    };
+    let Emit { out, mut text, .. } = emit;
     if args.count_only {
         writeln!(text, "{n} packet{}", if n == 1 { "" } else { "s" }).map_err(stdout_error)?;
     }
@@ -248,6 +261,44 @@ fn process(args: &Args, path: &OsStr, mut cap: Capture<Offline>) -> Result<(), F
     match result {
         Ok(()) => Ok(()),
         Err(e) => Err(format!("{e} after {n} packets").into()),
+    }
+}
+
+/// Where each packet goes: a `-w` file, printed lines, or both (or neither, with `--count`).
+struct Emit<'a> {
+    /// Anything to do per packet.
+    busy: bool,
+    out: Option<output::Sink>,
+    printing: bool,
+    line_buffered: bool,
+    text: io::BufWriter<io::StdoutLock<'a>>,
+    printer: print::Printer,
+    line: String,
+}
+
+impl Emit<'_> {
+    /// Writes packet `n` and prints its line, as asked.
+    #[inline(never)]
+    fn packet(
+        &mut self,
+        packet: &ferrocap::Packet<'_>,
+        context: Option<&file::pcapng::Context<'_>>,
+        n: u64,
+    ) -> Result<(), Failure> {
+        if let Some(out) = &mut self.out {
+            out.write(packet, context, n)?;
+        }
+        if self.printing {
+            self.line.clear();
+            self.printer.format(&mut self.line, n, packet);
+            self.text
+                .write_all(self.line.as_bytes())
+                .map_err(stdout_error)?;
+            if self.line_buffered {
+                self.text.flush().map_err(stdout_error)?;
+            }
+        }
+        Ok(())
     }
 }
 

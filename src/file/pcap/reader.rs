@@ -6,6 +6,7 @@ use crate::file::{fixup, Endianness, Error, ErrorKind};
 use crate::linktype::Linktype;
 use crate::packet::{Packet, PacketHeader, Precision, Timestamp};
 use std::io::Read;
+use std::ops::ControlFlow;
 
 /// How the caplen and len fields of the record headers are ordered (libpcap swapped them at
 /// version 2.3, and some 2.3 writers did not).
@@ -218,6 +219,129 @@ impl<R: Read> Reader<R> {
         }))
     }
 
+    /// Hands each packet `keep` accepts to `f`, in order, until the end of the file
+    /// (`Ok(ControlFlow::Continue(()))`), until `f` breaks (`Ok(ControlFlow::Break(b))`: the
+    /// reader stands after that packet and reading can go on), or until an error, returned
+    /// once every packet before it has been handed out; later calls then find the end.
+    ///
+    /// This is [`Reader::next_matching`] in a loop, and the fastest way through a file: the
+    /// records already buffered are walked in one pass, with the loop's state in registers.
+    ///
+    /// ```
+    /// # use std::ops::ControlFlow;
+    /// # fn main() -> Result<(), ferrocap::file::Error> {
+    /// # let bytes = std::fs::read("tests/data/sample.pcap").unwrap();
+    /// let mut reader = ferrocap::file::pcap::Reader::from_bytes(bytes)?;
+    /// let mut bytes = 0;
+    /// let end = reader.try_for_each_matching(
+    ///     |_, _| true,
+    ///     |p| {
+    ///         bytes += p.data.len();
+    ///         ControlFlow::<()>::Continue(())
+    ///     },
+    /// )?;
+    /// assert!(end.is_continue() && bytes > 0);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn try_for_each_matching<B>(
+        &mut self,
+        mut keep: impl FnMut(&PacketHeader, &[u8]) -> bool,
+        mut f: impl FnMut(Packet<'_>) -> ControlFlow<B>,
+    ) -> Result<ControlFlow<B>, Error> {
+        let walks = self.input.walks();
+        loop {
+            if self.plain && walks {
+                if let Some(b) = self.walk_plain(&mut keep, &mut f) {
+                    return Ok(ControlFlow::Break(b));
+                }
+            }
+            // One record the general way: a refill, the end, an error or a record to adjust
+            // (or the next record of a memory-mapped file, see `Input::batch`).
+            let Some(data) = self.advance()? else {
+                return Ok(ControlFlow::Continue(()));
+            };
+            if keep(&self.current, self.data(&data)) {
+                let packet = Packet {
+                    header: &self.current,
+                    data: self.data(&data),
+                };
+                if let ControlFlow::Break(b) = f(packet) {
+                    return Ok(ControlFlow::Break(b));
+                }
+            }
+        }
+    }
+
+    /// Walks the plain records (see `plain`) that are whole in the buffer, handing those
+    /// `keep` accepts to `f`; stops at the first other record, at the end of the buffer, or
+    /// when `f` breaks (then with its value). Consumes what it walked.
+    #[inline(always)]
+    fn walk_plain<B>(
+        &mut self,
+        keep: &mut impl FnMut(&PacketHeader, &[u8]) -> bool,
+        f: &mut impl FnMut(Packet<'_>) -> ControlFlow<B>,
+    ) -> Option<B> {
+        // One loop per byte order and time stamp unit, each with both known when compiled.
+        use Endianness::{Big, Little};
+        match (self.header.endianness, self.nano) {
+            (Little, false) => self.walk_plain_in(Little, false, keep, f),
+            (Little, true) => self.walk_plain_in(Little, true, keep, f),
+            (Big, false) => self.walk_plain_in(Big, false, keep, f),
+            (Big, true) => self.walk_plain_in(Big, true, keep, f),
+        }
+    }
+
+    /// [`Reader::walk_plain`] for a file in byte order `e` with time stamps in nanoseconds
+    /// (`nano`) or microseconds.
+    #[inline(always)]
+    fn walk_plain_in<B>(
+        &mut self,
+        e: Endianness,
+        nano: bool,
+        keep: &mut impl FnMut(&PacketHeader, &[u8]) -> bool,
+        f: &mut impl FnMut(Packet<'_>) -> ControlFlow<B>,
+    ) -> Option<B> {
+        let max = self.plain_max as usize;
+        let truncate_to = self.truncate_to;
+        let mut header = self.current;
+        let mut broke = None;
+        let mut packets = 0u64;
+        let window = self.input.window();
+        let mut rest = window;
+        while let Some((h, tail)) = rest.split_first_chunk::<16>() {
+            let [s0, s1, s2, s3, f0, f1, f2, f3, c0, c1, c2, c3, l0, l1, l2, l3] = *h;
+            let caplen = e.u32([c0, c1, c2, c3]);
+            if caplen as usize > max {
+                break;
+            }
+            let Some((data, next)) = tail.split_at_checked(caplen as usize) else {
+                break;
+            };
+            let (secs, frac) = (e.u32([s0, s1, s2, s3]), e.u32([f0, f1, f2, f3]));
+            header.ts = timestamp(nano, truncate_to, secs, frac);
+            header.caplen = caplen;
+            header.len = e.u32([l0, l1, l2, l3]);
+            packets += 1;
+            rest = next;
+            if keep(&header, data) {
+                if let ControlFlow::Break(b) = f(Packet {
+                    header: &header,
+                    data,
+                }) {
+                    broke = Some(b);
+                    break;
+                }
+            }
+        }
+        let walked = window.len() - rest.len();
+        self.input.consume(walked);
+        self.current = header;
+        self.packets += packets;
+        broke
+    }
+
     /// The bytes of the packet [`Reader::advance`] read.
     #[inline(always)]
     fn data(&self, data: &Data) -> &[u8] {
@@ -253,20 +377,7 @@ impl<R: Read> Reader<R> {
     /// The time stamp of a record.
     #[inline(always)]
     fn timestamp(&self, secs: u32, frac: u32) -> Timestamp {
-        let frac_ns = if self.nano {
-            frac as u64
-        } else {
-            frac as u64 * 1000
-        };
-        let ts = if frac_ns < 1_000_000_000 {
-            Timestamp::new(secs as i64, frac_ns as u32)
-        } else {
-            Timestamp::new(secs as i64, 0).add_nanos(frac_ns)
-        };
-        match self.truncate_to {
-            Some(p) => ts.truncate(p),
-            None => ts,
-        }
+        timestamp(self.nano, self.truncate_to, secs, frac)
     }
 
     /// [`Reader::advance`] for everything else: reading more, the end of the file, errors,
@@ -369,6 +480,26 @@ impl<R: Read> Reader<R> {
     }
 }
 
+/// The time stamp of a record: `frac` in nanoseconds or microseconds, truncated to
+/// `truncate_to` if given.
+#[inline(always)]
+fn timestamp(nano: bool, truncate_to: Option<Precision>, secs: u32, frac: u32) -> Timestamp {
+    let frac_ns = if nano {
+        frac as u64
+    } else {
+        frac as u64 * 1000
+    };
+    let ts = if frac_ns < 1_000_000_000 {
+        Timestamp::new(secs as i64, frac_ns as u32)
+    } else {
+        Timestamp::new(secs as i64, 0).add_nanos(frac_ns)
+    };
+    match truncate_to {
+        Some(p) => ts.truncate(p),
+        None => ts,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -441,6 +572,88 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Every packet `keep` accepts, by `try_for_each_matching`, stopping every `stride`
+    /// packets (a break) and going on from there.
+    fn all_walked(
+        mut r: Reader<impl Read>,
+        keep: fn(&PacketHeader, &[u8]) -> bool,
+        stride: usize,
+    ) -> Vec<OwnedPacket> {
+        let mut out = Vec::new();
+        loop {
+            let mut taken = 0;
+            let end = r
+                .try_for_each_matching(keep, |p| {
+                    assert!(keep(p.header, p.data), "a packet handed out was kept");
+                    out.push(p.to_owned());
+                    taken += 1;
+                    if taken == stride {
+                        ControlFlow::Break(taken)
+                    } else {
+                        ControlFlow::Continue(())
+                    }
+                })
+                .unwrap();
+            if end.is_continue() {
+                return out;
+            }
+        }
+    }
+
+    #[test]
+    fn walking_gives_what_next_gives() {
+        let records: Vec<(u32, u32)> = (0..300u32).map(|i| (i % 97, i % 97 + i % 3)).collect();
+        let keeps: [fn(&PacketHeader, &[u8]) -> bool; 3] =
+            [|_, _| true, |_, _| false, |h, _| h.len % 3 == 0];
+        for (linktype, snaplen) in [
+            (Linktype::EN10MB, 0),
+            (Linktype::EN10MB, 50),
+            (Linktype::LINUX_SLL, 0),
+        ] {
+            for e in [Endianness::Little, Endianness::Big] {
+                let bytes = file(e, linktype, snaplen, &records);
+                for keep in keeps {
+                    let want = all(Reader::from_bytes(bytes.clone()).unwrap(), keep);
+                    for stride in [1, 7, usize::MAX] {
+                        let from_memory = all_walked(
+                            Reader::<Dribble>::from_vec(bytes.clone()).unwrap(),
+                            keep,
+                            stride,
+                        );
+                        let from_stream = all_walked(
+                            Reader::new(Dribble(bytes.clone(), 0)).unwrap(),
+                            keep,
+                            stride,
+                        );
+                        let from_big_reads =
+                            all_walked(Reader::new(&bytes[..]).unwrap(), keep, stride);
+                        assert_eq!(from_memory, want);
+                        assert_eq!(from_stream, want);
+                        assert_eq!(from_big_reads, want);
+                    }
+                }
+            }
+        }
+        // A cut record: the packets before it, then the error, then the end.
+        let mut bytes = file(Endianness::Little, Linktype::EN10MB, 0, &records[..20]);
+        bytes.truncate(bytes.len() - 5);
+        let mut r = Reader::new(&bytes[..]).unwrap();
+        let mut seen = 0;
+        let err = r
+            .try_for_each_matching(
+                |_, _| true,
+                |_| {
+                    seen += 1;
+                    ControlFlow::<()>::Continue(())
+                },
+            )
+            .unwrap_err();
+        assert_eq!(seen, 19);
+        assert!(matches!(err.kind(), ErrorKind::TruncatedRecord { .. }));
+        let end = r.try_for_each_matching(|_, _| true, |_| ControlFlow::<()>::Break(()));
+        assert!(end.unwrap().is_continue());
     }
 
     #[test]

@@ -95,8 +95,22 @@ impl TsResolution {
     /// The time of a stored time stamp: `units` of this resolution since the epoch, plus
     /// `offset` seconds (`if_tsoffset`). Sub-nanosecond fractions are truncated, as libpcap
     /// does; times beyond `i64` seconds saturate.
-    #[inline]
+    #[inline(always)]
     pub fn timestamp(self, units: u64, offset: i64) -> Timestamp {
+        // Microseconds (the default) and nanoseconds inline; other resolutions a call away.
+        let (secs, nanos) = match self.byte {
+            6 => (units / 1_000_000, (units % 1_000_000) * 1000),
+            9 => (units / NANOS, units % NANOS),
+            _ => return self.timestamp_other(units, offset),
+        };
+        // Both below 2^64 / 10^6 seconds: no saturation needed for the conversion.
+        let secs = (secs as i64).saturating_add(offset);
+        Timestamp::new(secs, nanos as u32)
+    }
+
+    /// [`TsResolution::timestamp`] for resolutions other than 10^-6 and 10^-9.
+    #[inline(never)]
+    fn timestamp_other(self, units: u64, offset: i64) -> Timestamp {
         let (secs, nanos) = match self.byte {
             6 => (units / 1_000_000, (units % 1_000_000).saturating_mul(1000)),
             9 => (units / NANOS, units % NANOS),
@@ -394,11 +408,16 @@ pub(crate) struct InterfaceState {
     pub(crate) stats: Option<Statistics>,
     /// Bytes of options those statistics came from (counted in the retained total).
     pub(crate) stats_bytes: usize,
+    /// Its packets' bytes need libpcap's fix-up (see `file::fixup`) in this section's byte
+    /// order.
+    pub(crate) fixup: bool,
 }
 
 impl InterfaceState {
-    pub(crate) fn new(info: Interface) -> Self {
+    /// An interface of a section whose byte order is `swapped` from this host's, or not.
+    pub(crate) fn new(info: Interface, swapped: bool) -> Self {
         InterfaceState {
+            fixup: crate::file::fixup::needed(info.packet_linktype(), swapped),
             linktype: info.packet_linktype(),
             snaplen: info.adjusted_snaplen(),
             stats: None,

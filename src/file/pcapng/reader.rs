@@ -12,6 +12,7 @@ use crate::file::{fixup, limits, BlockType, Endianness, Error, ErrorKind};
 use crate::linktype::Linktype;
 use crate::packet::{Packet, PacketHeader, Precision, Timestamp};
 use std::io::Read;
+use std::ops::ControlFlow;
 
 /// What libpcap reports for the whole file: the first interface's link type and adjusted
 /// snapshot length, and its resolution.
@@ -104,7 +105,8 @@ impl State {
         if self.first.is_none() {
             self.first = Some(First::of(&info));
         }
-        self.interfaces.push(InterfaceState::new(info));
+        self.interfaces
+            .push(InterfaceState::new(info, self.swapped));
         Ok(())
     }
 
@@ -325,6 +327,88 @@ fn peek_frame_slow<R: Read>(
             Err(Short::Io(e)) => return Err(Error::new(ErrorKind::Io(e), at)),
         }
     }
+}
+
+/// Bytes of an Enhanced Packet Block before its packet data.
+const QUICK_FIXED: usize = block::HEADER_LEN + 20;
+
+/// An Enhanced Packet Block read by [`quick_epb`]: its header, and where its parts are
+/// (offsets from the block's start).
+struct QuickEpb<'s> {
+    header: PacketHeader,
+    interface: &'s InterfaceState,
+    /// The whole block, padding and trailer included.
+    padded: usize,
+    /// The end of the packet data (which starts at [`QUICK_FIXED`]).
+    data_end: usize,
+    /// The options, `options_at..trailer`.
+    options_at: usize,
+    trailer: usize,
+}
+
+/// The common case of a packet block, at the start of `w` (at offset `at` in the file): an
+/// Enhanced Packet Block whole in `w`, well formed, of a known interface, needing no fix-up,
+/// read in one pass; its header is what [`Reader::packet_block`] would make of it. `None` for
+/// anything else, which the general path then reads or reports.
+#[inline(always)]
+fn quick_epb<'s>(
+    st: &'s State,
+    e: Endianness,
+    truncate_to: Option<Precision>,
+    w: &[u8],
+    at: u64,
+) -> Option<QuickEpb<'s>> {
+    let (head, _) = w.split_first_chunk::<QUICK_FIXED>()?;
+    let [t0, t1, t2, t3, l0, l1, l2, l3, i0, i1, i2, i3, h0, h1, h2, h3, o0, o1, o2, o3, c0, c1, c2, c3, w0, w1, w2, w3] =
+        *head;
+    let len = e.u32([l0, l1, l2, l3]);
+    if e.u32([t0, t1, t2, t3]) != BlockType::ENHANCED_PACKET.0
+        || !(QUICK_FIXED as u32 + 4..=st.max_block).contains(&len)
+    {
+        return None;
+    }
+    let padded = usize::try_from(len.div_ceil(4)).ok()?.checked_mul(4)?;
+    let caplen = e.u32([c0, c1, c2, c3]);
+    let data_end = QUICK_FIXED.checked_add(usize::try_from(caplen).ok()?)?;
+    let trailer = padded - 4;
+    if data_end > trailer {
+        return None;
+    }
+    let block = w.get(..padded)?;
+    let (_, last) = block.split_last_chunk::<4>()?;
+    if e.u32(*last) != len {
+        return None;
+    }
+    let id = e.u32([i0, i1, i2, i3]);
+    let iface = st.interfaces.get(usize::try_from(id).ok()?)?;
+    if iface.fixup {
+        return None;
+    }
+    let options_at = data_end
+        .saturating_add(super::options::pad4(data_end - QUICK_FIXED))
+        .min(trailer);
+    let options = block.get(options_at..trailer).unwrap_or_default();
+    let flags = if options.is_empty() {
+        None
+    } else {
+        packet::flags(Options::new(options, e, BlockType::ENHANCED_PACKET, at))
+    };
+    let units = (u64::from(e.u32([h0, h1, h2, h3])) << 32) | u64::from(e.u32([o0, o1, o2, o3]));
+    let mut ts = iface.info.timestamp(units);
+    if let Some(p) = truncate_to {
+        ts = ts.truncate(p);
+    }
+    let header = PacketHeader::new(ts, caplen, e.u32([w0, w1, w2, w3]), iface.linktype)
+        .with_interface_id(id)
+        .with_flags(flags);
+    Some(QuickEpb {
+        header,
+        interface: iface,
+        padded,
+        data_end,
+        options_at,
+        trailer,
+    })
 }
 
 /// Consumes the block `f` announces and returns its body (trailer checked).
@@ -580,6 +664,48 @@ impl<R: Read> Reader<R> {
             .map(|(p, o, _, _, _)| (p, o)))
     }
 
+    /// Hands each packet `keep` accepts to `f` with its context, in order, until the end of the
+    /// file (`Ok(ControlFlow::Continue(()))`), until `f` breaks (`Ok(ControlFlow::Break(b))`:
+    /// the reader stands after that packet and reading can go on), or until an error, returned
+    /// once every packet before it has been handed out; later calls then find the end.
+    ///
+    /// This is [`Reader::next_matching_in_context`] in a loop, and the fastest way through a
+    /// file.
+    #[inline]
+    pub fn try_for_each_matching_in_context<B>(
+        &mut self,
+        mut keep: impl FnMut(&PacketHeader, &[u8]) -> bool,
+        mut f: impl FnMut(Packet<'_>, Context<'_>) -> ControlFlow<B>,
+    ) -> Result<ControlFlow<B>, Error> {
+        let walks = self.input.walks();
+        loop {
+            if walks && !self.done {
+                if self.pending_shb {
+                    self.pending_shb = false;
+                    self.first_shb = Vec::new();
+                }
+                if let Some(b) = self.walk_quick(&mut keep, &mut f) {
+                    return Ok(ControlFlow::Break(b));
+                }
+            }
+            // One packet the general way: a refill, other blocks, the end, an error or a
+            // packet block the walk does not read.
+            let Some((p, options, interface, section, preceding)) = self.next_full(&mut keep)?
+            else {
+                return Ok(ControlFlow::Continue(()));
+            };
+            let context = Context {
+                options,
+                interface,
+                section,
+                preceding,
+            };
+            if let ControlFlow::Break(b) = f(p, context) {
+                return Ok(ControlFlow::Break(b));
+            }
+        }
+    }
+
     /// The next packet with its context: its options, the interface it came from and the
     /// number of that interface's section (interface ids restart in every section).
     #[inline]
@@ -667,67 +793,106 @@ impl<R: Read> Reader<R> {
         }
     }
 
-    /// The common case of a packet block, in one pass over bytes already buffered: an Enhanced
-    /// Packet Block that is well formed, of a known interface, needing no fix-up. It leaves the
-    /// header in `self.current` exactly as [`Reader::packet_block`] would; `None` (nothing
-    /// consumed) for anything else, which the general path then reads or reports.
+    /// The common case of a packet block, in one pass over bytes already buffered (see
+    /// [`quick_epb`]). It leaves the header in `self.current` exactly as
+    /// [`Reader::packet_block`] would; `None` (nothing consumed) for anything else, which the
+    /// general path then reads or reports.
     #[inline(always)]
     fn quick_packet(&mut self) -> Option<Found> {
-        const FIXED: usize = block::HEADER_LEN + 20;
-        let e = self.st.section.endianness;
-        let w = self.input.window();
-        let (head, _) = w.split_first_chunk::<FIXED>()?;
-        let [t0, t1, t2, t3, l0, l1, l2, l3, i0, i1, i2, i3, h0, h1, h2, h3, o0, o1, o2, o3, c0, c1, c2, c3, w0, w1, w2, w3] =
-            *head;
-        let len = e.u32([l0, l1, l2, l3]);
-        if e.u32([t0, t1, t2, t3]) != BlockType::ENHANCED_PACKET.0
-            || !(FIXED as u32 + 4..=self.st.max_block).contains(&len)
-        {
-            return None;
-        }
-        let padded = usize::try_from(len.div_ceil(4)).ok()?.checked_mul(4)?;
-        let caplen = e.u32([c0, c1, c2, c3]);
-        let data_end = FIXED.checked_add(usize::try_from(caplen).ok()?)?;
-        let trailer = padded - 4;
-        if data_end > trailer {
-            return None;
-        }
-        let block = w.get(..padded)?;
-        let (_, last) = block.split_last_chunk::<4>()?;
-        if e.u32(*last) != len {
-            return None;
-        }
-        let id = e.u32([i0, i1, i2, i3]);
-        let iface = self.st.interfaces.get(usize::try_from(id).ok()?)?;
-        if fixup::needed(iface.linktype, self.st.swapped) {
-            return None;
-        }
-        let options_at = data_end
-            .saturating_add(super::options::pad4(data_end - FIXED))
-            .min(trailer);
-        let options = block.get(options_at..trailer).unwrap_or_default();
         let at = self.input.offset();
-        let flags = if options.is_empty() {
-            None
-        } else {
-            packet::flags(Options::new(options, e, BlockType::ENHANCED_PACKET, at))
-        };
-        let units = (u64::from(e.u32([h0, h1, h2, h3])) << 32) | u64::from(e.u32([o0, o1, o2, o3]));
-        let mut ts = iface.info.timestamp(units);
-        if let Some(p) = self.truncate_to {
-            ts = ts.truncate(p);
-        }
-        self.current = PacketHeader::new(ts, caplen, e.u32([w0, w1, w2, w3]), iface.linktype)
-            .with_interface_id(id)
-            .with_flags(flags);
-        let span = self.input.consume(padded);
+        let e = self.st.section.endianness;
+        let q = quick_epb(&self.st, e, self.truncate_to, self.input.window(), at)?;
+        self.current = q.header;
+        let span = self.input.consume(q.padded);
         Some(Found {
-            data: Data::Input(span.sub(FIXED, data_end - FIXED)),
-            options: span.sub(options_at, trailer - options_at),
-            endianness: e,
+            data: Data::Input(span.sub(QUICK_FIXED, q.data_end - QUICK_FIXED)),
+            options: span.sub(q.options_at, q.trailer - q.options_at),
+            endianness: self.st.section.endianness,
             block: BlockType::ENHANCED_PACKET,
             at,
         })
+    }
+
+    /// Walks the blocks whole in the buffer that [`quick_epb`] reads, handing the packets
+    /// `keep` accepts to `f` with their context; stops at the first other block, at the end of
+    /// the buffer, or when `f` breaks (then with its value). Consumes what it walked and
+    /// leaves the last header in `self.current`, as [`Reader::advance`] would.
+    #[inline(always)]
+    fn walk_quick<B>(
+        &mut self,
+        keep: &mut impl FnMut(&PacketHeader, &[u8]) -> bool,
+        f: &mut impl FnMut(Packet<'_>, Context<'_>) -> ControlFlow<B>,
+    ) -> Option<B> {
+        // One loop per byte order, each with its order known when compiled.
+        match self.st.section.endianness {
+            Endianness::Little => self.walk_quick_in(Endianness::Little, keep, f),
+            Endianness::Big => self.walk_quick_in(Endianness::Big, keep, f),
+        }
+    }
+
+    /// [`Reader::walk_quick`] in a section of byte order `e`.
+    #[inline(always)]
+    fn walk_quick_in<B>(
+        &mut self,
+        e: Endianness,
+        keep: &mut impl FnMut(&PacketHeader, &[u8]) -> bool,
+        f: &mut impl FnMut(Packet<'_>, Context<'_>) -> ControlFlow<B>,
+    ) -> Option<B> {
+        let truncate_to = self.truncate_to;
+        let keeping = self.kept.on;
+        self.kept.refresh();
+        let section = self.st.section_index;
+        let base = self.input.offset();
+        let mut header = self.current;
+        let mut broke = None;
+        let mut packets = 0u64;
+        let window = self.input.window();
+        let mut rest = window;
+        loop {
+            let at = base + (window.len() - rest.len()) as u64;
+            let Some(q) = quick_epb(&self.st, e, truncate_to, rest, at) else {
+                break;
+            };
+            let (Some(block), Some(next)) = (rest.get(..q.padded), rest.get(q.padded..)) else {
+                break;
+            };
+            rest = next;
+            packets += 1;
+            header = q.header;
+            let data = block.get(QUICK_FIXED..q.data_end).unwrap_or_default();
+            if keeping {
+                self.kept.refresh();
+            }
+            if keep(&header, data) {
+                if keeping {
+                    self.kept.delivered();
+                }
+                let context = Context {
+                    options: Options::new(
+                        block.get(q.options_at..q.trailer).unwrap_or_default(),
+                        e,
+                        BlockType::ENHANCED_PACKET,
+                        at,
+                    ),
+                    interface: &q.interface.info,
+                    section,
+                    preceding: self.kept.blocks(),
+                };
+                let packet = Packet {
+                    header: &header,
+                    data,
+                };
+                if let ControlFlow::Break(b) = f(packet, context) {
+                    broke = Some(b);
+                    break;
+                }
+            }
+        }
+        let walked = window.len() - rest.len();
+        self.input.consume(walked);
+        self.current = header;
+        self.packets = self.packets.saturating_add(packets);
+        broke
     }
 
     /// Consumes a block other than a packet (at offset `at`) that the reader's state depends
@@ -1287,6 +1452,143 @@ mod tests {
             .block(0x8000_0001, &[9, 9, 9, 9])
             .isb(7, 5, &[])
             .epb(0, 2, b"b", 1, &[])
+    }
+
+    /// What a reader hands out per packet, with its context, owned: the packet, its options'
+    /// bytes and offset, its interface's link type, its section, and the kept blocks before it.
+    type Seen = (
+        OwnedPacket,
+        Vec<u8>,
+        u64,
+        Linktype,
+        u32,
+        Vec<(BlockType, u64)>,
+    );
+
+    fn seen(p: Packet<'_>, c: Context<'_>) -> Seen {
+        (
+            p.to_owned(),
+            c.options.as_bytes().to_vec(),
+            c.options.block_offset(),
+            c.interface.linktype,
+            c.section,
+            c.preceding.map(|b| (b.block_type, b.offset)).collect(),
+        )
+    }
+
+    /// Every packet by `next_matching_in_context`, and how it ended.
+    fn all_next(r: &mut Reader<impl Read>, keep: KeepFn) -> (Vec<Seen>, Option<u64>) {
+        let mut out = Vec::new();
+        loop {
+            match r.next_matching_in_context(keep) {
+                Ok(Some((p, c))) => out.push(seen(p, c)),
+                Ok(None) => return (out, None),
+                Err(e) => return (out, Some(e.offset().unwrap_or(u64::MAX))),
+            }
+        }
+    }
+
+    /// Every packet by `try_for_each_matching_in_context`, breaking every `stride` packets and
+    /// going on, and how it ended.
+    fn all_walked(
+        r: &mut Reader<impl Read>,
+        keep: KeepFn,
+        stride: usize,
+    ) -> (Vec<Seen>, Option<u64>) {
+        let mut out = Vec::new();
+        loop {
+            let mut taken = 0;
+            let end = r.try_for_each_matching_in_context(keep, |p, c| {
+                out.push(seen(p, c));
+                taken += 1;
+                if taken == stride {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            });
+            match end {
+                Ok(ControlFlow::Continue(())) => return (out, None),
+                Ok(ControlFlow::Break(())) => {}
+                Err(e) => return (out, Some(e.offset().unwrap_or(u64::MAX))),
+            }
+        }
+    }
+
+    type KeepFn = fn(&PacketHeader, &[u8]) -> bool;
+
+    #[test]
+    fn walking_gives_what_next_gives() {
+        for e in BOTH {
+            let flags = e.put_u32(0x21);
+            let mut f = with_other_blocks(e).idb(1, 4, &[(9, &[3])]).epb(
+                1,
+                7,
+                b"abcdefgh",
+                9,
+                &[(2, &flags), (1, b"c1")],
+            );
+            for i in 0..200u32 {
+                let data = vec![i as u8; (i % 37) as usize];
+                f = f.epb(i % 2, u64::from(i) * 1000, &data, i % 37 + 3, &[]);
+                if i % 50 == 7 {
+                    f = f.isb(0, u64::from(i), &[]).spb(10, b"simple!!");
+                }
+            }
+            // A second section in the other byte order, then a cut block.
+            let other = if e == Endianness::Little {
+                Endianness::Big
+            } else {
+                Endianness::Little
+            };
+            let tail = File::new(other)
+                .idb(1, 0, &[])
+                .epb(0, 5, b"xyz", 3, &[])
+                .bytes();
+            let mut bytes = f.bytes();
+            bytes.extend_from_slice(&tail);
+            let whole = bytes.clone();
+            bytes.truncate(bytes.len() - 6);
+            let keeps: [KeepFn; 3] = [|_, _| true, |_, _| false, |h, _| h.len % 3 == 0];
+            for input in [whole, bytes] {
+                for (k, keep) in keeps.into_iter().enumerate() {
+                    for kept in [false, true] {
+                        let mut r = Reader::from_bytes(input.clone()).unwrap();
+                        r.keep_blocks(kept);
+                        let want = all_next(&mut r, keep);
+                        if kept && k == 0 {
+                            // Every packet, some with blocks before them.
+                            assert!(want.0.len() > 200);
+                            assert!(want.0.iter().any(|w| !w.5.is_empty()));
+                        }
+                        for stride in [1, 3, usize::MAX] {
+                            let mut m = Reader::from_bytes(input.clone()).unwrap();
+                            let mut d = Reader::new(Dribble(input.clone(), 0)).unwrap();
+                            let mut b = Reader::new(&input[..]).unwrap();
+                            for r in [&mut m as &mut dyn ReadAll, &mut d, &mut b] {
+                                r.keep(kept);
+                                assert_eq!(r.walked(keep, stride), want, "{e:?} stride {stride}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Readers of any stream type, for the test above.
+    trait ReadAll {
+        fn keep(&mut self, on: bool);
+        fn walked(&mut self, keep: KeepFn, stride: usize) -> (Vec<Seen>, Option<u64>);
+    }
+
+    impl<R: Read> ReadAll for Reader<R> {
+        fn keep(&mut self, on: bool) {
+            self.keep_blocks(on);
+        }
+        fn walked(&mut self, keep: KeepFn, stride: usize) -> (Vec<Seen>, Option<u64>) {
+            all_walked(self, keep, stride)
+        }
     }
 
     #[test]
