@@ -1068,12 +1068,17 @@ fn ipv6_shape(s: &[u8]) -> bool {
 fn parse_mac(text: &str) -> [u8; 6] {
     let digits: Vec<u8> = text.bytes().collect();
     let mut mac = [0u8; 6];
-    let groups: Vec<&[u8]> = if text.len() == 12 {
+    let groups: Vec<&[u8]> = if text.len() == 12 && text.bytes().all(is_hex) {
         digits.chunks(2).collect()
-    } else if text.len() == 14 && text.as_bytes()[4] == b'.' {
-        // xxxx.xxxx.xxxx
+    } else if text.len() == 14 && text.bytes().filter(|&c| c == b'.').count() == 2 {
+        // xxxx.xxxx.xxxx (six one- or two-digit groups with dots, `2.00.2.02.9.99`, can
+        // also be 14 characters long: they have five dots)
         text.split('.')
-            .flat_map(|g| [&g.as_bytes()[..2], &g.as_bytes()[2..]])
+            .flat_map(|g| {
+                let g = g.as_bytes();
+                let (hi, lo) = g.split_at(g.len().min(2));
+                [hi, lo]
+            })
             .collect()
     } else {
         digits.split(|c| matches!(c, b':' | b'-' | b'.')).collect()
@@ -1125,6 +1130,22 @@ mod tests {
 
     fn terms(s: &str) -> Vec<T> {
         tokenize(s).unwrap().into_iter().map(|t| t.term).collect()
+    }
+
+    /// Every MAC spelling libpcap's scanner takes, including six dotted one- or two-digit
+    /// groups that happen to be as long as `xxxx.xxxx.xxxx` (a fuzzer's crash).
+    #[test]
+    fn mac_spellings() {
+        let want = [0x02, 0x00, 0x02, 0x02, 0x09, 0x99];
+        for text in [
+            "02:00:02:02:09:99",
+            "2-0-2-2-9-99",
+            "2.00.2.02.9.99",
+            "0200.0202.0999",
+            "020002020999",
+        ] {
+            assert_eq!(parse_mac(text), want, "{text}");
+        }
     }
 
     fn one(s: &str) -> (T, Value) {
