@@ -541,7 +541,8 @@ impl Cfg {
         let n = self.blocks.len();
         let mut state = vec![0u8; n]; // 0 new, 1 on stack, 2 done
         let mut post = Vec::with_capacity(n);
-        let mut stack: Vec<(BlockId, u8)> = vec![(self.entry, 0)];
+        let mut stack: Vec<(BlockId, u8)> = Vec::with_capacity(n + 1);
+        stack.push((self.entry, 0));
         while let Some((b, i)) = stack.pop() {
             let Some(block) = self.blocks.get(b.index()) else {
                 continue;
