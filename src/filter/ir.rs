@@ -553,7 +553,14 @@ impl Cfg {
                 }
                 state[b.index()] = 1;
             }
-            if let Some(s) = block.term.forward_successors().nth(usize::from(i)) {
+            // The `i`th forward successor (as `forward_successors().nth(i)`, without the
+            // iterator chain: this runs several times per optimizer round).
+            let next = match (block.term, i) {
+                (Terminal::Branch { jt, .. }, 0) | (Terminal::Goto(jt), 0) => Some(jt),
+                (Terminal::Branch { jf, .. }, 1) => Some(jf),
+                _ => None,
+            };
+            if let Some(s) = next {
                 stack.push((b, i + 1));
                 if state.get(s.index()) == Some(&0) {
                     stack.push((s, 0));
