@@ -541,7 +541,8 @@ impl Cfg {
         let n = self.blocks.len();
         let mut state = vec![0u8; n]; // 0 new, 1 on stack, 2 done
         let mut post = Vec::with_capacity(n);
-        let mut stack: Vec<(BlockId, u8)> = vec![(self.entry, 0)];
+        let mut stack: Vec<(BlockId, u8)> = Vec::with_capacity(n + 1);
+        stack.push((self.entry, 0));
         while let Some((b, i)) = stack.pop() {
             let Some(block) = self.blocks.get(b.index()) else {
                 continue;
@@ -552,7 +553,14 @@ impl Cfg {
                 }
                 state[b.index()] = 1;
             }
-            if let Some(s) = block.term.forward_successors().nth(usize::from(i)) {
+            // The `i`th forward successor (as `forward_successors().nth(i)`, without the
+            // iterator chain: this runs several times per optimizer round).
+            let next = match (block.term, i) {
+                (Terminal::Branch { jt, .. }, 0) | (Terminal::Goto(jt), 0) => Some(jt),
+                (Terminal::Branch { jf, .. }, 1) => Some(jf),
+                _ => None,
+            };
+            if let Some(s) = next {
                 stack.push((b, i + 1));
                 if state.get(s.index()) == Some(&0) {
                     stack.push((s, 0));

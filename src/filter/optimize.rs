@@ -829,7 +829,7 @@ impl Facts {
     }
 
     fn meet(&self, other: &Facts) -> Facts {
-        let mut known = Vec::new();
+        let mut known = Vec::with_capacity(self.known.len().min(other.known.len()));
         let (mut i, mut j) = (0, 0);
         while let (Some((va, ka)), Some((vb, kb))) = (self.known.get(i), other.known.get(j)) {
             match va.cmp(vb) {
@@ -1016,7 +1016,16 @@ fn edge_facts(
     facts: &Facts,
     side: bool,
 ) -> Facts {
-    let mut f = facts.clone();
+    // Room for what the branch teaches (a plain clone has none, and learning would grow it).
+    let mut known = Vec::with_capacity(facts.known.len() + 2);
+    known.extend_from_slice(&facts.known);
+    let mut xrel = Vec::with_capacity(facts.xrel.len() + 1);
+    xrel.extend_from_slice(&facts.xrel);
+    let mut f = Facts {
+        known,
+        xrel,
+        weak: facts.weak,
+    };
     if let Terminal::Branch { cond, src, jt, jf } = cfg.block(b).term {
         if jt != jf {
             let operand = operand_val(vals, exit, src);
@@ -1080,6 +1089,46 @@ fn in_edges(cfg: &Cfg, order: &[BlockId]) -> Vec<Vec<(BlockId, bool)>> {
     ins
 }
 
+/// The targets of a block's edges, in the order [`in_edges`] lists them (true side first, a
+/// branch whose sides agree counted once).
+fn edge_targets(term: Terminal) -> ([BlockId; 2], usize) {
+    match term {
+        Terminal::Branch { jt, jf, .. } => ([jt, jf], if jf != jt { 2 } else { 1 }),
+        Terminal::Goto(t) | Terminal::Loop(t) => ([t, t], 1),
+        Terminal::Ret(_) => ([BlockId::NONE; 2], 0),
+    }
+}
+
+/// The predecessors [`in_edges`] lists, in the same order, as one flat array: block `b`'s are
+/// `preds[start[b]..start[b + 1]]` (two allocations instead of one per block).
+fn flat_preds(cfg: &Cfg, order: &[BlockId]) -> (Vec<u32>, Vec<BlockId>) {
+    let n = cfg.blocks.len();
+    let mut start = vec![0u32; n + 1];
+    for &b in order {
+        let (ts, k) = edge_targets(cfg.block(b).term);
+        for t in &ts[..k] {
+            if let Some(c) = start.get_mut(t.index() + 1) {
+                *c += 1;
+            }
+        }
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let mut fill: Vec<u32> = start[..n].to_vec();
+    let mut preds = vec![BlockId::NONE; start[n] as usize];
+    for &b in order {
+        let (ts, k) = edge_targets(cfg.block(b).term);
+        for t in &ts[..k] {
+            if let Some(f) = fill.get_mut(t.index()) {
+                preds[*f as usize] = b;
+                *f += 1;
+            }
+        }
+    }
+    (start, preds)
+}
+
 impl Analysis {
     /// Entry and exit states (value numbers) of every reachable block, and with `live` their
     /// liveness.
@@ -1088,16 +1137,12 @@ impl Analysis {
         let n = cfg.blocks.len();
         let mut vals = Values::default();
         let init = initial_state(&mut vals);
-        let ins = in_edges(cfg, &order);
+        let (start, preds) = flat_preds(cfg, &order);
         let mut exit = vec![init; n];
         let mut entry = vec![init; n];
         for &b in &order {
-            let st = meet_exits(
-                &mut vals,
-                b,
-                ins[b.index()].iter().map(|(p, _)| &exit[p.index()]),
-                &init,
-            );
+            let ps = &preds[start[b.index()] as usize..start[b.index() + 1] as usize];
+            let st = meet_exits(&mut vals, b, ps.iter().map(|p| &exit[p.index()]), &init);
             entry[b.index()] = st;
             let mut out = st;
             eval_all(&mut vals, &mut out, &cfg.block(b).stmts);
@@ -1126,7 +1171,8 @@ fn number(cfg: &mut Cfg) -> Result<bool, Error> {
     let mut an = Analysis::run(cfg, false);
     let entry = cfg.entry;
     let mut changed = false;
-    for &b in &an.order.clone() {
+    let order = std::mem::take(&mut an.order);
+    for &b in &order {
         let mut st = an.entry[b.index()];
         let stmts = std::mem::take(&mut cfg.block_mut(b).stmts);
         let mut out = Vec::with_capacity(stmts.len());
@@ -1186,7 +1232,11 @@ fn thread(cfg: &mut Cfg, keep_checks: bool, weak: bool) -> bool {
     for &b in &order {
         // Predecessors are all visited (edges only ever move forward in this order), and
         // `ins` follows the edges threading moved.
-        let ins_b = ins.get(b.index()).cloned().unwrap_or_default();
+        // Nothing reads `ins[b]` after this visit (edges only move forward).
+        let ins_b = ins
+            .get_mut(b.index())
+            .map(std::mem::take)
+            .unwrap_or_default();
         if ins_b.is_empty() && b != cfg.entry {
             continue; // unreachable now
         }
@@ -1215,7 +1265,6 @@ fn thread(cfg: &mut Cfg, keep_checks: bool, weak: bool) -> bool {
         let mut out = st;
         eval_all(&mut vals, &mut out, &cfg.block(b).stmts);
         exit[b.index()] = out;
-        facts_in[b.index()] = facts.clone();
 
         // The block's own test, decided by what holds on every edge into it: a jump, its
         // statements kept (dead-store removal then deletes what only the test read). Threading
@@ -1242,15 +1291,19 @@ fn thread(cfg: &mut Cfg, keep_checks: bool, weak: bool) -> bool {
 
         // Thread each out-edge.
         let term = cfg.block(b).term;
-        let sides: Vec<(bool, BlockId)> = match term {
-            Terminal::Branch { jt, jf, .. } => vec![(true, jt), (false, jf)],
-            Terminal::Goto(t) => vec![(true, t)],
-            _ => vec![],
+        let sides: &[(bool, BlockId)] = match term {
+            Terminal::Branch { jt, jf, .. } => &[(true, jt), (false, jf)],
+            Terminal::Goto(t) => &[(true, t)],
+            _ => &[],
         };
-        for (side, target) in sides {
+        for &(side, target) in sides {
+            let branch_facts;
             let ef = match term {
-                Terminal::Branch { .. } => edge_facts(&mut vals, cfg, b, &out, &facts, side),
-                _ => facts.clone(),
+                Terminal::Branch { .. } => {
+                    branch_facts = edge_facts(&mut vals, cfg, b, &out, &facts, side);
+                    &branch_facts
+                }
+                _ => &facts,
             };
             let mut ex = Explorer {
                 cfg,
@@ -1261,7 +1314,7 @@ fn thread(cfg: &mut Cfg, keep_checks: bool, weak: bool) -> bool {
                 reload: !keep_checks && !weak,
             };
             let (mut best, reload) = ex
-                .explore(&mut vals, target, out, &ef, MAX_THREAD, false)
+                .explore(&mut vals, target, out, ef, MAX_THREAD, false)
                 .unwrap_or((target, Vec::new()));
             if !reload.is_empty() && best != target {
                 // A block that reloads the registers the destination reads from the scratch
@@ -1301,6 +1354,7 @@ fn thread(cfg: &mut Cfg, keep_checks: bool, weak: bool) -> bool {
                 }
             }
         }
+        facts_in[b.index()] = facts;
     }
     changed
 }
