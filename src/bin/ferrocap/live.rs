@@ -9,7 +9,6 @@ use crate::output::Sink;
 use crate::print::Printer;
 use crate::{stdout_error, Failure};
 use ferrocap::bpf::{Format, Program};
-use ferrocap::file::{self, pcap};
 use ferrocap::filter;
 use ferrocap::live::{
     self, supported_tstamp_types, BreakHandle, Config, ConnectionStatus, Device, Handle,
@@ -285,7 +284,13 @@ fn capture(args: &Args, device: &str, mut h: Handle) -> Result<(), Failure> {
     let linktype = h.linktype();
     let writing_stdout = args.write.as_deref() == Some(OsStr::new("-"));
     let mut out = match &args.write {
-        Some(dest) => Some(sink(dest, args, &h)?),
+        Some(dest) => Some(Sink::for_capture(
+            dest,
+            args,
+            h.linktype(),
+            h.snaplen(),
+            h.precision(),
+        )?),
         None => None,
     };
     let printing = (out.is_none() || args.print) && !writing_stdout;
@@ -324,7 +329,7 @@ fn capture(args: &Args, device: &str, mut h: Handle) -> Result<(), Failure> {
             Err(e) => break Err(e),
         };
         n += 1;
-        if let Some((out, _)) = &mut out {
+        if let Some(out) = &mut out {
             out.write(&packet, None, n)?;
         }
         if printing {
@@ -337,8 +342,8 @@ fn capture(args: &Args, device: &str, mut h: Handle) -> Result<(), Failure> {
         }
     };
     text.flush().map_err(stdout_error)?;
-    if let Some((out, described)) = out {
-        out.finish(&described)?;
+    if let Some(out) = out {
+        out.close()?;
     }
     if let Err(e) = &ended {
         eprintln!("ferrocap: {e}");
@@ -358,16 +363,4 @@ fn capture(args: &Args, device: &str, mut h: Handle) -> Result<(), Failure> {
         Ok(()) => Ok(()),
         Err(_) => Err(Failure::Silent),
     }
-}
-
-/// The `-w` writer for the capture's link type and snap length: the command's file writer is
-/// built from a reader's header, so it is handed (and returns, for its `finish`) a reader of
-/// the pcap header this capture would have.
-fn sink(dest: &OsStr, args: &Args, h: &Handle) -> Result<(Sink, file::Reader<io::Empty>), Failure> {
-    let mut described = pcap::Writer::new(Vec::new(), h.linktype(), h.snaplen(), h.precision())
-        .and_then(|w| w.into_inner())
-        .and_then(file::Reader::from_bytes)
-        .map_err(|e| format!("capture file header: {e}"))?;
-    let sink = Sink::create(dest, args, &mut described)?;
-    Ok((sink, described))
 }

@@ -47,6 +47,19 @@ pub struct Sink {
     flush_each: bool,
 }
 
+/// What the packets come from, as far as the output file's header needs it.
+struct Input {
+    linktype: Linktype,
+    snaplen: u32,
+    /// The pcap header's FCS bits, kept in a pcap copy of a pcap input.
+    linktype_ext: u32,
+    /// A pcapng input's first section, kept as it is in a pcapng copy.
+    section: Option<pcapng::Section>,
+    /// The interface of packets that come without a pcapng context (a pcap input, a live
+    /// capture).
+    interface: Option<pcapng::Interface>,
+}
+
 impl Sink {
     /// Opens `dest` for the packets of `reader`; a pcapng copy of a pcapng input asks the reader
     /// to keep the blocks between packets, so that they are copied too.
@@ -55,55 +68,89 @@ impl Sink {
         args: &Args,
         reader: &mut file::Reader<R>,
     ) -> Result<Sink, String> {
+        let snaplen = reader
+            .snaplen()
+            .unwrap_or(ferrocap::linktype::MAXIMUM_SNAPLEN);
+        let linktype = reader.linktype().unwrap_or(Linktype::EN10MB);
+        let section = match reader.as_pcapng_mut() {
+            Some(r) if args.pcapng => {
+                r.keep_blocks(true);
+                Some(r.section().clone())
+            }
+            _ => None,
+        };
+        let pcap = reader.as_pcap();
+        let interface = pcap.map(|p| {
+            let mut i = pcapng::Interface::new(p.linktype(), p.header().snaplen);
+            i.fcslen = p.header().fcs_len().and_then(|n| u8::try_from(n).ok());
+            i.tsresol = p.precision().into();
+            i
+        });
+        let linktype_ext = pcap.map_or(0, |p| p.header().linktype_ext);
+        let input = Input {
+            linktype,
+            snaplen,
+            linktype_ext,
+            section,
+            interface,
+        };
+        Sink::open(dest, args, input)
+    }
+
+    /// Opens `dest` for the packets of a live capture with this link type, snapshot length
+    /// and time stamp precision.
+    pub fn for_capture(
+        dest: &OsStr,
+        args: &Args,
+        linktype: Linktype,
+        snaplen: u32,
+        precision: Precision,
+    ) -> Result<Sink, String> {
+        let mut interface = pcapng::Interface::new(linktype, snaplen);
+        interface.tsresol = precision.into();
+        let input = Input {
+            linktype,
+            snaplen,
+            linktype_ext: 0,
+            section: None,
+            interface: Some(interface),
+        };
+        Sink::open(dest, args, input)
+    }
+
+    fn open(dest: &OsStr, args: &Args, input: Input) -> Result<Sink, String> {
         let precision = if args.nano {
             Precision::Nano
         } else {
             Precision::Micro
         };
         let named = |e: file::Error| format!("{}: {e}", dest.to_string_lossy());
-        let snaplen = reader
-            .snaplen()
-            .unwrap_or(ferrocap::linktype::MAXIMUM_SNAPLEN);
         let out = if args.pcapng {
             // A pcapng input's first section (comments, hardware, application) is kept as it
             // is, in its byte order; later sections come as the reader keeps them.
-            let section = match reader.as_pcapng_mut() {
-                Some(r) => {
-                    r.keep_blocks(true);
-                    r.section().clone()
-                }
-                None => {
-                    let mut section = pcapng::Section::default();
-                    section.user_application =
-                        Some(format!("ferrocap {}", env!("CARGO_PKG_VERSION")));
-                    section
-                }
-            };
+            let section = input.section.unwrap_or_else(|| {
+                let mut section = pcapng::Section::default();
+                section.user_application = Some(format!("ferrocap {}", env!("CARGO_PKG_VERSION")));
+                section
+            });
             let writer =
                 pcapng::Writer::with_section(destination(dest)?, &section).map_err(named)?;
-            let pcap_interface = reader.as_pcap().map(|p| {
-                let mut i = pcapng::Interface::new(p.linktype(), p.header().snaplen);
-                i.fcslen = p.header().fcs_len().and_then(|n| u8::try_from(n).ok());
-                i.tsresol = p.precision().into();
-                i
-            });
             Output::Pcapng {
                 writer,
                 interfaces: HashMap::new(),
                 inputs: Vec::new(),
                 section: 0,
-                pcap_interface,
+                pcap_interface: input.interface,
                 tsresol: precision.into(),
             }
         } else {
-            let linktype = reader.linktype().unwrap_or(Linktype::EN10MB);
-            let mut header = pcap::FileHeader::new(linktype, snaplen, precision);
-            if let Some(p) = reader.as_pcap() {
-                // Keep the FCS information of the input's link-type field.
-                header.linktype_ext = p.header().linktype_ext;
-            }
+            let mut header = pcap::FileHeader::new(input.linktype, input.snaplen, precision);
+            header.linktype_ext = input.linktype_ext;
             let writer = pcap::Writer::with_header(destination(dest)?, header).map_err(named)?;
-            Output::Pcap { writer, linktype }
+            Output::Pcap {
+                writer,
+                linktype: input.linktype,
+            }
         };
         Ok(Sink {
             out,
@@ -184,35 +231,35 @@ impl Sink {
         Ok(())
     }
 
-    /// Writes what is left (for a pcapng copy, the blocks after the last packet read) and
-    /// flushes.
-    pub fn finish<R: Read>(self, reader: &file::Reader<R>) -> Result<(), String> {
+    /// Writes what is left of a file copy (for a pcapng copy, the blocks after the last packet
+    /// read), then [`close`](Self::close)s.
+    pub fn finish<R: Read>(mut self, reader: &file::Reader<R>) -> Result<(), String> {
+        if let (
+            Output::Pcapng {
+                writer,
+                interfaces,
+                inputs,
+                section,
+                tsresol,
+                ..
+            },
+            Some(r),
+        ) = (&mut self.out, reader.as_pcapng())
+        {
+            for block in r.kept_blocks() {
+                copy_block(writer, interfaces, inputs, section, *tsresol, &block)
+                    .map_err(|e| format!("copying the blocks after the last packet: {e}"))?;
+            }
+        }
+        self.close()
+    }
+
+    /// Flushes everything written to the destination.
+    pub fn close(self) -> Result<(), String> {
         let failed = |e: file::Error| format!("writing: {e}");
         let mut w = match self.out {
             Output::Pcap { writer, .. } => writer.into_inner().map_err(failed)?,
-            Output::Pcapng {
-                mut writer,
-                mut interfaces,
-                mut inputs,
-                mut section,
-                tsresol,
-                ..
-            } => {
-                if let Some(r) = reader.as_pcapng() {
-                    for block in r.kept_blocks() {
-                        copy_block(
-                            &mut writer,
-                            &mut interfaces,
-                            &mut inputs,
-                            &mut section,
-                            tsresol,
-                            &block,
-                        )
-                        .map_err(|e| format!("copying the blocks after the last packet: {e}"))?;
-                    }
-                }
-                writer.into_inner().map_err(failed)?
-            }
+            Output::Pcapng { writer, .. } => writer.into_inner().map_err(failed)?,
         };
         w.flush().map_err(|e| format!("writing: {e}"))
     }
