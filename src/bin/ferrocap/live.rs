@@ -350,15 +350,20 @@ fn capture(args: &Args, device: &str, mut h: Handle) -> Result<(), Failure> {
     }
     let stats = h.stats().map_err(|e| e.to_string())?;
     let s = |k: u64| if k == 1 { "" } else { "s" };
-    eprintln!("{n} packet{} captured", s(n));
     let recv = u64::from(stats.received);
-    eprintln!("{recv} packet{} received by filter", s(recv));
     let drop = u64::from(stats.dropped);
-    eprintln!("{drop} packet{} dropped by kernel", s(drop));
+    // One write for the report, as tcpdump's (a reader of stderr sees it whole).
+    let mut report = format!(
+        "{n} packet{} captured\n{recv} packet{} received by filter\n{drop} packet{} dropped by kernel\n",
+        s(n),
+        s(recv),
+        s(drop)
+    );
     if stats.if_dropped != 0 {
         let d = u64::from(stats.if_dropped);
-        eprintln!("{d} packet{} dropped by interface", s(d));
+        report.push_str(&format!("{d} packet{} dropped by interface\n", s(d)));
     }
+    eprint!("{report}");
     match ended {
         Ok(()) => Ok(()),
         Err(_) => Err(Failure::Silent),

@@ -34,11 +34,25 @@ pub enum Output {
 
 fn destination(dest: &OsStr) -> Result<Box<dyn Write>, String> {
     if dest == OsStr::new("-") {
-        return Ok(Box::new(io::stdout()));
+        return Ok(raw_stdout());
     }
     std::fs::File::create(dest)
         .map(|f| Box::new(f) as Box<dyn Write>)
         .map_err(|e| format!("{}: {e}", dest.to_string_lossy()))
+}
+
+/// Standard output without std's line buffering: `io::Stdout` writes out every chunk up to
+/// its last newline byte at once, so a packet holding a 0x0a byte would reach a `-U` reader
+/// in two writes. The output file has its own buffer; this writes to a duplicate of fd 1.
+fn raw_stdout() -> Box<dyn Write> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        if let Ok(fd) = io::stdout().as_fd().try_clone_to_owned() {
+            return Box::new(std::fs::File::from(fd));
+        }
+    }
+    Box::new(io::stdout())
 }
 
 /// Writes a packet, then flushes when `-U` asked for it.
