@@ -126,25 +126,26 @@ pub fn optimize_with(cfg: &mut Cfg, keep_checks: bool, strength: Strength) -> Re
     }
     // Rounds of everything but block merging until nothing changes, then merging; again
     // until merging changes nothing either (merging early would split chains still forming).
+    let mut passes = Passes::default();
     for _ in 0..MAX_ROUNDS {
-        simplify(cfg, keep_checks, true);
+        passes.run(Pass::Simplify, || Ok(simplify(cfg, keep_checks, true)))?;
         for _ in 0..MAX_ROUNDS {
-            let mut changed = number(cfg)?;
-            changed |= thread(cfg, keep_checks, weak);
-            changed |= simplify(cfg, keep_checks, true);
-            changed |= dead_stores(cfg, keep_checks);
-            changed |= drop_restoring(cfg, keep_checks);
-            changed |= peephole(cfg);
-            changed |= simplify(cfg, keep_checks, true);
+            let mut changed = passes.run(Pass::Number, || number(cfg))?;
+            changed |= passes.run(Pass::Thread, || Ok(thread(cfg, keep_checks, weak)))?;
+            changed |= passes.run(Pass::Simplify, || Ok(simplify(cfg, keep_checks, true)))?;
+            changed |= passes.run(Pass::DeadStores, || Ok(dead_stores(cfg, keep_checks)))?;
+            changed |= passes.run(Pass::DropRestoring, || Ok(drop_restoring(cfg, keep_checks)))?;
+            changed |= passes.run(Pass::Peephole, || Ok(peephole(cfg)))?;
+            changed |= passes.run(Pass::Simplify, || Ok(simplify(cfg, keep_checks, true)))?;
             if !changed {
                 break;
             }
         }
         // The passes above are at a fixed point: regroup chains and merge blocks, then again
         // if that changed anything.
-        let mut changed = !keep_checks && pullup(cfg);
-        changed |= simplify(cfg, keep_checks, true);
-        changed |= merge_identical(cfg);
+        let mut changed = !keep_checks && passes.run(Pass::Pullup, || Ok(pullup(cfg)))?;
+        changed |= passes.run(Pass::Simplify, || Ok(simplify(cfg, keep_checks, true)))?;
+        changed |= passes.run(Pass::MergeIdentical, || Ok(merge_identical(cfg)))?;
         if !changed {
             break;
         }
@@ -152,6 +153,50 @@ pub fn optimize_with(cfg: &mut Cfg, keep_checks: bool, strength: Strength) -> Re
     advance_root(cfg);
     cfg.compact();
     Ok(())
+}
+
+/// The passes of [`optimize_with`]'s rounds.
+#[derive(Clone, Copy)]
+enum Pass {
+    Number,
+    Thread,
+    Simplify,
+    DeadStores,
+    DropRestoring,
+    Peephole,
+    Pullup,
+    MergeIdentical,
+}
+
+/// Skips passes that cannot change anything. Every pass is a function of the graph (and of
+/// the optimizer's fixed settings) that reports whether it changed it, and leaves it as it
+/// was when it reports no change. So a pass that found nothing to do finds nothing again
+/// until another pass changes the graph: running it is skipped, and the rounds go through
+/// exactly the graphs they went through before, without most of the last round that
+/// only confirms the fixed point.
+#[derive(Default)]
+struct Passes {
+    /// Changes made so far.
+    version: u32,
+    /// Per pass, 1 + the `version` at which it last ran without changing anything (0: not
+    /// known to be idle).
+    idle_at: [u32; 8],
+}
+
+impl Passes {
+    fn run(&mut self, pass: Pass, f: impl FnOnce() -> Result<bool, Error>) -> Result<bool, Error> {
+        let slot = &mut self.idle_at[pass as usize];
+        if *slot == self.version.wrapping_add(1) {
+            return Ok(false);
+        }
+        let changed = f()?;
+        if changed {
+            self.version = self.version.wrapping_add(1);
+        } else {
+            *slot = self.version.wrapping_add(1);
+        }
+        Ok(changed)
+    }
 }
 
 /// The terminal of a block whose test always goes to `t`: a jump — except for the first block,
@@ -241,22 +286,78 @@ enum Def {
     Init(u8),
 }
 
-/// The hash-consed value table of one analysis.
+/// The hash-consed value table of one analysis: the definitions, and an open-addressing
+/// index over them (slots hold value number + 1; 0 is empty), so each lookup hashes once and
+/// a miss inserts where the probe stopped.
+#[derive(Clone)]
 struct Values {
     defs: Vec<Def>,
-    map: FxMap<Def, Val>,
+    slots: Vec<u32>,
 }
+
+/// Slots of a new table (a power of two; grown at half full).
+const VALUE_SLOTS: usize = 128;
 
 impl Default for Values {
     /// A table whose first [`NREGS`] numbers are the registers' unknown initial values.
+    /// Tables are made several times per round: one dropped earlier on this thread is reused
+    /// (cleared) rather than allocated again.
     fn default() -> Values {
-        let mut defs = Vec::with_capacity(64);
+        let (mut defs, mut slots) = SPARE_VALUES
+            .with(|spare| spare.borrow_mut().pop())
+            .unwrap_or_else(|| (Vec::with_capacity(VALUE_SLOTS / 2), Vec::new()));
+        defs.clear();
         defs.extend((0..NREGS as u8).map(Def::Init));
-        Values {
-            defs,
-            map: FxMap::with_capacity_and_hasher(48, Default::default()),
-        }
+        slots.clear();
+        slots.resize(VALUE_SLOTS, 0);
+        Values { defs, slots }
     }
+}
+
+impl Drop for Values {
+    fn drop(&mut self) {
+        let parts = (
+            std::mem::take(&mut self.defs),
+            std::mem::take(&mut self.slots),
+        );
+        // Not during thread teardown (`try_with`), and a few at most, none grown large.
+        let _ = SPARE_VALUES.try_with(|spare| {
+            if let Ok(mut spare) = spare.try_borrow_mut() {
+                if spare.len() < 4 && parts.1.len() <= 4 * VALUE_SLOTS {
+                    spare.push(parts);
+                }
+            }
+        });
+    }
+}
+
+type ValueParts = (Vec<Def>, Vec<u32>);
+
+thread_local! {
+    /// Storage of dropped [`Values`], for the next.
+    static SPARE_VALUES: std::cell::RefCell<Vec<ValueParts>> = const {
+        std::cell::RefCell::new(Vec::new())
+    };
+}
+
+/// A definition's hash (FxHash's multiply-rotate over its packed fields).
+#[inline]
+fn def_hash(d: &Def) -> u64 {
+    let (tag, a, b): (u64, u64, u64) = match *d {
+        Def::Const(c) => (1, u64::from(c), 0),
+        Def::Load(size, k) => (2 + size as u64, u64::from(k), 0),
+        Def::LoadInd(size, k, x) => (5 + size as u64, u64::from(k), u64::from(x)),
+        Def::Msh(k) => (8, u64::from(k), 0),
+        Def::Len => (9, 0, 0),
+        Def::Alu(op, x, y) => (16 + op as u64, u64::from(x), u64::from(y)),
+        Def::Neg(x) => (10, u64::from(x), 0),
+        Def::Opaque(b, r) => (11, u64::from(b), u64::from(r)),
+        Def::Init(r) => (12, u64::from(r), 0),
+    };
+    let mut h = Fx(0);
+    h.add(tag << 32 | a);
+    h.add(b);
+    h.0
 }
 
 impl Values {
@@ -265,13 +366,46 @@ impl Values {
             return Val::from(r);
         }
         let d = self.canon(d);
-        if let Some(&v) = self.map.get(&d) {
-            return v;
+        let mask = self.slots.len() - 1;
+        let mut i = (def_hash(&d) >> 32) as usize & mask;
+        loop {
+            match self.slots[i] {
+                0 => break,
+                s => {
+                    let v = s - 1;
+                    if self.defs.get(v as usize) == Some(&d) {
+                        return v;
+                    }
+                }
+            }
+            i = (i + 1) & mask;
         }
         let v = self.defs.len() as Val;
         self.defs.push(d);
-        self.map.insert(d, v);
+        self.slots[i] = v + 1;
+        if self.defs.len() * 2 > self.slots.len() {
+            self.grow();
+        }
         v
+    }
+
+    /// Doubles the index and puts every definition back in it.
+    #[cold]
+    fn grow(&mut self) {
+        let n = self.slots.len() * 2;
+        self.slots.clear();
+        self.slots.resize(n, 0);
+        let mask = n - 1;
+        for (v, d) in self.defs.iter().enumerate() {
+            if matches!(d, Def::Init(_)) {
+                continue;
+            }
+            let mut i = (def_hash(d) >> 32) as usize & mask;
+            while self.slots[i] != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = v as u32 + 1;
+        }
     }
 
     fn def(&self, v: Val) -> Def {
@@ -1035,6 +1169,11 @@ fn edge_facts(
     f
 }
 
+/// Whether [`edge_facts`] learns from a block's terminal: a branch whose sides differ.
+fn branch_learns(term: Terminal) -> bool {
+    matches!(term, Terminal::Branch { jt, jf, .. } if jt != jf)
+}
+
 fn operand_val(vals: &mut Values, st: &State, src: Src) -> Val {
     match src {
         Src::K(k) => vals.get(Def::Const(k)),
@@ -1174,17 +1313,22 @@ fn number(cfg: &mut Cfg) -> Result<bool, Error> {
     let order = std::mem::take(&mut an.order);
     for &b in &order {
         let mut st = an.entry[b.index()];
-        let stmts = std::mem::take(&mut cfg.block_mut(b).stmts);
-        let mut out = Vec::with_capacity(stmts.len());
-        for &s in &stmts {
-            if let Some(s2) = eval(&mut an.vals, &mut st, s)? {
-                out.push(s2);
+        // Rewritten in place: statement `r` is read before anything is written at `w <= r`.
+        let blk = cfg.block_mut(b);
+        let mut w = 0;
+        for r in 0..blk.stmts.len() {
+            let s = blk.stmts[r];
+            match eval(&mut an.vals, &mut st, s)? {
+                Some(s2) => {
+                    changed |= s2 != s || w != r;
+                    blk.stmts[w] = s2;
+                    w += 1;
+                }
+                None => changed = true,
             }
         }
-        let blk = cfg.block_mut(b);
+        blk.stmts.truncate(w);
         let old_term = blk.term;
-        changed |= stmts != out;
-        blk.stmts = out;
         if let Terminal::Branch { cond, src, jt, jf } = blk.term {
             // Compare with a constant X as an immediate.
             let src = match src {
@@ -1228,6 +1372,13 @@ fn thread(cfg: &mut Cfg, keep_checks: bool, weak: bool) -> bool {
     let init = initial_state(&mut vals);
     let mut exit = vec![init; n];
     let mut facts_in = vec![Facts::new(weak); n];
+    // The facts on each branch side, made once when the branch's block is visited (to
+    // explore from it) and moved to the block the edge ends at when that one is visited:
+    // `edge_facts` of the same block, side, state and facts, so the same facts.
+    // Each is kept with whether its branch learned (its sides differed then): threading can
+    // make the sides equal, or unequal, before the edge's end is visited, and `edge_facts`
+    // then would learn differently.
+    let mut side_facts: Vec<[Option<(bool, Facts)>; 2]> = vec![[None, None]; n];
     let mut ins = in_edges(cfg, &order);
     for &b in &order {
         // Predecessors are all visited (edges only ever move forward in this order), and
@@ -1248,14 +1399,26 @@ fn thread(cfg: &mut Cfg, keep_checks: bool, weak: bool) -> bool {
         );
         let mut facts: Option<Facts> = None;
         for &(p, side) in &ins_b {
-            let ef = edge_facts(
-                &mut vals,
-                cfg,
-                p,
-                &exit[p.index()],
-                &facts_in[p.index()],
-                side,
-            );
+            let stored = side_facts
+                .get_mut(p.index())
+                .and_then(|s| s[usize::from(!side)].take());
+            let learns = branch_learns(cfg.block(p).term);
+            let ef = match stored {
+                Some((learned, f)) if learned == learns => f,
+                // A jump's only edge: its block's facts are not needed again.
+                _ if matches!(cfg.block(p).term, Terminal::Goto(_)) => facts_in
+                    .get_mut(p.index())
+                    .map(std::mem::take)
+                    .unwrap_or_else(|| Facts::new(weak)),
+                _ => edge_facts(
+                    &mut vals,
+                    cfg,
+                    p,
+                    &exit[p.index()],
+                    &facts_in[p.index()],
+                    side,
+                ),
+            };
             facts = Some(match facts {
                 None => ef,
                 Some(f) => f.meet(&ef),
@@ -1297,11 +1460,12 @@ fn thread(cfg: &mut Cfg, keep_checks: bool, weak: bool) -> bool {
             _ => &[],
         };
         for &(side, target) in sides {
-            let branch_facts;
+            let mut branch_facts = None;
             let ef = match term {
                 Terminal::Branch { .. } => {
-                    branch_facts = edge_facts(&mut vals, cfg, b, &out, &facts, side);
-                    &branch_facts
+                    let learns = branch_learns(cfg.block(b).term);
+                    let f = edge_facts(&mut vals, cfg, b, &out, &facts, side);
+                    &branch_facts.insert((learns, f)).1
                 }
                 _ => &facts,
             };
@@ -1352,6 +1516,9 @@ fn thread(cfg: &mut Cfg, keep_checks: bool, weak: bool) -> bool {
                     Terminal::Goto(t) => *t = best,
                     _ => {}
                 }
+            }
+            if let (Some(f), Some(slot)) = (branch_facts, side_facts.get_mut(b.index())) {
+                slot[usize::from(!side)] = Some(f);
             }
         }
         facts_in[b.index()] = facts;
@@ -1483,6 +1650,7 @@ fn dead_stores(cfg: &mut Cfg, keep_checks: bool) -> bool {
     let order = cfg.topo_order();
     let mut changed = false;
     let live = liveness(cfg, &order);
+    let mut keep: Vec<bool> = Vec::new();
     for &b in &order {
         let blk = cfg.block(b);
         let mut need = blk.term.successors().fold(0u32, |acc, s| {
@@ -1500,7 +1668,8 @@ fn dead_stores(cfg: &mut Cfg, keep_checks: bool) -> bool {
             _ => {}
         }
         let stmts = &blk.stmts;
-        let mut keep = vec![true; stmts.len()];
+        keep.clear();
+        keep.resize(stmts.len(), true);
         for (i, s) in stmts.iter().enumerate().rev() {
             let (u, d) = stmt_use_def(*s);
             if d & need == 0 && !(keep_checks && can_reject(*s)) {
@@ -1960,10 +2129,7 @@ fn regroup(
     // Each block in its new place gets statements that give it the value it tested (and the
     // X it compared with): none when the value is already in A, else the statements of the
     // first block of the chain that computes it from the state there.
-    let mut vals = Values {
-        defs: an.vals.defs.clone(),
-        map: an.vals.map.clone(),
-    };
+    let mut vals = an.vals.clone();
     let mut st = an.entry[head.index()];
     let mut plan: Vec<Vec<Stmt>> = Vec::with_capacity(new.len());
     for &b in &new {

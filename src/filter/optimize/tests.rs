@@ -293,3 +293,53 @@ fn optimize_tcp_port_80() {
     }
     assert_eq!(len, 20);
 }
+
+#[test]
+fn value_table_numbers_stay_stable_as_it_grows() {
+    // More definitions than the first index holds: each gets the next number once, and
+    // asking again (before and after the index grows) gives the same number.
+    let mut vals = Values::default();
+    let first: Vec<Val> = (0..1000u32).map(|k| vals.get(Def::Const(k))).collect();
+    for (i, v) in first.iter().enumerate() {
+        assert_eq!(*v as usize, NREGS + i);
+    }
+    for k in 0..1000u32 {
+        assert_eq!(vals.get(Def::Const(k)), first[k as usize]);
+        assert_eq!(vals.konst(first[k as usize]), Some(k));
+    }
+    let load = vals.get(Def::Load(Size::H, 12));
+    let sum = vals.get(Def::Alu(AluOp::Add, load, first[3]));
+    assert_eq!(vals.get(Def::Alu(AluOp::Add, load, first[3])), sum);
+    // Canonical: a commutative operation with the constant first is the same value.
+    assert_eq!(vals.get(Def::Alu(AluOp::Add, first[3], load)), sum);
+    // A table reused after a drop starts empty again.
+    drop(vals);
+    let mut again = Values::default();
+    assert_eq!(again.get(Def::Const(7)) as usize, NREGS);
+}
+
+#[test]
+fn passes_skip_only_while_nothing_changed() {
+    let mut passes = Passes::default();
+    let mut runs = Vec::new();
+    for (pass, result, expect) in [
+        (Pass::Number, false, false),
+        (Pass::Thread, false, false),
+        // Idle since nothing changed: skipped (its result is not asked for).
+        (Pass::Number, true, false),
+        (Pass::Peephole, true, true),
+        // Something changed: both run again.
+        (Pass::Number, false, false),
+        (Pass::Thread, false, false),
+        (Pass::Thread, false, false),
+    ] {
+        let changed = passes
+            .run(pass, || {
+                runs.push(pass as usize);
+                Ok(result)
+            })
+            .unwrap();
+        assert_eq!(changed, expect);
+    }
+    assert_eq!(runs, vec![0, 1, 5, 0, 1]);
+}
