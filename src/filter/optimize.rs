@@ -128,24 +128,26 @@ pub fn optimize_with(cfg: &mut Cfg, keep_checks: bool, strength: Strength) -> Re
     // until merging changes nothing either (merging early would split chains still forming).
     let mut passes = Passes::default();
     for _ in 0..MAX_ROUNDS {
-        passes.run(Pass::Simplify, || Ok(simplify(cfg, keep_checks, true)))?;
+        passes.run(Pass::Simplify, |_| Ok(simplify(cfg, keep_checks, true)))?;
         for _ in 0..MAX_ROUNDS {
-            let mut changed = passes.run(Pass::Number, || number(cfg))?;
-            changed |= passes.run(Pass::Thread, || Ok(thread(cfg, keep_checks, weak)))?;
-            changed |= passes.run(Pass::Simplify, || Ok(simplify(cfg, keep_checks, true)))?;
-            changed |= passes.run(Pass::DeadStores, || Ok(dead_stores(cfg, keep_checks)))?;
-            changed |= passes.run(Pass::DropRestoring, || Ok(drop_restoring(cfg, keep_checks)))?;
-            changed |= passes.run(Pass::Peephole, || Ok(peephole(cfg)))?;
-            changed |= passes.run(Pass::Simplify, || Ok(simplify(cfg, keep_checks, true)))?;
+            let mut changed = passes.run(Pass::Number, |sh| number(cfg, sh))?;
+            changed |= passes.run(Pass::Thread, |sh| Ok(thread(cfg, sh, keep_checks, weak)))?;
+            changed |= passes.run(Pass::Simplify, |_| Ok(simplify(cfg, keep_checks, true)))?;
+            changed |= passes.run(Pass::DeadStores, |sh| Ok(dead_stores(cfg, sh, keep_checks)))?;
+            changed |= passes.run(Pass::DropRestoring, |sh| {
+                Ok(drop_restoring(cfg, sh, keep_checks))
+            })?;
+            changed |= passes.run(Pass::Peephole, |sh| Ok(peephole(cfg, sh)))?;
+            changed |= passes.run(Pass::Simplify, |_| Ok(simplify(cfg, keep_checks, true)))?;
             if !changed {
                 break;
             }
         }
         // The passes above are at a fixed point: regroup chains and merge blocks, then again
         // if that changed anything.
-        let mut changed = !keep_checks && passes.run(Pass::Pullup, || Ok(pullup(cfg)))?;
-        changed |= passes.run(Pass::Simplify, || Ok(simplify(cfg, keep_checks, true)))?;
-        changed |= passes.run(Pass::MergeIdentical, || Ok(merge_identical(cfg)))?;
+        let mut changed = !keep_checks && passes.run(Pass::Pullup, |sh| Ok(pullup(cfg, sh)))?;
+        changed |= passes.run(Pass::Simplify, |_| Ok(simplify(cfg, keep_checks, true)))?;
+        changed |= passes.run(Pass::MergeIdentical, |sh| Ok(merge_identical(cfg, sh)))?;
         if !changed {
             break;
         }
@@ -174,6 +176,9 @@ enum Pass {
 /// until another pass changes the graph: running it is skipped, and the rounds go through
 /// exactly the graphs they went through before, without most of the last round that
 /// only confirms the fixed point.
+///
+/// The passes also share the graph's topological order and liveness ([`Shape`]) until one
+/// changes the graph.
 #[derive(Default)]
 struct Passes {
     /// Changes made so far.
@@ -181,21 +186,52 @@ struct Passes {
     /// Per pass, 1 + the `version` at which it last ran without changing anything (0: not
     /// known to be idle).
     idle_at: [u32; 8],
+    shape: Shape,
 }
 
 impl Passes {
-    fn run(&mut self, pass: Pass, f: impl FnOnce() -> Result<bool, Error>) -> Result<bool, Error> {
+    fn run(
+        &mut self,
+        pass: Pass,
+        f: impl FnOnce(&mut Shape) -> Result<bool, Error>,
+    ) -> Result<bool, Error> {
         let slot = &mut self.idle_at[pass as usize];
         if *slot == self.version.wrapping_add(1) {
             return Ok(false);
         }
-        let changed = f()?;
+        let changed = f(&mut self.shape)?;
         if changed {
             self.version = self.version.wrapping_add(1);
+            self.shape = Shape::default();
         } else {
             *slot = self.version.wrapping_add(1);
         }
         Ok(changed)
+    }
+}
+
+/// The reachable blocks' topological order and their liveness, each worked out when a pass
+/// first asks for it and kept while the graph stays as it is. A pass asks before it changes
+/// anything.
+#[derive(Default)]
+struct Shape {
+    order: Option<Vec<BlockId>>,
+    live: Option<Vec<u32>>,
+}
+
+impl Shape {
+    /// [`Cfg::topo_order`].
+    fn order(&mut self, cfg: &Cfg) -> &[BlockId] {
+        self.order.get_or_insert_with(|| cfg.topo_order())
+    }
+
+    /// [`liveness`] over [`Shape::order`].
+    fn live(&mut self, cfg: &Cfg) -> &[u32] {
+        if self.live.is_none() {
+            let live = liveness(cfg, self.order(cfg));
+            self.live = Some(live);
+        }
+        self.live.as_deref().unwrap_or_default()
     }
 }
 
@@ -1078,11 +1114,8 @@ fn use_def(stmts: &[Stmt], term: &Terminal) -> (u32, u32) {
     };
     for s in stmts {
         let (u, d) = stmt_use_def(*s);
-        for r in 0..NREGS {
-            if u & (1 << r) != 0 {
-                read(r, defined, &mut used);
-            }
-        }
+        // Read before written here: every register it reads that no earlier one wrote.
+        used |= u & !defined;
         defined |= d;
     }
     match term {
@@ -1150,11 +1183,11 @@ fn edge_facts(
     facts: &Facts,
     side: bool,
 ) -> Facts {
-    // Room for what the branch teaches (a plain clone has none, and learning would grow it).
+    // Room for what the branch teaches (a plain clone has none, and learning would grow it);
+    // no allocation for the comparisons with X, which few programs have.
     let mut known = Vec::with_capacity(facts.known.len() + 2);
     known.extend_from_slice(&facts.known);
-    let mut xrel = Vec::with_capacity(facts.xrel.len() + 1);
-    xrel.extend_from_slice(&facts.xrel);
+    let xrel = facts.xrel.clone();
     let mut f = Facts {
         known,
         xrel,
@@ -1271,8 +1304,8 @@ fn flat_preds(cfg: &Cfg, order: &[BlockId]) -> (Vec<u32>, Vec<BlockId>) {
 impl Analysis {
     /// Entry and exit states (value numbers) of every reachable block, and with `live` their
     /// liveness.
-    fn run(cfg: &Cfg, live: bool) -> Analysis {
-        let order = cfg.topo_order();
+    fn run(cfg: &Cfg, shape: &mut Shape, live: bool) -> Analysis {
+        let order = shape.order(cfg).to_vec();
         let n = cfg.blocks.len();
         let mut vals = Values::default();
         let init = initial_state(&mut vals);
@@ -1288,7 +1321,7 @@ impl Analysis {
             exit[b.index()] = out;
         }
         let live = if live {
-            liveness(cfg, &order)
+            shape.live(cfg).to_vec()
         } else {
             Vec::new()
         };
@@ -1306,8 +1339,8 @@ impl Analysis {
 
 /// Value numbering: deletes statements that change nothing, folds constants, decides branches
 /// on constants and on what every path into the block knows.
-fn number(cfg: &mut Cfg) -> Result<bool, Error> {
-    let mut an = Analysis::run(cfg, false);
+fn number(cfg: &mut Cfg, shape: &mut Shape) -> Result<bool, Error> {
+    let mut an = Analysis::run(cfg, shape, false);
     let entry = cfg.entry;
     let mut changed = false;
     let order = std::mem::take(&mut an.order);
@@ -1363,11 +1396,11 @@ fn number(cfg: &mut Cfg) -> Result<bool, Error> {
 /// outcome, when skipping the block changes nothing the rest needs. Blocks are visited in
 /// topological order with their entry state recomputed from their current predecessors, so
 /// every decision sees the edges earlier decisions made.
-fn thread(cfg: &mut Cfg, keep_checks: bool, weak: bool) -> bool {
-    let order = cfg.topo_order();
+fn thread(cfg: &mut Cfg, shape: &mut Shape, keep_checks: bool, weak: bool) -> bool {
+    let order = shape.order(cfg).to_vec();
     let mut changed = false;
     let n = cfg.blocks.len();
-    let live = liveness(cfg, &order);
+    let live = shape.live(cfg).to_vec();
     let mut vals = Values::default();
     let init = initial_state(&mut vals);
     let mut exit = vec![init; n];
@@ -1646,10 +1679,10 @@ fn checks_done(vals: &mut Values, st: State, stmts: &[Stmt]) -> bool {
 
 /// Deletes statements whose results nothing reads (with `keep_checks`, only those that cannot
 /// reject the packet).
-fn dead_stores(cfg: &mut Cfg, keep_checks: bool) -> bool {
-    let order = cfg.topo_order();
+fn dead_stores(cfg: &mut Cfg, shape: &mut Shape, keep_checks: bool) -> bool {
+    let order = shape.order(cfg).to_vec();
     let mut changed = false;
-    let live = liveness(cfg, &order);
+    let live = shape.live(cfg).to_vec();
     let mut keep: Vec<bool> = Vec::new();
     for &b in &order {
         let blk = cfg.block(b);
@@ -1697,8 +1730,8 @@ fn dead_stores(cfg: &mut Cfg, keep_checks: bool) -> bool {
 /// already held before loading a value A already holds. (libpcap's `opt_blk` does the same
 /// when A and X end as they began and nothing after reads the block's stores.) The first block
 /// keeps its statements, as libpcap's.
-fn drop_restoring(cfg: &mut Cfg, keep_checks: bool) -> bool {
-    let mut an = Analysis::run(cfg, true);
+fn drop_restoring(cfg: &mut Cfg, shape: &mut Shape, keep_checks: bool) -> bool {
+    let mut an = Analysis::run(cfg, shape, true);
     let mut changed = false;
     for &b in &an.order {
         let blk = cfg.block(b);
@@ -1730,11 +1763,11 @@ fn drop_restoring(cfg: &mut Cfg, keep_checks: bool) -> bool {
 }
 
 /// Statement patterns code generation leaves behind.
-fn peephole(cfg: &mut Cfg) -> bool {
+fn peephole(cfg: &mut Cfg, shape: &mut Shape) -> bool {
     let entry = cfg.entry;
-    let order = cfg.topo_order();
+    let order = shape.order(cfg).to_vec();
     let mut changed = false;
-    let live = liveness(cfg, &order);
+    let live = shape.live(cfg).to_vec();
     // Value analysis only where the load pattern below has an X not from `ldxb`.
     let needs_values = cfg.blocks.iter().any(|blk| {
         blk.stmts.windows(3).any(|w| {
@@ -1744,7 +1777,7 @@ fn peephole(cfg: &mut Cfg) -> bool {
             )
         }) && !blk.stmts.iter().any(|s| matches!(s, Stmt::LdxMsh(_)))
     });
-    let mut an = needs_values.then(|| Analysis::run(cfg, false));
+    let mut an = needs_values.then(|| Analysis::run(cfg, shape, false));
     for &b in &order {
         let out_live = cfg.block(b).term.successors().fold(0u32, |acc, s| {
             acc | live.get(s.index()).copied().unwrap_or(0)
@@ -2007,11 +2040,11 @@ fn simplify(cfg: &mut Cfg, keep_checks: bool, merge: bool) -> bool {
 /// value are made adjacent, values ordered by first appearance — the value the chain is entered
 /// with first. Then one load serves each group: `port 80 or 443` tests the source port against
 /// both numbers, then the destination port.
-fn pullup(cfg: &mut Cfg) -> bool {
+fn pullup(cfg: &mut Cfg, shape: &mut Shape) -> bool {
     let preds = cfg.predecessors();
     // Only chains with loads after their first block can be out of order: look for one
     // before analysing anything.
-    let order = cfg.topo_order();
+    let order = shape.order(cfg);
     let candidate = order.iter().any(|&head| {
         [true, false].into_iter().any(|or| {
             find_chain(cfg, &preds, head, or)
@@ -2021,7 +2054,7 @@ fn pullup(cfg: &mut Cfg) -> bool {
     if !candidate {
         return false;
     }
-    let an = Analysis::run(cfg, true);
+    let an = Analysis::run(cfg, shape, true);
     let mut changed = false;
     let mut used = vec![false; cfg.blocks.len()];
     for &head in &an.order {
@@ -2056,23 +2089,35 @@ fn chain_sides(cfg: &Cfg, b: BlockId, or: bool) -> Option<(BlockId, BlockId)> {
 /// what the blocks' statements may change.)
 fn find_chain(cfg: &Cfg, preds: &[Vec<BlockId>], head: BlockId, or: bool) -> Option<Vec<BlockId>> {
     let (_, common) = chain_sides(cfg, head, or)?;
-    let mut chain = vec![head];
-    let mut cur = head;
-    while chain.len() < MAX_CHAIN {
+    // The block after `cur`, if it continues the chain (no allocation for the many heads
+    // that start none).
+    let follows = |cur: BlockId, chain: &[BlockId]| -> Option<BlockId> {
         let (next, _) = chain_sides(cfg, cur, or)?;
         match chain_sides(cfg, next, or) {
             Some((_, c))
                 if c == common
                     && preds.get(next.index()).map(Vec::len) == Some(1)
+                    && next != head
                     && !chain.contains(&next) =>
             {
+                Some(next)
+            }
+            _ => None,
+        }
+    };
+    let second = follows(head, &[])?;
+    let mut chain = vec![head, second];
+    let mut cur = second;
+    while chain.len() < MAX_CHAIN {
+        match follows(cur, &chain) {
+            Some(next) => {
                 chain.push(next);
                 cur = next;
             }
-            _ => break,
+            None => break,
         }
     }
-    (chain.len() >= 2).then_some(chain)
+    Some(chain)
 }
 
 /// Reorders a chain by value; false when it is already grouped or cannot be.
@@ -2191,9 +2236,9 @@ fn set_chain(cfg: &mut Cfg, b: BlockId, or: bool, to: BlockId) {
 }
 
 /// Merges blocks with the same statements and the same terminal, bottom up.
-fn merge_identical(cfg: &mut Cfg) -> bool {
+fn merge_identical(cfg: &mut Cfg, shape: &mut Shape) -> bool {
     let mut changed = false;
-    let order = cfg.topo_order();
+    let order = shape.order(cfg).to_vec();
     let mut canon: FxMap<super::ir::Block, BlockId> = FxMap::default();
     let mut repl: Vec<BlockId> = (0..cfg.blocks.len() as u32).map(BlockId).collect();
     for &b in order.iter().rev() {

@@ -334,7 +334,7 @@ fn passes_skip_only_while_nothing_changed() {
         (Pass::Thread, false, false),
     ] {
         let changed = passes
-            .run(pass, || {
+            .run(pass, |_| {
                 runs.push(pass as usize);
                 Ok(result)
             })
