@@ -398,10 +398,12 @@ fn def_hash(d: &Def) -> u64 {
 
 impl Values {
     fn get(&mut self, d: Def) -> Val {
-        if let Def::Init(r) = d {
-            return Val::from(r);
-        }
-        let d = self.canon(d);
+        let d = match d {
+            Def::Init(r) => return Val::from(r),
+            // Only these have other canonical forms.
+            Def::Alu(..) | Def::Neg(_) | Def::LoadInd(..) => self.canon(d),
+            _ => d,
+        };
         let mask = self.slots.len() - 1;
         let mut i = (def_hash(&d) >> 32) as usize & mask;
         loop {
@@ -1235,9 +1237,90 @@ fn meet_exits<'a>(
     s
 }
 
+/// A block's incoming edges, (predecessor, true side?): the first two inline (most blocks
+/// have one or two), more on the heap.
+#[derive(Clone)]
+struct EdgeList {
+    len: u8,
+    inline: [(BlockId, bool); 2],
+    /// All of them once there were more than fit inline.
+    heap: Vec<(BlockId, bool)>,
+}
+
+impl Default for EdgeList {
+    fn default() -> EdgeList {
+        EdgeList {
+            len: 0,
+            inline: [(BlockId::NONE, false); 2],
+            heap: Vec::new(),
+        }
+    }
+}
+
+impl std::ops::Deref for EdgeList {
+    type Target = [(BlockId, bool)];
+    fn deref(&self) -> &[(BlockId, bool)] {
+        if self.heap.is_empty() {
+            &self.inline[..usize::from(self.len).min(2)]
+        } else {
+            &self.heap
+        }
+    }
+}
+
+impl std::ops::DerefMut for EdgeList {
+    fn deref_mut(&mut self) -> &mut [(BlockId, bool)] {
+        if self.heap.is_empty() {
+            &mut self.inline[..usize::from(self.len).min(2)]
+        } else {
+            &mut self.heap
+        }
+    }
+}
+
+impl EdgeList {
+    fn push(&mut self, e: (BlockId, bool)) {
+        if !self.heap.is_empty() {
+            self.heap.push(e);
+        } else if usize::from(self.len) < self.inline.len() {
+            self.inline[usize::from(self.len)] = e;
+            self.len += 1;
+        } else {
+            self.heap.extend_from_slice(&self.inline);
+            self.heap.push(e);
+            self.len = 0;
+        }
+    }
+
+    fn retain(&mut self, mut keep: impl FnMut(&(BlockId, bool)) -> bool) {
+        if !self.heap.is_empty() {
+            self.heap.retain(keep);
+            return;
+        }
+        let mut n = 0;
+        for i in 0..usize::from(self.len).min(2) {
+            let e = self.inline[i];
+            if keep(&e) {
+                self.inline[n] = e;
+                n += 1;
+            }
+        }
+        self.len = n as u8;
+    }
+
+    fn remove(&mut self, i: usize) {
+        if !self.heap.is_empty() {
+            self.heap.remove(i);
+        } else if i < usize::from(self.len).min(2) {
+            self.inline.copy_within(i + 1.., i);
+            self.len -= 1;
+        }
+    }
+}
+
 /// Incoming edges of each block: (predecessor, true side?).
-fn in_edges(cfg: &Cfg, order: &[BlockId]) -> Vec<Vec<(BlockId, bool)>> {
-    let mut ins = vec![Vec::new(); cfg.blocks.len()];
+fn in_edges(cfg: &Cfg, order: &[BlockId]) -> Vec<EdgeList> {
+    let mut ins = vec![EdgeList::default(); cfg.blocks.len()];
     for &b in order {
         match cfg.block(b).term {
             Terminal::Branch { jt, jf, .. } => {
@@ -1431,7 +1514,7 @@ fn thread(cfg: &mut Cfg, shape: &mut Shape, keep_checks: bool, weak: bool) -> bo
             &init,
         );
         let mut facts: Option<Facts> = None;
-        for &(p, side) in &ins_b {
+        for &(p, side) in ins_b.iter() {
             let stored = side_facts
                 .get_mut(p.index())
                 .and_then(|s| s[usize::from(!side)].take());
@@ -1521,7 +1604,7 @@ fn thread(cfg: &mut Cfg, shape: &mut Shape, keep_checks: bool, weak: bool) -> bo
                 eval_all(&mut vals, &mut st, &reload);
                 exit.push(st);
                 facts_in.push(ef.clone());
-                ins.push(Vec::new());
+                ins.push(EdgeList::default());
                 if let Some(v) = ins.get_mut(best.index()) {
                     v.push((t, true));
                 }
