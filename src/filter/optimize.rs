@@ -2322,12 +2322,14 @@ fn set_chain(cfg: &mut Cfg, b: BlockId, or: bool, to: BlockId) {
 fn merge_identical(cfg: &mut Cfg, shape: &mut Shape) -> bool {
     let mut changed = false;
     let order = shape.order(cfg).to_vec();
-    let mut canon: FxMap<super::ir::Block, BlockId> = FxMap::default();
+    // Blocks kept, by a hash of their statements and terminal; compared whole on a match
+    // (no copies of the blocks).
+    let mut canon: FxMap<u64, Vec<BlockId>> = FxMap::default();
     let mut repl: Vec<BlockId> = (0..cfg.blocks.len() as u32).map(BlockId).collect();
     for &b in order.iter().rev() {
         // Successors are already canonical.
-        let mut blk = cfg.block(b).clone();
         let fix = |t: BlockId| repl.get(t.index()).copied().unwrap_or(t);
+        let blk = cfg.block_mut(b);
         blk.term = match blk.term {
             Terminal::Branch { cond, src, jt, jf } => Terminal::Branch {
                 cond,
@@ -2339,15 +2341,23 @@ fn merge_identical(cfg: &mut Cfg, shape: &mut Shape) -> bool {
             Terminal::Loop(t) => Terminal::Loop(t),
             r => r,
         };
-        *cfg.block_mut(b) = blk.clone();
-        match canon.get(&blk) {
-            Some(&c) => {
+        let key = {
+            use std::hash::{Hash, Hasher};
+            let mut h = Fx::default();
+            blk.hash(&mut h);
+            h.finish()
+        };
+        let same = canon.get(&key).and_then(|kept| {
+            kept.iter()
+                .copied()
+                .find(|&c| cfg.blocks.get(c.index()) == Some(cfg.block(b)))
+        });
+        match same {
+            Some(c) => {
                 repl[b.index()] = c;
                 changed = true;
             }
-            None => {
-                canon.insert(blk, b);
-            }
+            None => canon.entry(key).or_default().push(b),
         }
     }
     let fix = |t: BlockId| repl.get(t.index()).copied().unwrap_or(t);
