@@ -120,7 +120,7 @@ pub fn optimize_with(cfg: &mut Cfg, keep_checks: bool, strength: Strength) -> Re
     let weak = strength == Strength::Libpcap;
     cfg.compact();
     if cfg.has_loop() {
-        simplify(cfg, true, false);
+        simplify(cfg, &mut Shape::default(), true, false);
         cfg.compact();
         return Ok(());
     }
@@ -128,17 +128,23 @@ pub fn optimize_with(cfg: &mut Cfg, keep_checks: bool, strength: Strength) -> Re
     // until merging changes nothing either (merging early would split chains still forming).
     let mut passes = Passes::default();
     for _ in 0..MAX_ROUNDS {
-        passes.run(Pass::Simplify, |_| Ok(simplify(cfg, keep_checks, true)))?;
+        passes.run(Pass::Simplify, |sh| {
+            Ok(simplify(cfg, sh, keep_checks, true))
+        })?;
         for _ in 0..MAX_ROUNDS {
             let mut changed = passes.run(Pass::Number, |sh| number(cfg, sh))?;
             changed |= passes.run(Pass::Thread, |sh| Ok(thread(cfg, sh, keep_checks, weak)))?;
-            changed |= passes.run(Pass::Simplify, |_| Ok(simplify(cfg, keep_checks, true)))?;
+            changed |= passes.run(Pass::Simplify, |sh| {
+                Ok(simplify(cfg, sh, keep_checks, true))
+            })?;
             changed |= passes.run(Pass::DeadStores, |sh| Ok(dead_stores(cfg, sh, keep_checks)))?;
             changed |= passes.run(Pass::DropRestoring, |sh| {
                 Ok(drop_restoring(cfg, sh, keep_checks))
             })?;
             changed |= passes.run(Pass::Peephole, |sh| Ok(peephole(cfg, sh)))?;
-            changed |= passes.run(Pass::Simplify, |_| Ok(simplify(cfg, keep_checks, true)))?;
+            changed |= passes.run(Pass::Simplify, |sh| {
+                Ok(simplify(cfg, sh, keep_checks, true))
+            })?;
             if !changed {
                 break;
             }
@@ -146,7 +152,9 @@ pub fn optimize_with(cfg: &mut Cfg, keep_checks: bool, strength: Strength) -> Re
         // The passes above are at a fixed point: regroup chains and merge blocks, then again
         // if that changed anything.
         let mut changed = !keep_checks && passes.run(Pass::Pullup, |sh| Ok(pullup(cfg, sh)))?;
-        changed |= passes.run(Pass::Simplify, |_| Ok(simplify(cfg, keep_checks, true)))?;
+        changed |= passes.run(Pass::Simplify, |sh| {
+            Ok(simplify(cfg, sh, keep_checks, true))
+        })?;
         changed |= passes.run(Pass::MergeIdentical, |sh| Ok(merge_identical(cfg, sh)))?;
         if !changed {
             break;
@@ -213,10 +221,14 @@ impl Passes {
 /// The reachable blocks' topological order and their liveness, each worked out when a pass
 /// first asks for it and kept while the graph stays as it is. A pass asks before it changes
 /// anything.
+///
+/// Also the value analysis of the last pass that used one and changed nothing, for the next
+/// ([`Shape::analysis`]).
 #[derive(Default)]
 struct Shape {
     order: Option<Vec<BlockId>>,
     live: Option<Vec<u32>>,
+    analysis: Option<Analysis>,
 }
 
 impl Shape {
@@ -232,6 +244,26 @@ impl Shape {
             self.live = Some(live);
         }
         self.live.as_deref().unwrap_or_default()
+    }
+
+    /// [`Analysis::run`] of the graph as it is: the one a pass handed back with
+    /// [`Shape::keep`], or a new one. (A kept analysis may have numbered a few more values
+    /// than a new one, at the end of its table: the passes only compare value numbers and
+    /// ask what they are, so they decide the same.)
+    fn analysis(&mut self, cfg: &Cfg, live: bool) -> Analysis {
+        let mut an = match self.analysis.take() {
+            Some(an) => an,
+            None => Analysis::run(cfg, self, false),
+        };
+        if live && an.live.is_empty() {
+            an.live = self.live(cfg).to_vec();
+        }
+        an
+    }
+
+    /// Hands back an analysis of the graph by a pass that did not change it.
+    fn keep(&mut self, an: Analysis) {
+        self.analysis = Some(an);
     }
 }
 
@@ -1423,7 +1455,7 @@ impl Analysis {
 /// Value numbering: deletes statements that change nothing, folds constants, decides branches
 /// on constants and on what every path into the block knows.
 fn number(cfg: &mut Cfg, shape: &mut Shape) -> Result<bool, Error> {
-    let mut an = Analysis::run(cfg, shape, false);
+    let mut an = shape.analysis(cfg, false);
     let entry = cfg.entry;
     let mut changed = false;
     let order = std::mem::take(&mut an.order);
@@ -1471,6 +1503,10 @@ fn number(cfg: &mut Cfg, shape: &mut Shape) -> Result<bool, Error> {
             };
         }
         changed |= blk.term != old_term;
+    }
+    if !changed {
+        an.order = order;
+        shape.keep(an);
     }
     Ok(changed)
 }
@@ -1814,7 +1850,7 @@ fn dead_stores(cfg: &mut Cfg, shape: &mut Shape, keep_checks: bool) -> bool {
 /// when A and X end as they began and nothing after reads the block's stores.) The first block
 /// keeps its statements, as libpcap's.
 fn drop_restoring(cfg: &mut Cfg, shape: &mut Shape, keep_checks: bool) -> bool {
-    let mut an = Analysis::run(cfg, shape, true);
+    let mut an = shape.analysis(cfg, true);
     let mut changed = false;
     for &b in &an.order {
         let blk = cfg.block(b);
@@ -1842,6 +1878,9 @@ fn drop_restoring(cfg: &mut Cfg, shape: &mut Shape, keep_checks: bool) -> bool {
             changed = true;
         }
     }
+    if !changed {
+        shape.keep(an);
+    }
     changed
 }
 
@@ -1860,7 +1899,7 @@ fn peephole(cfg: &mut Cfg, shape: &mut Shape) -> bool {
             )
         }) && !blk.stmts.iter().any(|s| matches!(s, Stmt::LdxMsh(_)))
     });
-    let mut an = needs_values.then(|| Analysis::run(cfg, shape, false));
+    let mut an = needs_values.then(|| shape.analysis(cfg, false));
     for &b in &order {
         let out_live = cfg.block(b).term.successors().fold(0u32, |acc, s| {
             acc | live.get(s.index()).copied().unwrap_or(0)
@@ -2008,13 +2047,16 @@ fn peephole(cfg: &mut Cfg, shape: &mut Shape) -> bool {
         }
         changed |= blk.stmts.len() != len0 || blk.term != term0;
     }
+    if let (false, Some(an)) = (changed, an) {
+        shape.keep(an);
+    }
     changed
 }
 
 /// How many distinct blocks jump or fall to each block (reachable blocks only).
-fn pred_counts(cfg: &Cfg) -> Vec<u32> {
+fn pred_counts(cfg: &Cfg, order: &[BlockId]) -> Vec<u32> {
     let mut counts = vec![0u32; cfg.blocks.len()];
-    for b in cfg.topo_order() {
+    for &b in order {
         match cfg.block(b).term {
             Terminal::Branch { jt, jf, .. } => {
                 if let Some(c) = counts.get_mut(jt.index()) {
@@ -2040,7 +2082,7 @@ fn pred_counts(cfg: &Cfg) -> Vec<u32> {
 /// Graph clean-up: branches with one destination become jumps, jumps to empty jump-only
 /// blocks are shortened, a block that is the only way into the next is merged with it, and
 /// `ret` blocks lose their statements.
-fn simplify(cfg: &mut Cfg, keep_checks: bool, merge: bool) -> bool {
+fn simplify(cfg: &mut Cfg, shape: &mut Shape, keep_checks: bool, merge: bool) -> bool {
     let mut changed = false;
     let entry = cfg.entry;
     for (i, blk) in cfg.blocks.iter_mut().enumerate() {
@@ -2095,7 +2137,12 @@ fn simplify(cfg: &mut Cfg, keep_checks: bool, merge: bool) -> bool {
     if !merge {
         return changed;
     }
-    let preds = pred_counts(cfg);
+    // The shared order while nothing has changed yet, else the new graph's.
+    let preds = if changed {
+        pred_counts(cfg, &cfg.topo_order())
+    } else {
+        pred_counts(cfg, shape.order(cfg))
+    };
     let mut merged = vec![false; n];
     for i in 0..n {
         if merged[i] {
@@ -2137,7 +2184,7 @@ fn pullup(cfg: &mut Cfg, shape: &mut Shape) -> bool {
     if !candidate {
         return false;
     }
-    let an = Analysis::run(cfg, shape, true);
+    let an = shape.analysis(cfg, true);
     let mut changed = false;
     let mut used = vec![false; cfg.blocks.len()];
     for &head in &an.order {
@@ -2154,6 +2201,9 @@ fn pullup(cfg: &mut Cfg, shape: &mut Shape) -> bool {
                 }
             }
         }
+    }
+    if !changed {
+        shape.keep(an);
     }
     changed
 }
