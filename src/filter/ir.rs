@@ -603,7 +603,14 @@ impl Cfg {
         let fix = |t: BlockId| map.get(t.index()).copied().unwrap_or(BlockId::NONE);
         let mut blocks = Vec::with_capacity(order.len());
         for old in &order {
-            let mut b = self.blocks[old.index()].clone();
+            // Each reachable block appears once in the order: moved, not copied.
+            let mut b = std::mem::replace(
+                &mut self.blocks[old.index()],
+                Block {
+                    stmts: Vec::new(),
+                    term: Terminal::Ret(Ret::K(0)),
+                },
+            );
             b.term = match b.term {
                 Terminal::Branch { cond, src, jt, jf } => Terminal::Branch {
                     cond,

@@ -2171,19 +2171,20 @@ fn simplify(cfg: &mut Cfg, shape: &mut Shape, keep_checks: bool, merge: bool) ->
 /// with first. Then one load serves each group: `port 80 or 443` tests the source port against
 /// both numbers, then the destination port.
 fn pullup(cfg: &mut Cfg, shape: &mut Shape) -> bool {
-    let preds = cfg.predecessors();
     // Only chains with loads after their first block can be out of order: look for one
-    // before analysing anything.
+    // before analysing anything (chains need only how many predecessors blocks have).
     let order = shape.order(cfg);
+    let counts = pred_counts(cfg, order);
     let candidate = order.iter().any(|&head| {
         [true, false].into_iter().any(|or| {
-            find_chain(cfg, &preds, head, or)
+            find_chain(cfg, &counts, head, or)
                 .is_some_and(|c| c.iter().skip(1).any(|b| !cfg.block(*b).stmts.is_empty()))
         })
     });
     if !candidate {
         return false;
     }
+    let preds = cfg.predecessors();
     let an = shape.analysis(cfg, true);
     let mut changed = false;
     let mut used = vec![false; cfg.blocks.len()];
@@ -2192,7 +2193,7 @@ fn pullup(cfg: &mut Cfg, shape: &mut Shape) -> bool {
             if used[head.index()] {
                 break;
             }
-            if let Some(chain) = find_chain(cfg, &preds, head, or) {
+            if let Some(chain) = find_chain(cfg, &counts, head, or) {
                 if regroup(cfg, &an, &preds, &chain, or) {
                     changed = true;
                     for b in chain {
@@ -2220,7 +2221,7 @@ fn chain_sides(cfg: &Cfg, b: BlockId, or: bool) -> Option<(BlockId, BlockId)> {
 /// The maximal chain starting at `head`: blocks linked on the chain side, all with the same
 /// common target, all but the head entered only from the previous one. ([`regroup`] checks
 /// what the blocks' statements may change.)
-fn find_chain(cfg: &Cfg, preds: &[Vec<BlockId>], head: BlockId, or: bool) -> Option<Vec<BlockId>> {
+fn find_chain(cfg: &Cfg, preds: &[u32], head: BlockId, or: bool) -> Option<Vec<BlockId>> {
     let (_, common) = chain_sides(cfg, head, or)?;
     // The block after `cur`, if it continues the chain (no allocation for the many heads
     // that start none).
@@ -2229,7 +2230,7 @@ fn find_chain(cfg: &Cfg, preds: &[Vec<BlockId>], head: BlockId, or: bool) -> Opt
         match chain_sides(cfg, next, or) {
             Some((_, c))
                 if c == common
-                    && preds.get(next.index()).map(Vec::len) == Some(1)
+                    && preds.get(next.index()) == Some(&1)
                     && next != head
                     && !chain.contains(&next) =>
             {
