@@ -1550,7 +1550,9 @@ fn thread(cfg: &mut Cfg, shape: &mut Shape, keep_checks: bool, weak: bool) -> bo
             &init,
         );
         let mut facts: Option<Facts> = None;
-        for &(p, side) in ins_b.iter() {
+        // A `ret` block's facts are never read (no test, no edges out): none are made for it.
+        let is_ret = matches!(cfg.block(b).term, Terminal::Ret(_));
+        for &(p, side) in ins_b.iter().filter(|_| !is_ret) {
             let stored = side_facts
                 .get_mut(p.index())
                 .and_then(|s| s[usize::from(!side)].take());
@@ -1612,6 +1614,15 @@ fn thread(cfg: &mut Cfg, shape: &mut Shape, keep_checks: bool, weak: bool) -> bo
             _ => &[],
         };
         for &(side, target) in sides {
+            // Nothing to learn or skip on an edge to a bare `ret`: exploring it would find the
+            // target itself, with no side effect (no statements to number).
+            let bare_ret = cfg
+                .blocks
+                .get(target.index())
+                .is_some_and(|t| matches!(t.term, Terminal::Ret(_)) && t.stmts.is_empty());
+            if bare_ret {
+                continue;
+            }
             let mut branch_facts = None;
             let ef = match term {
                 Terminal::Branch { .. } => {
@@ -1714,7 +1725,9 @@ impl Explorer<'_> {
         let need = self.live.get(b.index()).copied().unwrap_or(u32::MAX);
         let mut reload = Vec::new();
         let mut ok = true;
-        for (r, (&have, &want)) in self.from.iter().zip(st.iter()).enumerate() {
+        // (Nothing differs on the edge's own target: no need to look.)
+        let regs = if st == self.from { 0 } else { NREGS };
+        for (r, (&have, &want)) in self.from.iter().zip(st.iter()).enumerate().take(regs) {
             if need & (1 << r) == 0 || have == want {
                 continue;
             }
