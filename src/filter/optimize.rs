@@ -1199,6 +1199,13 @@ fn liveness(cfg: &Cfg, order: &[BlockId]) -> Vec<u32> {
     live
 }
 
+/// Whether `b` is a `ret` without statements.
+fn is_bare_ret(cfg: &Cfg, b: BlockId) -> bool {
+    cfg.blocks
+        .get(b.index())
+        .is_some_and(|t| matches!(t.term, Terminal::Ret(_)) && t.stmts.is_empty())
+}
+
 /// Entry states, exit states and facts of every block, in topological order.
 struct Analysis {
     vals: Values,
@@ -1428,6 +1435,10 @@ impl Analysis {
         let mut exit = vec![init; n];
         let mut entry = vec![init; n];
         for &b in &order {
+            if is_bare_ret(cfg, b) {
+                // No pass reads the state at a `ret` without statements.
+                continue;
+            }
             let ps = &preds[start[b.index()] as usize..start[b.index() + 1] as usize];
             let st = meet_exits(&mut vals, b, ps.iter().map(|p| &exit[p.index()]), &init);
             entry[b.index()] = st;
@@ -1542,6 +1553,10 @@ fn thread(cfg: &mut Cfg, shape: &mut Shape, keep_checks: bool, weak: bool) -> bo
             .unwrap_or_default();
         if ins_b.is_empty() && b != cfg.entry {
             continue; // unreachable now
+        }
+        if is_bare_ret(cfg, b) {
+            // Nothing reads its state or facts: no test, no statements, no edges out.
+            continue;
         }
         let st = meet_exits(
             &mut vals,
