@@ -422,10 +422,9 @@ fn def_hash(d: &Def) -> u64 {
         Def::Opaque(b, r) => (11, u64::from(b), u64::from(r)),
         Def::Init(r) => (12, u64::from(r), 0),
     };
-    let mut h = Fx(0);
-    h.add(tag << 32 | a);
-    h.add(b);
-    h.0
+    // One multiply: the fields fold into a word (b rotated clear of a's low bits), whose
+    // product's high half indexes the table.
+    (tag << 40 ^ a ^ b.rotate_left(23)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
 impl Values {
@@ -2403,7 +2402,10 @@ fn merge_identical(cfg: &mut Cfg, shape: &mut Shape) -> bool {
     let order = shape.order(cfg).to_vec();
     // Blocks kept, by a hash of their statements and terminal; compared whole on a match
     // (no copies of the blocks).
-    let mut canon: FxMap<u64, Vec<BlockId>> = FxMap::default();
+    let mut canon: FxMap<u64, BlockId> =
+        FxMap::with_capacity_and_hasher(order.len(), Default::default());
+    // Kept blocks whose hash another kept block has already (rare).
+    let mut collided: Vec<(u64, BlockId)> = Vec::new();
     let mut repl: Vec<BlockId> = (0..cfg.blocks.len() as u32).map(BlockId).collect();
     for &b in order.iter().rev() {
         // Successors are already canonical.
@@ -2426,17 +2428,24 @@ fn merge_identical(cfg: &mut Cfg, shape: &mut Shape) -> bool {
             blk.hash(&mut h);
             h.finish()
         };
-        let same = canon.get(&key).and_then(|kept| {
-            kept.iter()
-                .copied()
-                .find(|&c| cfg.blocks.get(c.index()) == Some(cfg.block(b)))
-        });
+        let equal = |c: BlockId| cfg.blocks.get(c.index()) == Some(cfg.block(b));
+        let same = match canon.get(&key) {
+            Some(&c) if equal(c) => Some(c),
+            Some(_) => collided
+                .iter()
+                .find(|&&(k, c)| k == key && equal(c))
+                .map(|&(_, c)| c),
+            None => None,
+        };
         match same {
             Some(c) => {
                 repl[b.index()] = c;
                 changed = true;
             }
-            None => canon.entry(key).or_default().push(b),
+            None if canon.contains_key(&key) => collided.push((key, b)),
+            None => {
+                canon.insert(key, b);
+            }
         }
     }
     let fix = |t: BlockId| repl.get(t.index()).copied().unwrap_or(t);
