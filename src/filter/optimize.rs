@@ -127,13 +127,16 @@ pub fn optimize_with(cfg: &mut Cfg, keep_checks: bool, strength: Strength) -> Re
     // Rounds of everything but block merging until nothing changes, then merging; again
     // until merging changes nothing either (merging early would split chains still forming).
     let mut passes = Passes::default();
+    let mut scratch = ThreadScratch::default();
     for _ in 0..MAX_ROUNDS {
         passes.run(Pass::Simplify, |sh| {
             Ok(simplify(cfg, sh, keep_checks, true))
         })?;
         for _ in 0..MAX_ROUNDS {
             let mut changed = passes.run(Pass::Number, |sh| number(cfg, sh))?;
-            changed |= passes.run(Pass::Thread, |sh| Ok(thread(cfg, sh, keep_checks, weak)))?;
+            changed |= passes.run(Pass::Thread, |sh| {
+                Ok(thread(cfg, sh, &mut scratch, keep_checks, weak))
+            })?;
             changed |= passes.run(Pass::Simplify, |sh| {
                 Ok(simplify(cfg, sh, keep_checks, true))
             })?;
@@ -1356,9 +1359,20 @@ impl EdgeList {
     }
 }
 
-/// Incoming edges of each block: (predecessor, true side?).
-fn in_edges(cfg: &Cfg, order: &[BlockId]) -> Vec<EdgeList> {
-    let mut ins = vec![EdgeList::default(); cfg.blocks.len()];
+/// The per-block tables of [`thread`], kept between its runs (cleared) instead of allocated
+/// again each time.
+#[derive(Default)]
+struct ThreadScratch {
+    exit: Vec<State>,
+    facts_in: Vec<Facts>,
+    side_facts: Vec<[Option<(bool, Facts)>; 2]>,
+    ins: Vec<EdgeList>,
+}
+
+/// Incoming edges of each block: (predecessor, true side?), into `ins`.
+fn in_edges(cfg: &Cfg, order: &[BlockId], ins: &mut Vec<EdgeList>) {
+    ins.clear();
+    ins.resize(cfg.blocks.len(), EdgeList::default());
     for &b in order {
         match cfg.block(b).term {
             Terminal::Branch { jt, jf, .. } => {
@@ -1379,7 +1393,6 @@ fn in_edges(cfg: &Cfg, order: &[BlockId]) -> Vec<EdgeList> {
             Terminal::Ret(_) => {}
         }
     }
-    ins
 }
 
 /// The targets of a block's edges, in the order [`in_edges`] lists them (true side first, a
@@ -1525,23 +1538,38 @@ fn number(cfg: &mut Cfg, shape: &mut Shape) -> Result<bool, Error> {
 /// outcome, when skipping the block changes nothing the rest needs. Blocks are visited in
 /// topological order with their entry state recomputed from their current predecessors, so
 /// every decision sees the edges earlier decisions made.
-fn thread(cfg: &mut Cfg, shape: &mut Shape, keep_checks: bool, weak: bool) -> bool {
+fn thread(
+    cfg: &mut Cfg,
+    shape: &mut Shape,
+    scratch: &mut ThreadScratch,
+    keep_checks: bool,
+    weak: bool,
+) -> bool {
     let order = shape.order(cfg).to_vec();
     let mut changed = false;
     let n = cfg.blocks.len();
     let live = shape.live(cfg).to_vec();
     let mut vals = Values::default();
     let init = initial_state(&mut vals);
-    let mut exit = vec![init; n];
-    let mut facts_in = vec![Facts::new(weak); n];
+    let ThreadScratch {
+        exit,
+        facts_in,
+        side_facts,
+        ins,
+    } = scratch;
+    exit.clear();
+    exit.resize(n, init);
+    facts_in.clear();
+    facts_in.resize(n, Facts::new(weak));
     // The facts on each branch side, made once when the branch's block is visited (to
     // explore from it) and moved to the block the edge ends at when that one is visited:
     // `edge_facts` of the same block, side, state and facts, so the same facts.
     // Each is kept with whether its branch learned (its sides differed then): threading can
     // make the sides equal, or unequal, before the edge's end is visited, and `edge_facts`
     // then would learn differently.
-    let mut side_facts: Vec<[Option<(bool, Facts)>; 2]> = vec![[None, None]; n];
-    let mut ins = in_edges(cfg, &order);
+    side_facts.clear();
+    side_facts.resize(n, [None, None]);
+    in_edges(cfg, &order, ins);
     for &b in &order {
         // Predecessors are all visited (edges only ever move forward in this order), and
         // `ins` follows the edges threading moved.
