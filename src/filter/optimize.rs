@@ -1143,28 +1143,32 @@ impl Facts {
 /// Which registers each block reads before writing, and writes.
 fn use_def(stmts: &[Stmt], term: &Terminal) -> (u32, u32) {
     let (mut used, mut defined) = (0u32, 0u32);
-    let read = |r: usize, defined: u32, used: &mut u32| {
-        if defined & (1 << r) == 0 {
-            *used |= 1 << r;
-        }
-    };
     for s in stmts {
         let (u, d) = stmt_use_def(*s);
         // Read before written here: every register it reads that no earlier one wrote.
         used |= u & !defined;
         defined |= d;
     }
+    (used | (term_reads(*term) & !defined), defined)
+}
+
+/// The registers a terminal reads: A for a test or `ret a`, X for a test against X.
+#[inline]
+fn term_reads(term: Terminal) -> u32 {
     match term {
-        Terminal::Branch { src, .. } => {
-            read(A, defined, &mut used);
-            if *src == Src::X {
-                read(X, defined, &mut used);
-            }
-        }
-        Terminal::Ret(Ret::A) => read(A, defined, &mut used),
-        _ => {}
+        Terminal::Branch { src: Src::X, .. } => 1 << A | 1 << X,
+        Terminal::Branch { .. } | Terminal::Ret(Ret::A) => 1 << A,
+        _ => 0,
     }
-    (used, defined)
+}
+
+/// The registers live on entry to any of `term`'s successors (`missing` for one `live`
+/// does not cover).
+#[inline]
+fn live_out(term: Terminal, live: &[u32], missing: u32) -> u32 {
+    term.successors().fold(0, |acc, s| {
+        acc | live.get(s.index()).copied().unwrap_or(missing)
+    })
 }
 
 /// The registers a statement reads and writes, as bit masks.
@@ -1192,9 +1196,7 @@ fn liveness(cfg: &Cfg, order: &[BlockId]) -> Vec<u32> {
     let mut live = vec![0u32; cfg.blocks.len()];
     for &b in order.iter().rev() {
         let blk = cfg.block(b);
-        let out = blk.term.successors().fold(0u32, |acc, s| {
-            acc | live.get(s.index()).copied().unwrap_or(0)
-        });
+        let out = live_out(blk.term, &live, 0);
         let (u, d) = use_def(&blk.stmts, &blk.term);
         live[b.index()] = u | (out & !d);
     }
@@ -1302,7 +1304,7 @@ impl std::ops::Deref for EdgeList {
     type Target = [(BlockId, bool)];
     fn deref(&self) -> &[(BlockId, bool)] {
         if self.heap.is_empty() {
-            &self.inline[..usize::from(self.len).min(2)]
+            &self.inline[..self.inline_len()]
         } else {
             &self.heap
         }
@@ -1312,7 +1314,8 @@ impl std::ops::Deref for EdgeList {
 impl std::ops::DerefMut for EdgeList {
     fn deref_mut(&mut self) -> &mut [(BlockId, bool)] {
         if self.heap.is_empty() {
-            &mut self.inline[..usize::from(self.len).min(2)]
+            let n = self.inline_len();
+            &mut self.inline[..n]
         } else {
             &mut self.heap
         }
@@ -1320,11 +1323,16 @@ impl std::ops::DerefMut for EdgeList {
 }
 
 impl EdgeList {
+    /// How many of `inline` are in use (while nothing is on the heap).
+    fn inline_len(&self) -> usize {
+        usize::from(self.len).min(self.inline.len())
+    }
+
     fn push(&mut self, e: (BlockId, bool)) {
         if !self.heap.is_empty() {
             self.heap.push(e);
-        } else if usize::from(self.len) < self.inline.len() {
-            self.inline[usize::from(self.len)] = e;
+        } else if self.inline_len() < self.inline.len() {
+            self.inline[self.inline_len()] = e;
             self.len += 1;
         } else {
             self.heap.extend_from_slice(&self.inline);
@@ -1339,7 +1347,7 @@ impl EdgeList {
             return;
         }
         let mut n = 0;
-        for i in 0..usize::from(self.len).min(2) {
+        for i in 0..self.inline_len() {
             let e = self.inline[i];
             if keep(&e) {
                 self.inline[n] = e;
@@ -1352,7 +1360,7 @@ impl EdgeList {
     fn remove(&mut self, i: usize) {
         if !self.heap.is_empty() {
             self.heap.remove(i);
-        } else if i < usize::from(self.len).min(2) {
+        } else if i < self.inline_len() {
             self.inline.copy_within(i + 1.., i);
             self.len -= 1;
         }
@@ -1860,20 +1868,8 @@ fn dead_stores(cfg: &mut Cfg, shape: &mut Shape, keep_checks: bool) -> bool {
     let mut keep: Vec<bool> = Vec::new();
     for &b in &order {
         let blk = cfg.block(b);
-        let mut need = blk.term.successors().fold(0u32, |acc, s| {
-            acc | live.get(s.index()).copied().unwrap_or(0)
-        });
-        match blk.term {
-            Terminal::Branch { src, .. } => {
-                need |= 1 << A;
-                if src == Src::X {
-                    need |= 1 << X;
-                }
-            }
-            Terminal::Ret(Ret::A) => need |= 1 << A,
-            Terminal::Ret(Ret::K(_)) => need = 0,
-            _ => {}
-        }
+        // (A `ret` has no successors: nothing is needed after `ret #k`.)
+        let mut need = live_out(blk.term, &live, 0) | term_reads(blk.term);
         let stmts = &blk.stmts;
         keep.clear();
         keep.resize(stmts.len(), true);
@@ -1912,19 +1908,7 @@ fn drop_restoring(cfg: &mut Cfg, shape: &mut Shape, keep_checks: bool) -> bool {
         if blk.stmts.is_empty() || b == cfg.entry {
             continue;
         }
-        let mut need = blk.term.successors().fold(0u32, |acc, s| {
-            acc | an.live.get(s.index()).copied().unwrap_or(u32::MAX)
-        });
-        match blk.term {
-            Terminal::Branch { src, .. } => {
-                need |= 1 << A;
-                if src == Src::X {
-                    need |= 1 << X;
-                }
-            }
-            Terminal::Ret(Ret::A) => need |= 1 << A,
-            _ => {}
-        }
+        let need = live_out(blk.term, &an.live, u32::MAX) | term_reads(blk.term);
         let (entry, exit) = (an.entry[b.index()], an.exit[b.index()]);
         if (0..NREGS).all(|r| need & (1 << r) == 0 || entry[r] == exit[r])
             && (!keep_checks || checks_done(&mut an.vals, entry, &blk.stmts))
@@ -1956,9 +1940,7 @@ fn peephole(cfg: &mut Cfg, shape: &mut Shape) -> bool {
     });
     let mut an = needs_values.then(|| shape.analysis(cfg, false));
     for &b in &order {
-        let out_live = cfg.block(b).term.successors().fold(0u32, |acc, s| {
-            acc | live.get(s.index()).copied().unwrap_or(0)
-        });
+        let out_live = live_out(cfg.block(b).term, &live, 0);
         // X's values, to bound it below (only for blocks with the pattern and no `ldxb`).
         let entry_state = if needs_values {
             an.as_ref().map(|a| a.entry[b.index()])

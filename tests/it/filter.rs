@@ -246,14 +246,7 @@ fn acceptance(optimize: bool) {
             ));
         }
     }
-    for p in &problems {
-        println!("{p}");
-    }
-    assert!(
-        problems.is_empty(),
-        "{} disagreements with libpcap",
-        problems.len()
-    );
+    assert_none(&problems, "disagreements with libpcap");
 }
 
 /// Verdicts of our programs against libpcap's (`reference` gives each case's records) on the
@@ -627,14 +620,15 @@ fn optimized_programs_are_no_longer_than_libpcaps() {
             ));
         }
     }
-    for p in &problems {
+    assert_none(&problems, "cases over the size bar");
+}
+
+/// Prints every problem, then fails with their count and `what` they are, if any.
+fn assert_none(problems: &[String], what: &str) {
+    for p in problems {
         println!("{p}");
     }
-    assert!(
-        problems.is_empty(),
-        "{} cases over the size bar",
-        problems.len()
-    );
+    assert!(problems.is_empty(), "{} {what}", problems.len());
 }
 
 /// The reference interpreter on the cases that decide its answers: loads past the captured

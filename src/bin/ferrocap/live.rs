@@ -361,7 +361,8 @@ fn capture(args: &Args, device: &str, mut h: Handle) -> Result<(), Failure> {
     );
     if stats.if_dropped != 0 {
         let d = u64::from(stats.if_dropped);
-        report.push_str(&format!("{d} packet{} dropped by interface\n", s(d)));
+        use std::fmt::Write as _;
+        let _ = writeln!(report, "{d} packet{} dropped by interface", s(d));
     }
     eprint!("{report}");
     match ended {
