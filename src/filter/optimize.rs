@@ -32,7 +32,7 @@
 //! Programs with a loop (`protochain`) are only tidied, as libpcap leaves them alone.
 
 use super::codegen::Error;
-use super::ir::{AluOp, BlockId, Cfg, Cond, Ret, Size, Src, Stmt, Terminal};
+use super::ir::{AluOp, Block, BlockId, Cfg, Cond, Ret, Size, Src, Stmt, Terminal};
 use super::ErrorKind;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -459,6 +459,21 @@ impl Values {
             self.grow();
         }
         v
+    }
+
+    /// The number of a definition already in the table, without adding it (for definitions
+    /// [`Values::canon`] leaves as they are).
+    fn find(&self, d: Def) -> Option<Val> {
+        let mask = self.slots.len() - 1;
+        let mut i = (def_hash(&d) >> 32) as usize & mask;
+        loop {
+            let s = *self.slots.get(i)?;
+            let v = s.checked_sub(1)?;
+            if self.defs.get(v as usize) == Some(&d) {
+                return Some(v);
+            }
+            i = (i + 1) & mask;
+        }
     }
 
     /// Doubles the index and puts every definition back in it.
@@ -1088,27 +1103,30 @@ impl Facts {
         }
         match (vals.konst(a), vals.konst(operand)) {
             (Some(x), Some(y)) => Some(cond.holds(x, y)),
-            (_, Some(k)) => {
-                if let Some(kn) = self.get(a) {
-                    if let Some(r) = kn.decide(cond, k) {
-                        return Some(r);
-                    }
-                }
-                // `(v & m) == 0` is `jset` on v.
-                if cond == Cond::Eq && k == 0 {
-                    if let Def::Alu(AluOp::And, v, m) = vals.def(a) {
-                        if let (Some(kn), Some(m)) = (self.get(v), vals.konst(m)) {
-                            return kn.decide(Cond::Set, m).map(|set| !set);
-                        }
-                    }
-                }
-                None
-            }
+            (_, Some(k)) => self.decide_k(a, cond, k, match vals.def(a) {
+                Def::Alu(AluOp::And, v, m) => vals.konst(m).map(|m| (v, m)),
+                _ => None,
+            }),
             _ => self
                 .xrel
                 .iter()
                 .find(|&&(ra, rc, rx, _)| ra == a && rc == cond && rx == operand)
                 .map(|r| r.3),
+        }
+    }
+
+    /// The outcome of `a cond k` for a value `a` that is not a constant, if known (full
+    /// strength); `and` is `(v, m)` when `a` is `v & m`.
+    fn decide_k(&self, a: Val, cond: Cond, k: u32, and: Option<(Val, u32)>) -> Option<bool> {
+        if let Some(r) = self.get(a).and_then(|kn| kn.decide(cond, k)) {
+            return Some(r);
+        }
+        // `(v & m) == 0` is `jset` on v.
+        match and {
+            Some((v, m)) if cond == Cond::Eq && k == 0 => {
+                self.get(v)?.decide(Cond::Set, m).map(|set| !set)
+            }
+            _ => None,
         }
     }
 
@@ -1682,6 +1700,13 @@ fn thread(
                 }
                 _ => &facts,
             };
+            if !weak && test_undecided(&vals, cfg.block(target), ef, &out) {
+                // Exploring would stop at the target: nothing to thread.
+                if let (Some(f), Some(slot)) = (branch_facts, side_facts.get_mut(b.index())) {
+                    slot[usize::from(!side)] = Some(f);
+                }
+                continue;
+            }
             let mut ex = Explorer {
                 cfg,
                 live: &live,
@@ -1737,6 +1762,75 @@ fn thread(
         facts_in[b.index()] = facts;
     }
     changed
+}
+
+/// Whether the facts on an edge into `blk`, leaving with state `from`, cannot decide the
+/// block's test, known without running its statements (and so without numbering their
+/// values): [`Explorer::explore`] from the edge would stop at `blk`. For a two-way test
+/// against a constant of A as the edge leaves it, of a packet load or the length, or of such
+/// a load and a constant (what most blocks test); `false` (explore) for anything else.
+fn test_undecided(vals: &Values, blk: &Block, facts: &Facts, from: &State) -> bool {
+    let Terminal::Branch {
+        cond,
+        src: Src::K(k),
+        jt,
+        jf,
+    } = blk.term
+    else {
+        return false;
+    };
+    if jt == jf {
+        return false;
+    }
+    let sets_a = |s: &Stmt| stmt_use_def(*s).1 & (1 << A) != 0;
+    let loaded = |s: Option<&Stmt>| match s.copied() {
+        Some(Stmt::Ld(size, off)) => Some(Def::Load(size, off)),
+        Some(Stmt::LdLen) => Some(Def::Len),
+        _ => None,
+    };
+    let mut writers = blk.stmts.iter().rev().filter(|s| sets_a(s));
+    // A's value at the test (`None`: not numbered yet, so nothing is known of it), and
+    // `(v, m)` when it is `v & m`.
+    let (a, and) = match writers.next().copied() {
+        None => {
+            let a = from[A];
+            if vals.konst(a).is_some() {
+                return false;
+            }
+            let and = match vals.def(a) {
+                Def::Alu(AluOp::And, v, m) => vals.konst(m).map(|m| (v, m)),
+                _ => None,
+            };
+            (Some(a), and)
+        }
+        Some(s @ (Stmt::Ld(..) | Stmt::LdLen)) => (loaded(Some(&s)).and_then(|d| vals.find(d)), None),
+        Some(Stmt::Alu(op, Src::K(c))) => {
+            // Of a load: what `Values::canon` leaves as it is (no identity, no zero).
+            let Some(d) = loaded(writers.next()) else {
+                return false;
+            };
+            let plain = match op {
+                AluOp::Mul | AluOp::Div => c > 1,
+                AluOp::And => c != 0 && c != u32::MAX,
+                _ => c != 0,
+            };
+            if !plain {
+                return false;
+            }
+            let v = vals.find(d);
+            let a = v.and_then(|v| {
+                let cv = vals.find(Def::Const(c))?;
+                vals.find(Def::Alu(op, v, cv))
+            });
+            (a, v.filter(|_| op == AluOp::And).map(|v| (v, c)))
+        }
+        Some(_) => return false,
+    };
+    match a {
+        Some(a) => facts.decide_k(a, cond, k, and).is_none(),
+        // Nothing is known of a new value; of `v & m`, what is known of v may decide it.
+        None => facts.decide_k(Val::MAX, cond, k, and).is_none(),
+    }
 }
 
 /// Most blocks one threading decision looks at.
