@@ -127,7 +127,7 @@ pub fn optimize_with(cfg: &mut Cfg, keep_checks: bool, strength: Strength) -> Re
     // Rounds of everything but block merging until nothing changes, then merging; again
     // until merging changes nothing either (merging early would split chains still forming).
     let mut passes = Passes::default();
-    let mut scratch = ThreadScratch::default();
+    let mut scratch = SpareScratch::take();
     for _ in 0..MAX_ROUNDS {
         passes.run(Pass::Simplify, |sh| {
             Ok(simplify(cfg, sh, keep_checks, true))
@@ -135,7 +135,7 @@ pub fn optimize_with(cfg: &mut Cfg, keep_checks: bool, strength: Strength) -> Re
         for _ in 0..MAX_ROUNDS {
             let mut changed = passes.run(Pass::Number, |sh| number(cfg, sh))?;
             changed |= passes.run(Pass::Thread, |sh| {
-                Ok(thread(cfg, sh, &mut scratch, keep_checks, weak))
+                Ok(thread(cfg, sh, &mut scratch.0, keep_checks, weak))
             })?;
             changed |= passes.run(Pass::Simplify, |sh| {
                 Ok(simplify(cfg, sh, keep_checks, true))
@@ -158,7 +158,18 @@ pub fn optimize_with(cfg: &mut Cfg, keep_checks: bool, strength: Strength) -> Re
         changed |= passes.run(Pass::Simplify, |sh| {
             Ok(simplify(cfg, sh, keep_checks, true))
         })?;
-        changed |= passes.run(Pass::MergeIdentical, |sh| Ok(merge_identical(cfg, sh)))?;
+        let merged = passes.run(Pass::MergeIdentical, |sh| Ok(merge_identical(cfg, sh)))?;
+        if merged && !changed {
+            // Merging alone: every path still runs the same statements and tests, so the
+            // passes have what they had to work on, except where both sides of a branch now
+            // go to one block, which `simplify` turns into a jump. Another round runs only
+            // then. (Not run for the rare case where the blocks into a merged one now agree
+            // on a value they held in different registers before: the program is correct
+            // either way, and over the reference corpus such a round never found anything.)
+            changed = passes.run(Pass::Simplify, |sh| {
+                Ok(simplify(cfg, sh, keep_checks, true))
+            })?;
+        }
         if !changed {
             break;
         }
@@ -993,10 +1004,86 @@ fn lowest_bit(k: u32) -> u32 {
     k & k.wrapping_neg()
 }
 
-/// Facts at a point: per value (sorted by value), plus outcomes of comparisons with X.
+/// The [`Known`] records of one threading run, never changed once made: facts refer to them
+/// by index, so copying facts (one copy per branch side) copies two words per value, and
+/// facts that meet on the same record need no meet.
+type Knowns = Vec<Known>;
+
+/// A fact list's entries kept inline (no allocation) while they fit.
+const INLINE_FACTS: usize = 4;
+
+/// Facts' `(value, index into the run's Knowns)` entries, sorted by value: the first few
+/// inline, all of them on the heap once more.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct FactList {
+    len: u8,
+    inline: [(Val, u32); INLINE_FACTS],
+    heap: Vec<(Val, u32)>,
+}
+
+impl FactList {
+    fn as_slice(&self) -> &[(Val, u32)] {
+        if self.heap.is_empty() {
+            &self.inline[..usize::from(self.len).min(INLINE_FACTS)]
+        } else {
+            &self.heap
+        }
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [(Val, u32)] {
+        if self.heap.is_empty() {
+            &mut self.inline[..usize::from(self.len).min(INLINE_FACTS)]
+        } else {
+            &mut self.heap
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+
+    fn push(&mut self, e: (Val, u32)) {
+        let n = self.len();
+        self.insert(n, e);
+    }
+
+    fn insert(&mut self, i: usize, e: (Val, u32)) {
+        if !self.heap.is_empty() {
+            self.heap.insert(i, e);
+            return;
+        }
+        let n = usize::from(self.len).min(INLINE_FACTS);
+        if n < INLINE_FACTS {
+            if i <= n {
+                self.inline.copy_within(i..n, i + 1);
+                self.inline[i] = e;
+                self.len += 1;
+            }
+        } else {
+            let mut heap = Vec::with_capacity(2 * INLINE_FACTS);
+            heap.extend_from_slice(&self.inline);
+            heap.insert(i.min(n), e);
+            self.heap = heap;
+            self.len = 0;
+        }
+    }
+
+    fn remove_first(&mut self) {
+        if !self.heap.is_empty() {
+            self.heap.remove(0);
+        } else if self.len > 0 {
+            let n = usize::from(self.len).min(INLINE_FACTS);
+            self.inline.copy_within(1..n, 0);
+            self.len -= 1;
+        }
+    }
+}
+
+/// Facts at a point: per value (sorted by value) what is known of it, plus outcomes of
+/// comparisons with X.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Facts {
-    known: Vec<(Val, Known)>,
+    known: FactList,
     /// `(A value, cond, operand value, outcome)`: comparisons with X, and in weak mode every
     /// comparison.
     xrel: Vec<(Val, Cond, Val, bool)>,
@@ -1012,29 +1099,34 @@ impl Facts {
         }
     }
 
-    fn get(&self, v: Val) -> Option<&Known> {
-        self.known
-            .binary_search_by_key(&v, |(k, _)| *k)
-            .ok()
-            .and_then(|i| self.known.get(i))
-            .map(|(_, k)| k)
+    fn get<'k>(&self, knowns: &'k [Known], v: Val) -> Option<&'k Known> {
+        let list = self.known.as_slice();
+        let i = list.binary_search_by_key(&v, |(k, _)| *k).ok()?;
+        knowns.get(list.get(i)?.1 as usize)
     }
 
-    fn learn(&mut self, v: Val, cond: Cond, k: u32, holds: bool) {
-        match self.known.binary_search_by_key(&v, |(x, _)| *x) {
+    fn learn(&mut self, knowns: &mut Knowns, v: Val, cond: Cond, k: u32, holds: bool) {
+        match self.known.as_slice().binary_search_by_key(&v, |(x, _)| *x) {
             Ok(i) => {
-                if let Some((_, kn)) = self.known.get_mut(i) {
-                    kn.learn(cond, k, holds);
+                if let Some(e) = self.known.as_mut_slice().get_mut(i) {
+                    let n = knowns.len();
+                    knowns.push(knowns.get(e.1 as usize).copied().unwrap_or(Known::NEW));
+                    if let Some(kn) = knowns.last_mut() {
+                        kn.learn(cond, k, holds);
+                    }
+                    e.1 = n as u32;
                 }
             }
             Err(i) => {
-                let mut kn = Known::NEW;
-                kn.learn(cond, k, holds);
-                self.known.insert(i, (v, kn));
+                self.known.insert(i, (v, knowns.len() as u32));
+                knowns.push(Known::NEW);
+                if let Some(kn) = knowns.last_mut() {
+                    kn.learn(cond, k, holds);
+                }
                 if self.known.len() > MAX_FACTS {
                     // Forget the oldest value (lowest number: values are numbered in program
                     // order, roughly).
-                    self.known.remove(0);
+                    self.known.remove_first();
                 }
             }
         }
@@ -1049,17 +1141,29 @@ impl Facts {
         }
     }
 
-    fn meet(&self, other: &Facts) -> Facts {
-        let mut known = Vec::with_capacity(self.known.len().min(other.known.len()));
+    fn meet(&self, other: &Facts, knowns: &mut Knowns) -> Facts {
+        let mut known = FactList::default();
+        let (a, b) = (self.known.as_slice(), other.known.as_slice());
         let (mut i, mut j) = (0, 0);
-        while let (Some((va, ka)), Some((vb, kb))) = (self.known.get(i), other.known.get(j)) {
-            match va.cmp(vb) {
+        while let (Some(&(va, ka)), Some(&(vb, kb))) = (a.get(i), b.get(j)) {
+            match va.cmp(&vb) {
                 std::cmp::Ordering::Less => i += 1,
                 std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => {
-                    let k = ka.meet(kb);
-                    if !k.is_trivial() {
-                        known.push((*va, k));
+                    if ka == kb {
+                        // The same record on both sides meets to itself.
+                        if knowns.get(ka as usize).is_some_and(|x| !x.is_trivial()) {
+                            known.push((va, ka));
+                        }
+                    } else {
+                        let k = match (knowns.get(ka as usize), knowns.get(kb as usize)) {
+                            (Some(x), Some(y)) => x.meet(y),
+                            _ => Known::NEW,
+                        };
+                        if !k.is_trivial() {
+                            known.push((va, knowns.len() as u32));
+                            knowns.push(k);
+                        }
                     }
                     i += 1;
                     j += 1;
@@ -1079,7 +1183,14 @@ impl Facts {
     }
 
     /// The outcome of `a cond operand`, if known.
-    fn decide(&self, vals: &Values, a: Val, cond: Cond, operand: Val) -> Option<bool> {
+    fn decide(
+        &self,
+        knowns: &[Known],
+        vals: &Values,
+        a: Val,
+        cond: Cond,
+        operand: Val,
+    ) -> Option<bool> {
         if self.weak {
             if let (Some(x), Some(y)) = (vals.konst(a), vals.konst(operand)) {
                 return Some(cond.holds(x, y));
@@ -1095,7 +1206,7 @@ impl Facts {
             return match (
                 cond,
                 vals.konst(operand),
-                self.get(a).and_then(Known::is_eq),
+                self.get(knowns, a).and_then(Known::is_eq),
             ) {
                 (Cond::Eq, Some(k), Some(e)) => Some(k == e),
                 _ => None,
@@ -1103,10 +1214,16 @@ impl Facts {
         }
         match (vals.konst(a), vals.konst(operand)) {
             (Some(x), Some(y)) => Some(cond.holds(x, y)),
-            (_, Some(k)) => self.decide_k(a, cond, k, match vals.def(a) {
-                Def::Alu(AluOp::And, v, m) => vals.konst(m).map(|m| (v, m)),
-                _ => None,
-            }),
+            (_, Some(k)) => self.decide_k(
+                knowns,
+                a,
+                cond,
+                k,
+                match vals.def(a) {
+                    Def::Alu(AluOp::And, v, m) => vals.konst(m).map(|m| (v, m)),
+                    _ => None,
+                },
+            ),
             _ => self
                 .xrel
                 .iter()
@@ -1117,36 +1234,51 @@ impl Facts {
 
     /// The outcome of `a cond k` for a value `a` that is not a constant, if known (full
     /// strength); `and` is `(v, m)` when `a` is `v & m`.
-    fn decide_k(&self, a: Val, cond: Cond, k: u32, and: Option<(Val, u32)>) -> Option<bool> {
-        if let Some(r) = self.get(a).and_then(|kn| kn.decide(cond, k)) {
+    fn decide_k(
+        &self,
+        knowns: &[Known],
+        a: Val,
+        cond: Cond,
+        k: u32,
+        and: Option<(Val, u32)>,
+    ) -> Option<bool> {
+        if let Some(r) = self.get(knowns, a).and_then(|kn| kn.decide(cond, k)) {
             return Some(r);
         }
         // `(v & m) == 0` is `jset` on v.
         match and {
             Some((v, m)) if cond == Cond::Eq && k == 0 => {
-                self.get(v)?.decide(Cond::Set, m).map(|set| !set)
+                self.get(knowns, v)?.decide(Cond::Set, m).map(|set| !set)
             }
             _ => None,
         }
     }
 
     /// Adds the outcome of a branch.
-    fn learn_branch(&mut self, vals: &Values, a: Val, cond: Cond, operand: Val, holds: bool) {
+    fn learn_branch(
+        &mut self,
+        knowns: &mut Knowns,
+        vals: &Values,
+        a: Val,
+        cond: Cond,
+        operand: Val,
+        holds: bool,
+    ) {
         if self.weak {
             self.learn_x(a, cond, operand, holds);
             if let (Cond::Eq, true, Some(k)) = (cond, holds, vals.konst(operand)) {
-                self.learn(a, Cond::Eq, k, true);
+                self.learn(knowns, a, Cond::Eq, k, true);
             }
             return;
         }
         match vals.konst(operand) {
             Some(k) => {
-                self.learn(a, cond, k, holds);
+                self.learn(knowns, a, cond, k, holds);
                 // `(v & m) == 0` tells about v's bits.
                 if cond == Cond::Eq && k == 0 {
                     if let Def::Alu(AluOp::And, v, m) = vals.def(a) {
                         if let Some(m) = vals.konst(m) {
-                            self.learn(v, Cond::Set, m, !holds);
+                            self.learn(knowns, v, Cond::Set, m, !holds);
                         }
                     }
                 }
@@ -1240,26 +1372,18 @@ struct Analysis {
 /// The facts on the edge leaving `b` on one side, given its exit state.
 fn edge_facts(
     vals: &mut Values,
+    knowns: &mut Knowns,
     cfg: &Cfg,
     b: BlockId,
     exit: &State,
     facts: &Facts,
     side: bool,
 ) -> Facts {
-    // Room for what the branch teaches (a plain clone has none, and learning would grow it);
-    // no allocation for the comparisons with X, which few programs have.
-    let mut known = Vec::with_capacity(facts.known.len() + 2);
-    known.extend_from_slice(&facts.known);
-    let xrel = facts.xrel.clone();
-    let mut f = Facts {
-        known,
-        xrel,
-        weak: facts.weak,
-    };
+    let mut f = facts.clone();
     if let Terminal::Branch { cond, src, jt, jf } = cfg.block(b).term {
         if jt != jf {
             let operand = operand_val(vals, exit, src);
-            f.learn_branch(vals, exit[A], cond, operand, side);
+            f.learn_branch(knowns, vals, exit[A], cond, operand, side);
         }
     }
     f
@@ -1393,6 +1517,51 @@ struct ThreadScratch {
     facts_in: Vec<Facts>,
     side_facts: Vec<[Option<(bool, Facts)>; 2]>,
     ins: Vec<EdgeList>,
+    knowns: Knowns,
+}
+
+/// Most blocks whose [`ThreadScratch`] is kept for the next optimization on the thread.
+const SPARE_SCRATCH_BLOCKS: usize = 1024;
+
+thread_local! {
+    /// [`thread`]'s tables of the last optimization on this thread, for the next.
+    static SPARE_SCRATCH: std::cell::RefCell<Option<ThreadScratch>> = const {
+        std::cell::RefCell::new(None)
+    };
+}
+
+/// [`thread`]'s tables for one optimization: those the last one on this thread left, or new
+/// ones; left in turn for the next when dropped (not during thread teardown, and not when a
+/// large program grew them).
+struct SpareScratch(ThreadScratch);
+
+impl SpareScratch {
+    fn take() -> SpareScratch {
+        SpareScratch(
+            SPARE_SCRATCH
+                .try_with(|s| s.try_borrow_mut().ok().and_then(|mut s| s.take()))
+                .ok()
+                .flatten()
+                .unwrap_or_default(),
+        )
+    }
+}
+
+impl Drop for SpareScratch {
+    fn drop(&mut self) {
+        let t = &self.0;
+        if t.exit.capacity() > SPARE_SCRATCH_BLOCKS
+            || t.knowns.capacity() > 16 * SPARE_SCRATCH_BLOCKS
+        {
+            return;
+        }
+        let tables = std::mem::take(&mut self.0);
+        let _ = SPARE_SCRATCH.try_with(|s| {
+            if let Ok(mut s) = s.try_borrow_mut() {
+                *s = Some(tables);
+            }
+        });
+    }
 }
 
 /// Incoming edges of each block: (predecessor, true side?), into `ins`.
@@ -1582,7 +1751,9 @@ fn thread(
         facts_in,
         side_facts,
         ins,
+        knowns,
     } = scratch;
+    knowns.clear();
     exit.clear();
     exit.resize(n, init);
     facts_in.clear();
@@ -1634,6 +1805,7 @@ fn thread(
                     .unwrap_or_else(|| Facts::new(weak)),
                 _ => edge_facts(
                     &mut vals,
+                    knowns,
                     cfg,
                     p,
                     &exit[p.index()],
@@ -1643,7 +1815,7 @@ fn thread(
             };
             facts = Some(match facts {
                 None => ef,
-                Some(f) => f.meet(&ef),
+                Some(f) => f.meet(&ef, knowns),
             });
         }
         let facts = facts.unwrap_or_else(|| Facts::new(weak));
@@ -1658,7 +1830,7 @@ fn thread(
         if let Terminal::Branch { cond, src, jt, jf } = cfg.block(b).term {
             let operand = operand_val(&mut vals, &out, src);
             if jt != jf {
-                if let Some(o) = facts.decide(&vals, out[A], cond, operand) {
+                if let Some(o) = facts.decide(knowns, &vals, out[A], cond, operand) {
                     let (keep, drop) = if o { (jt, jf) } else { (jf, jt) };
                     cfg.block_mut(b).term = one_way(b == cfg.entry, cond, src, keep);
                     if let Some(v) = ins.get_mut(drop.index()) {
@@ -1695,12 +1867,12 @@ fn thread(
             let ef = match term {
                 Terminal::Branch { .. } => {
                     let learns = branch_learns(cfg.block(b).term);
-                    let f = edge_facts(&mut vals, cfg, b, &out, &facts, side);
+                    let f = edge_facts(&mut vals, knowns, cfg, b, &out, &facts, side);
                     &branch_facts.insert((learns, f)).1
                 }
                 _ => &facts,
             };
-            if !weak && test_undecided(&vals, cfg.block(target), ef, &out) {
+            if !weak && test_undecided(&vals, knowns, cfg.block(target), ef, &out) {
                 // Exploring would stop at the target: nothing to thread.
                 if let (Some(f), Some(slot)) = (branch_facts, side_facts.get_mut(b.index())) {
                     slot[usize::from(!side)] = Some(f);
@@ -1710,6 +1882,7 @@ fn thread(
             let mut ex = Explorer {
                 cfg,
                 live: &live,
+                knowns,
                 from: out,
                 budget: EXPLORE_BUDGET,
                 keep_checks,
@@ -1769,7 +1942,13 @@ fn thread(
 /// values): [`Explorer::explore`] from the edge would stop at `blk`. For a two-way test
 /// against a constant of A as the edge leaves it, of a packet load or the length, or of such
 /// a load and a constant (what most blocks test); `false` (explore) for anything else.
-fn test_undecided(vals: &Values, blk: &Block, facts: &Facts, from: &State) -> bool {
+fn test_undecided(
+    vals: &Values,
+    knowns: &[Known],
+    blk: &Block,
+    facts: &Facts,
+    from: &State,
+) -> bool {
     let Terminal::Branch {
         cond,
         src: Src::K(k),
@@ -1803,7 +1982,9 @@ fn test_undecided(vals: &Values, blk: &Block, facts: &Facts, from: &State) -> bo
             };
             (Some(a), and)
         }
-        Some(s @ (Stmt::Ld(..) | Stmt::LdLen)) => (loaded(Some(&s)).and_then(|d| vals.find(d)), None),
+        Some(s @ (Stmt::Ld(..) | Stmt::LdLen)) => {
+            (loaded(Some(&s)).and_then(|d| vals.find(d)), None)
+        }
         Some(Stmt::Alu(op, Src::K(c))) => {
             // Of a load: what `Values::canon` leaves as it is (no identity, no zero).
             let Some(d) = loaded(writers.next()) else {
@@ -1827,9 +2008,9 @@ fn test_undecided(vals: &Values, blk: &Block, facts: &Facts, from: &State) -> bo
         Some(_) => return false,
     };
     match a {
-        Some(a) => facts.decide_k(a, cond, k, and).is_none(),
+        Some(a) => facts.decide_k(knowns, a, cond, k, and).is_none(),
         // Nothing is known of a new value; of `v & m`, what is known of v may decide it.
-        None => facts.decide_k(Val::MAX, cond, k, and).is_none(),
+        None => facts.decide_k(knowns, Val::MAX, cond, k, and).is_none(),
     }
 }
 
@@ -1840,6 +2021,8 @@ const EXPLORE_BUDGET: usize = 256;
 struct Explorer<'a> {
     cfg: &'a Cfg,
     live: &'a [u32],
+    /// The records the facts refer to.
+    knowns: &'a [Known],
     /// The state the edge leaves with.
     from: State,
     budget: usize,
@@ -1904,7 +2087,7 @@ impl Explorer<'_> {
             Terminal::Branch { cond, src, jt, jf } => {
                 let operand = operand_val(vals, &st2, src);
                 let a = st2[A];
-                match facts.decide(vals, a, cond, operand) {
+                match facts.decide(self.knowns, vals, a, cond, operand) {
                     // The outcome follows from the facts: nothing new to learn.
                     Some(o) => {
                         self.explore(vals, if o { jt } else { jf }, st2, facts, depth - 1, true)
