@@ -375,7 +375,13 @@ enum Def {
 struct Values {
     defs: Vec<Def>,
     slots: Vec<u32>,
+    /// The numbers of recently used constants (half of all lookups), by a hash of the
+    /// constant: `(constant, number + 1)`, 0 for none.
+    consts: [(u32, u32); CONST_CACHE],
 }
+
+/// Entries of [`Values::consts`] (a power of two).
+const CONST_CACHE: usize = 32;
 
 /// Slots of a new table (a power of two; grown at half full).
 const VALUE_SLOTS: usize = 128;
@@ -392,7 +398,11 @@ impl Default for Values {
         defs.extend((0..NREGS as u8).map(Def::Init));
         slots.clear();
         slots.resize(VALUE_SLOTS, 0);
-        Values { defs, slots }
+        Values {
+            defs,
+            slots,
+            consts: [(0, 0); CONST_CACHE],
+        }
     }
 }
 
@@ -443,6 +453,22 @@ fn def_hash(d: &Def) -> u64 {
 
 impl Values {
     fn get(&mut self, d: Def) -> Val {
+        if let Def::Const(k) = d {
+            let i = (k.wrapping_mul(0x9e37_79b9) >> 27) as usize % CONST_CACHE;
+            match self.consts[i] {
+                (c, v) if c == k && v != 0 => return v - 1,
+                _ => {
+                    let v = self.lookup(d);
+                    self.consts[i] = (k, v + 1);
+                    return v;
+                }
+            }
+        }
+        self.lookup(d)
+    }
+
+    /// [`Values::get`] through the index.
+    fn lookup(&mut self, d: Def) -> Val {
         let d = match d {
             Def::Init(r) => return Val::from(r),
             // Only these have other canonical forms.
