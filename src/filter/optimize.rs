@@ -1782,18 +1782,26 @@ fn thread(
     knowns.clear();
     exit.clear();
     exit.resize(n, init);
-    facts_in.clear();
-    facts_in.resize(n, Facts::new(weak));
     // The facts on each branch side, made once when the branch's block is visited (to
     // explore from it) and moved to the block the edge ends at when that one is visited:
     // `edge_facts` of the same block, side, state and facts, so the same facts.
     // Each is kept with whether its branch learned (its sides differed then): threading can
     // make the sides equal, or unequal, before the edge's end is visited, and `edge_facts`
     // then would learn differently.
-    side_facts.clear();
-    side_facts.resize(n, [None, None]);
+    // A block's entries in `facts_in` and `side_facts` are set when it is visited (or made,
+    // for a reloading block), before anything reads them: the tables are only grown here,
+    // not cleared (blocks are visited once per run, and most runs are of small graphs).
+    if facts_in.len() < n {
+        facts_in.resize_with(n, || Facts::new(weak));
+    }
+    if side_facts.len() < n {
+        side_facts.resize_with(n, || [None, None]);
+    }
     in_edges(cfg, &order, ins);
     for &b in &order {
+        if let Some(s) = side_facts.get_mut(b.index()) {
+            *s = [None, None];
+        }
         // Predecessors are all visited (edges only ever move forward in this order), and
         // `ins` follows the edges threading moved.
         // Nothing reads `ins[b]` after this visit (edges only move forward).
@@ -1801,11 +1809,13 @@ fn thread(
             .get_mut(b.index())
             .map(std::mem::take)
             .unwrap_or_default();
-        if ins_b.is_empty() && b != cfg.entry {
-            continue; // unreachable now
-        }
-        if is_bare_ret(cfg, b) {
-            // Nothing reads its state or facts: no test, no statements, no edges out.
+        // Unreachable now (its edges may still be listed into later blocks, whose meets then
+        // take its state and facts as unknown), or a `ret` without statements (nothing reads
+        // its state or facts: no test, no statements, no edges out).
+        if (ins_b.is_empty() && b != cfg.entry) || is_bare_ret(cfg, b) {
+            if let Some(f) = facts_in.get_mut(b.index()) {
+                *f = Facts::new(weak);
+            }
             continue;
         }
         let st = meet_exits(
@@ -1924,7 +1934,14 @@ fn thread(
                 let mut st = out;
                 eval_all(&mut vals, &mut st, &reload);
                 exit.push(st);
-                facts_in.push(ef.clone());
+                if facts_in.len() <= t.index() {
+                    facts_in.resize_with(t.index() + 1, || Facts::new(weak));
+                }
+                if side_facts.len() <= t.index() {
+                    side_facts.resize_with(t.index() + 1, || [None, None]);
+                }
+                facts_in[t.index()] = ef.clone();
+                side_facts[t.index()] = [None, None];
                 ins.push(EdgeList::default());
                 if let Some(v) = ins.get_mut(best.index()) {
                     v.push((t, true));
