@@ -7,7 +7,7 @@ use super::insn::*;
 use super::interp::Code;
 use super::op::*;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Which checker's rules a program must pass. See the [module docs](crate::bpf#validation) for
 /// what each one checks and where libpcap and Linux differ.
@@ -296,8 +296,9 @@ fn check_scratch_init(insns: &[Instruction]) -> Result<(), ValidateError> {
 /// interpreter can rely on that (it still never indexes without checking).
 ///
 /// A program's memory is proportional to its length (its instructions, and the interpreter's
-/// 24-byte node per instruction, plus small tables for long `jeq` chains), and its clones share
-/// it: cloning copies no instructions and no code, whatever the program's size.
+/// 24-byte node per instruction, plus small tables for long `jeq` chains, made when it first
+/// runs), and its clones share it: cloning copies no instructions and no code, whatever the
+/// program's size.
 ///
 /// The gopacket `BPF` API maps onto it: `NewBPFInstructionFilter` is
 /// [`from_instructions`](Program::from_instructions), `Matches` is
@@ -308,7 +309,10 @@ fn check_scratch_init(insns: &[Instruction]) -> Result<(), ValidateError> {
 #[derive(Clone)]
 pub struct Program {
     insns: Arc<[Instruction]>,
-    code: Code,
+    /// The interpreter's code, made when the program (or a clone) first runs: a program
+    /// only listed, attached to a socket or written out never needs it (compiling a filter
+    /// then costs the compiler's work only).
+    code: Arc<OnceLock<Code>>,
     rules: Rules,
     source: Option<Arc<str>>,
 }
@@ -328,10 +332,9 @@ impl Program {
     /// Validates `insns` with the given rules and prepares them for the interpreter.
     pub fn with_rules(insns: Vec<Instruction>, rules: Rules) -> Result<Program, ValidateError> {
         validate(&insns, rules)?;
-        let code = Code::new(&insns);
         Ok(Program {
             insns: insns.into(),
-            code,
+            code: Arc::new(OnceLock::new()),
             rules,
             source: None,
         })
@@ -388,7 +391,7 @@ impl Program {
     /// The interpreter's code.
     #[inline]
     pub(crate) fn code(&self) -> &Code {
-        &self.code
+        self.code.get_or_init(|| Code::new(&self.insns))
     }
 }
 
