@@ -270,7 +270,7 @@ impl Shape {
             None => Analysis::run(cfg, self, false),
         };
         if live && an.live.is_empty() {
-            an.live = self.live(cfg).to_vec();
+            an.live.extend_from_slice(self.live(cfg));
         }
         an
     }
@@ -1628,9 +1628,11 @@ fn edge_targets(term: Terminal) -> ([BlockId; 2], usize) {
 
 /// The predecessors [`in_edges`] lists, in the same order, as one flat array: block `b`'s are
 /// `preds[start[b]..start[b + 1]]` (two allocations instead of one per block).
-fn flat_preds(cfg: &Cfg, order: &[BlockId]) -> (Vec<u32>, Vec<BlockId>) {
+fn flat_preds(cfg: &Cfg, order: &[BlockId], p: &mut PredScratch) {
     let n = cfg.blocks.len();
-    let mut start = vec![0u32; n + 1];
+    let PredScratch { start, fill, preds } = p;
+    start.clear();
+    start.resize(n + 1, 0);
     for &b in order {
         let (ts, k) = edge_targets(cfg.block(b).term);
         for t in &ts[..k] {
@@ -1642,8 +1644,10 @@ fn flat_preds(cfg: &Cfg, order: &[BlockId]) -> (Vec<u32>, Vec<BlockId>) {
     for i in 0..n {
         start[i + 1] += start[i];
     }
-    let mut fill: Vec<u32> = start[..n].to_vec();
-    let mut preds = vec![BlockId::NONE; start[n] as usize];
+    fill.clear();
+    fill.extend_from_slice(&start[..n]);
+    preds.clear();
+    preds.resize(start[n] as usize, BlockId::NONE);
     for &b in order {
         let (ts, k) = edge_targets(cfg.block(b).term);
         for t in &ts[..k] {
@@ -1653,43 +1657,110 @@ fn flat_preds(cfg: &Cfg, order: &[BlockId]) -> (Vec<u32>, Vec<BlockId>) {
             }
         }
     }
-    (start, preds)
+}
+
+/// [`flat_preds`]' tables: block `b`'s predecessors are `preds[start[b]..start[b + 1]]`.
+#[derive(Default)]
+struct PredScratch {
+    start: Vec<u32>,
+    fill: Vec<u32>,
+    preds: Vec<BlockId>,
+}
+
+/// The tables of a dropped [`Analysis`] (order, exit, entry, live).
+type AnalysisParts = (Vec<BlockId>, Vec<State>, Vec<State>, Vec<u32>);
+
+/// Most blocks whose analysis tables are kept for the next analysis on the thread.
+const SPARE_ANALYSIS_BLOCKS: usize = 1024;
+
+thread_local! {
+    /// Storage of dropped analyses, for the next (analyses are made several times per
+    /// round; their tables are larger than the allocator's fast sizes).
+    static SPARE_ANALYSES: std::cell::RefCell<Vec<AnalysisParts>> = const {
+        std::cell::RefCell::new(Vec::new())
+    };
+    /// [`Analysis::run`]'s predecessor tables.
+    static PRED_SCRATCH: std::cell::RefCell<PredScratch> = std::cell::RefCell::new(PredScratch::default());
+}
+
+impl Drop for Analysis {
+    fn drop(&mut self) {
+        if self.exit.capacity() > SPARE_ANALYSIS_BLOCKS {
+            return;
+        }
+        let parts = (
+            std::mem::take(&mut self.order),
+            std::mem::take(&mut self.exit),
+            std::mem::take(&mut self.entry),
+            std::mem::take(&mut self.live),
+        );
+        // Not during thread teardown (`try_with`), and a few at most.
+        let _ = SPARE_ANALYSES.try_with(|spare| {
+            if let Ok(mut spare) = spare.try_borrow_mut() {
+                if spare.len() < 4 {
+                    spare.push(parts);
+                }
+            }
+        });
+    }
 }
 
 impl Analysis {
     /// Entry and exit states (value numbers) of every reachable block, and with `live` their
     /// liveness.
     fn run(cfg: &Cfg, shape: &mut Shape, live: bool) -> Analysis {
-        let order = shape.order(cfg).to_vec();
+        let (mut order, mut exit, mut entry, mut live_in) = SPARE_ANALYSES
+            .try_with(|spare| spare.try_borrow_mut().ok().and_then(|mut s| s.pop()))
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        order.clear();
+        order.extend_from_slice(shape.order(cfg));
         let n = cfg.blocks.len();
         let mut vals = Values::default();
         let init = initial_state(&mut vals);
-        let (start, preds) = flat_preds(cfg, &order);
-        let mut exit = vec![init; n];
-        let mut entry = vec![init; n];
-        for &b in &order {
-            if is_bare_ret(cfg, b) {
-                // No pass reads the state at a `ret` without statements.
-                continue;
+        exit.clear();
+        exit.resize(n, init);
+        entry.clear();
+        entry.resize(n, init);
+        let mut states = |p: &PredScratch| {
+            for &b in &order {
+                if is_bare_ret(cfg, b) {
+                    // No pass reads the state at a `ret` without statements.
+                    continue;
+                }
+                let (i, j) = (p.start[b.index()] as usize, p.start[b.index() + 1] as usize);
+                let ps = p.preds.get(i..j).unwrap_or_default();
+                let st = meet_exits(&mut vals, b, ps.iter().map(|p| &exit[p.index()]), &init);
+                entry[b.index()] = st;
+                let mut out = st;
+                eval_all(&mut vals, &mut out, &cfg.block(b).stmts);
+                exit[b.index()] = out;
             }
-            let ps = &preds[start[b.index()] as usize..start[b.index() + 1] as usize];
-            let st = meet_exits(&mut vals, b, ps.iter().map(|p| &exit[p.index()]), &init);
-            entry[b.index()] = st;
-            let mut out = st;
-            eval_all(&mut vals, &mut out, &cfg.block(b).stmts);
-            exit[b.index()] = out;
-        }
-        let live = if live {
-            shape.live(cfg).to_vec()
-        } else {
-            Vec::new()
         };
+        let pooled = PRED_SCRATCH.try_with(|p| match p.try_borrow_mut() {
+            Ok(mut p) => {
+                flat_preds(cfg, &order, &mut p);
+                states(&p);
+                true
+            }
+            Err(_) => false,
+        });
+        if pooled != Ok(true) {
+            let mut p = PredScratch::default();
+            flat_preds(cfg, &order, &mut p);
+            states(&p);
+        }
+        live_in.clear();
+        if live {
+            live_in.extend_from_slice(shape.live(cfg));
+        }
         Analysis {
             vals,
             order,
             exit,
             entry,
-            live,
+            live: live_in,
         }
     }
 }
