@@ -408,6 +408,13 @@ pub struct Cfg {
     pub entry: BlockId,
 }
 
+thread_local! {
+    /// [`Cfg::topo_order_into`]'s search tables (state per block, stack).
+    static TOPO_SCRATCH: std::cell::RefCell<(Vec<u8>, Vec<(BlockId, u8)>)> = const {
+        std::cell::RefCell::new((Vec::new(), Vec::new()))
+    };
+}
+
 impl Cfg {
     /// An empty graph.
     pub fn new() -> Cfg {
@@ -537,11 +544,43 @@ impl Cfg {
     /// Reachable blocks in a topological order of the forward edges (every block before the
     /// blocks it branches or falls to; [`Terminal::Loop`] edges are ignored), entry first.
     pub fn topo_order(&self) -> Vec<BlockId> {
+        let mut post = Vec::new();
+        self.topo_order_into(&mut post);
+        post
+    }
+
+    /// [`Cfg::topo_order`] into `post` (its storage reused; the search's own tables are kept
+    /// per thread: the optimizer asks for orders several times per round).
+    pub fn topo_order_into(&self, post: &mut Vec<BlockId>) {
+        let pooled = TOPO_SCRATCH.try_with(|t| match t.try_borrow_mut() {
+            Ok(mut t) => {
+                let (state, stack) = &mut *t;
+                self.topo_search(post, state, stack);
+                if state.capacity() > 4096 {
+                    *t = Default::default();
+                }
+                true
+            }
+            Err(_) => false,
+        });
+        if pooled != Ok(true) {
+            self.topo_search(post, &mut Vec::new(), &mut Vec::new());
+        }
+    }
+
+    fn topo_search(
+        &self,
+        post: &mut Vec<BlockId>,
+        state: &mut Vec<u8>,
+        stack: &mut Vec<(BlockId, u8)>,
+    ) {
         // Iterative depth-first search; the reverse of the completion order is topological.
         let n = self.blocks.len();
-        let mut state = vec![0u8; n]; // 0 new, 1 on stack, 2 done
-        let mut post = Vec::with_capacity(n);
-        let mut stack: Vec<(BlockId, u8)> = Vec::with_capacity(n + 1);
+        state.clear();
+        state.resize(n, 0); // 0 new, 1 on stack, 2 done
+        post.clear();
+        post.reserve(n);
+        stack.clear();
         stack.push((self.entry, 0));
         while let Some((b, i)) = stack.pop() {
             let Some(block) = self.blocks.get(b.index()) else {
@@ -571,7 +610,6 @@ impl Cfg {
             }
         }
         post.reverse();
-        post
     }
 
     /// Predecessor lists (over reachable blocks), each in increasing block order.

@@ -224,7 +224,7 @@ impl Passes {
         let changed = f(&mut self.shape)?;
         if changed {
             self.version = self.version.wrapping_add(1);
-            self.shape = Shape::default();
+            self.shape.invalidate();
         } else {
             *slot = self.version.wrapping_add(1);
         }
@@ -240,24 +240,72 @@ impl Passes {
 /// ([`Shape::analysis`]).
 #[derive(Default)]
 struct Shape {
-    order: Option<Vec<BlockId>>,
-    live: Option<Vec<u32>>,
+    /// The order, when `order_ok` (the vector is kept for the next order otherwise).
+    order: Vec<BlockId>,
+    order_ok: bool,
+    live: Vec<u32>,
+    live_ok: bool,
     analysis: Option<Analysis>,
 }
 
 impl Shape {
     /// [`Cfg::topo_order`].
     fn order(&mut self, cfg: &Cfg) -> &[BlockId] {
-        self.order.get_or_insert_with(|| cfg.topo_order())
+        if !self.order_ok {
+            cfg.topo_order_into(&mut self.order);
+            self.order_ok = true;
+        }
+        &self.order
     }
 
     /// [`liveness`] over [`Shape::order`].
     fn live(&mut self, cfg: &Cfg) -> &[u32] {
-        if self.live.is_none() {
-            let live = liveness(cfg, self.order(cfg));
-            self.live = Some(live);
+        if !self.live_ok {
+            self.order(cfg);
+            liveness(cfg, &self.order, &mut self.live);
+            self.live_ok = true;
         }
-        self.live.as_deref().unwrap_or_default()
+        &self.live
+    }
+
+    /// The order and liveness, lent to a pass that may change the graph while it walks them:
+    /// handed back with [`Shape::give`] (only their storage counts once the graph changed).
+    fn take(&mut self, cfg: &Cfg) -> (Vec<BlockId>, Vec<u32>) {
+        self.live(cfg);
+        self.order_ok = false;
+        self.live_ok = false;
+        (
+            std::mem::take(&mut self.order),
+            std::mem::take(&mut self.live),
+        )
+    }
+
+    /// Hands back what [`Shape::take`] lent, as it was.
+    fn give(&mut self, order: Vec<BlockId>, live: Vec<u32>) {
+        self.order = order;
+        self.live = live;
+        self.order_ok = true;
+        self.live_ok = true;
+    }
+
+    /// The order alone, lent as [`Shape::take`] lends both.
+    fn take_order(&mut self, cfg: &Cfg) -> Vec<BlockId> {
+        self.order(cfg);
+        self.order_ok = false;
+        std::mem::take(&mut self.order)
+    }
+
+    /// Hands back what [`Shape::take_order`] lent, as it was.
+    fn give_order(&mut self, order: Vec<BlockId>) {
+        self.order = order;
+        self.order_ok = true;
+    }
+
+    /// Forgets everything about the graph (it changed), keeping the storage.
+    fn invalidate(&mut self) {
+        self.order_ok = false;
+        self.live_ok = false;
+        self.analysis = None;
     }
 
     /// [`Analysis::run`] of the graph as it is: the one a pass handed back with
@@ -1368,15 +1416,15 @@ fn stmt_use_def(s: Stmt) -> (u32, u32) {
 }
 
 /// Registers live on entry to each block (reachable blocks, no loops).
-fn liveness(cfg: &Cfg, order: &[BlockId]) -> Vec<u32> {
-    let mut live = vec![0u32; cfg.blocks.len()];
+fn liveness(cfg: &Cfg, order: &[BlockId], live: &mut Vec<u32>) {
+    live.clear();
+    live.resize(cfg.blocks.len(), 0);
     for &b in order.iter().rev() {
         let blk = cfg.block(b);
-        let out = live_out(blk.term, &live, 0);
+        let out = live_out(blk.term, live, 0);
         let (u, d) = use_def(&blk.stmts, &blk.term);
         live[b.index()] = u | (out & !d);
     }
-    live
 }
 
 /// Whether `b` is a `ret` without statements.
@@ -1837,10 +1885,9 @@ fn thread(
     keep_checks: bool,
     weak: bool,
 ) -> bool {
-    let order = shape.order(cfg).to_vec();
+    let (order, live) = shape.take(cfg);
     let mut changed = false;
     let n = cfg.blocks.len();
-    let live = shape.live(cfg).to_vec();
     let mut vals = Values::default();
     let init = initial_state(&mut vals);
     let ThreadScratch {
@@ -2048,6 +2095,7 @@ fn thread(
         }
         facts_in[b.index()] = facts;
     }
+    shape.give(order, live);
     changed
 }
 
@@ -2253,9 +2301,8 @@ fn checks_done(vals: &mut Values, st: State, stmts: &[Stmt]) -> bool {
 /// Deletes statements whose results nothing reads (with `keep_checks`, only those that cannot
 /// reject the packet).
 fn dead_stores(cfg: &mut Cfg, shape: &mut Shape, keep_checks: bool) -> bool {
-    let order = shape.order(cfg).to_vec();
+    let (order, live) = shape.take(cfg);
     let mut changed = false;
-    let live = shape.live(cfg).to_vec();
     let mut keep: Vec<bool> = Vec::new();
     for &b in &order {
         let blk = cfg.block(b);
@@ -2282,6 +2329,7 @@ fn dead_stores(cfg: &mut Cfg, shape: &mut Shape, keep_checks: bool) -> bool {
             });
         }
     }
+    shape.give(order, live);
     changed
 }
 
@@ -2317,9 +2365,7 @@ fn drop_restoring(cfg: &mut Cfg, shape: &mut Shape, keep_checks: bool) -> bool {
 /// Statement patterns code generation leaves behind.
 fn peephole(cfg: &mut Cfg, shape: &mut Shape) -> bool {
     let entry = cfg.entry;
-    let order = shape.order(cfg).to_vec();
     let mut changed = false;
-    let live = shape.live(cfg).to_vec();
     // Value analysis only where the load pattern below has an X not from `ldxb`.
     let needs_values = cfg.blocks.iter().any(|blk| {
         blk.stmts.windows(3).any(|w| {
@@ -2330,6 +2376,7 @@ fn peephole(cfg: &mut Cfg, shape: &mut Shape) -> bool {
         }) && !blk.stmts.iter().any(|s| matches!(s, Stmt::LdxMsh(_)))
     });
     let mut an = needs_values.then(|| shape.analysis(cfg, false));
+    let (order, live) = shape.take(cfg);
     for &b in &order {
         let out_live = live_out(cfg.block(b).term, &live, 0);
         // X's values, to bound it below (only for blocks with the pattern and no `ldxb`).
@@ -2475,6 +2522,7 @@ fn peephole(cfg: &mut Cfg, shape: &mut Shape) -> bool {
         }
         changed |= blk.stmts.len() != len0 || blk.term != term0;
     }
+    shape.give(order, live);
     if let (false, Some(an)) = (changed, an) {
         shape.keep(an);
     }
@@ -2800,7 +2848,7 @@ fn set_chain(cfg: &mut Cfg, b: BlockId, or: bool, to: BlockId) {
 /// Merges blocks with the same statements and the same terminal, bottom up.
 fn merge_identical(cfg: &mut Cfg, shape: &mut Shape) -> bool {
     let mut changed = false;
-    let order = shape.order(cfg).to_vec();
+    let order = shape.take_order(cfg);
     // Blocks kept, by a hash of their statements and terminal; compared whole on a match
     // (no copies of the blocks).
     let mut canon: FxMap<u64, BlockId> =
@@ -2863,6 +2911,7 @@ fn merge_identical(cfg: &mut Cfg, shape: &mut Shape) -> bool {
         };
     }
     cfg.entry = fix(cfg.entry);
+    shape.give_order(order);
     changed
 }
 
