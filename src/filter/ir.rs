@@ -408,9 +408,12 @@ pub struct Cfg {
     pub entry: BlockId,
 }
 
+/// [`Cfg::topo_order_into`]'s search tables: the state of each block, and the stack.
+type TopoScratch = (Vec<u8>, Vec<(BlockId, u8)>);
+
 thread_local! {
-    /// [`Cfg::topo_order_into`]'s search tables (state per block, stack).
-    static TOPO_SCRATCH: std::cell::RefCell<(Vec<u8>, Vec<(BlockId, u8)>)> = const {
+    /// [`Cfg::topo_order_into`]'s search tables, kept per thread.
+    static TOPO_SCRATCH: std::cell::RefCell<TopoScratch> = const {
         std::cell::RefCell::new((Vec::new(), Vec::new()))
     };
 }
