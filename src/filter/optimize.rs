@@ -2660,7 +2660,6 @@ fn pullup(cfg: &mut Cfg, shape: &mut Shape) -> bool {
     if !candidate {
         return false;
     }
-    let preds = cfg.predecessors();
     let an = shape.analysis(cfg, true);
     let mut changed = false;
     let mut used = vec![false; cfg.blocks.len()];
@@ -2670,7 +2669,7 @@ fn pullup(cfg: &mut Cfg, shape: &mut Shape) -> bool {
                 break;
             }
             if let Some(chain) = find_chain(cfg, &counts, head, or) {
-                if regroup(cfg, &an, &preds, &chain, or) {
+                if regroup(cfg, &an, &chain, or) {
                     changed = true;
                     for b in chain {
                         used[b.index()] = true;
@@ -2731,13 +2730,7 @@ fn find_chain(cfg: &Cfg, preds: &[u32], head: BlockId, or: bool) -> Option<Vec<B
 }
 
 /// Reorders a chain by value; false when it is already grouped or cannot be.
-fn regroup(
-    cfg: &mut Cfg,
-    an: &Analysis,
-    preds: &[Vec<BlockId>],
-    chain: &[BlockId],
-    or: bool,
-) -> bool {
+fn regroup(cfg: &mut Cfg, an: &Analysis, chain: &[BlockId], or: bool) -> bool {
     let (Some(&head), Some(&last)) = (chain.first(), chain.last()) else {
         return false;
     };
@@ -2825,8 +2818,13 @@ fn regroup(
     }
     let first = new[0];
     if first != head {
-        for &p in preds.get(head.index()).map(Vec::as_slice).unwrap_or(&[]) {
-            cfg.block_mut(p).term.retarget(head, first);
+        // Every way into the chain (from outside it: inside, the head may now follow another
+        // block) goes to its new first block. Looked up now, not before the pass: an earlier
+        // chain regrouped in this pass may have a new last block leading here.
+        for (i, blk) in cfg.blocks.iter_mut().enumerate() {
+            if !chain.contains(&BlockId(i as u32)) {
+                blk.term.retarget(head, first);
+            }
         }
         if cfg.entry == head {
             cfg.entry = first;
