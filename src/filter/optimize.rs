@@ -221,6 +221,7 @@ impl Passes {
         if *slot == self.version.wrapping_add(1) {
             return Ok(false);
         }
+        self.shape.edges_kept = false;
         let changed = f(&mut self.shape)?;
         if changed {
             self.version = self.version.wrapping_add(1);
@@ -246,6 +247,9 @@ struct Shape {
     live: Vec<u32>,
     live_ok: bool,
     analysis: Option<Analysis>,
+    /// Set by a pass that changed statements only, no block's destinations: the order
+    /// (which only edges decide) then stays.
+    edges_kept: bool,
 }
 
 impl Shape {
@@ -301,9 +305,12 @@ impl Shape {
         self.order_ok = true;
     }
 
-    /// Forgets everything about the graph (it changed), keeping the storage.
+    /// Forgets everything about the graph (it changed), keeping the storage; all but the
+    /// order when only statements changed ([`Shape::edges_kept`]).
     fn invalidate(&mut self) {
-        self.order_ok = false;
+        if !self.edges_kept {
+            self.order_ok = false;
+        }
         self.live_ok = false;
         self.analysis = None;
     }
@@ -1821,6 +1828,7 @@ fn number(cfg: &mut Cfg, shape: &mut Shape) -> Result<bool, Error> {
     let mut an = shape.analysis(cfg, false);
     let entry = cfg.entry;
     let mut changed = false;
+    let mut edges_kept = true;
     let order = std::mem::take(&mut an.order);
     for &b in &order {
         let mut st = an.entry[b.index()];
@@ -1866,12 +1874,23 @@ fn number(cfg: &mut Cfg, shape: &mut Shape) -> Result<bool, Error> {
             };
         }
         changed |= blk.term != old_term;
+        edges_kept &= targets(blk.term) == targets(old_term);
     }
     if !changed {
         an.order = order;
         shape.keep(an);
     }
+    shape.edges_kept = edges_kept;
     Ok(changed)
+}
+
+/// A terminal's destinations in order (true side first), unused ones `NONE`.
+fn targets(term: Terminal) -> [BlockId; 2] {
+    match term {
+        Terminal::Branch { jt, jf, .. } => [jt, jf],
+        Terminal::Goto(t) | Terminal::Loop(t) => [t, BlockId::NONE],
+        Terminal::Ret(_) => [BlockId::NONE; 2],
+    }
 }
 
 /// Jump threading: an edge into a block whose test its facts decide goes straight to the
@@ -2330,6 +2349,7 @@ fn dead_stores(cfg: &mut Cfg, shape: &mut Shape, keep_checks: bool) -> bool {
         }
     }
     shape.give(order, live);
+    shape.edges_kept = true;
     changed
 }
 
@@ -2359,6 +2379,7 @@ fn drop_restoring(cfg: &mut Cfg, shape: &mut Shape, keep_checks: bool) -> bool {
     if !changed {
         shape.keep(an);
     }
+    shape.edges_kept = true;
     changed
 }
 
@@ -2377,6 +2398,7 @@ fn peephole(cfg: &mut Cfg, shape: &mut Shape) -> bool {
     });
     let mut an = needs_values.then(|| shape.analysis(cfg, false));
     let (order, live) = shape.take(cfg);
+    let mut edges_kept = true;
     for &b in &order {
         let out_live = live_out(cfg.block(b).term, &live, 0);
         // X's values, to bound it below (only for blocks with the pattern and no `ldxb`).
@@ -2521,11 +2543,13 @@ fn peephole(cfg: &mut Cfg, shape: &mut Shape) -> bool {
             }
         }
         changed |= blk.stmts.len() != len0 || blk.term != term0;
+        edges_kept &= targets(blk.term) == targets(term0);
     }
     shape.give(order, live);
     if let (false, Some(an)) = (changed, an) {
         shape.keep(an);
     }
+    shape.edges_kept = edges_kept;
     changed
 }
 
