@@ -1764,7 +1764,30 @@ impl Analysis {
     /// Entry and exit states (value numbers) of every reachable block, and with `live` their
     /// liveness.
     fn run(cfg: &Cfg, shape: &mut Shape, live: bool) -> Analysis {
-        let (mut order, mut exit, mut entry, mut live_in) = SPARE_ANALYSES
+        let (mut an, init) = Analysis::blank(cfg, shape);
+        let preds = take_preds(cfg, &an.order);
+        let order = std::mem::take(&mut an.order);
+        for &b in &order {
+            if is_bare_ret(cfg, b) {
+                // No pass reads the state at a `ret` without statements.
+                continue;
+            }
+            let mut out = an.meet_into(b, &preds, &init);
+            eval_all(&mut an.vals, &mut out, &cfg.block(b).stmts);
+            an.exit[b.index()] = out;
+        }
+        an.order = order;
+        give_preds(preds);
+        if live {
+            an.live.extend_from_slice(shape.live(cfg));
+        }
+        an
+    }
+
+    /// An analysis of the graph with nothing worked out yet: its order, every state the
+    /// initial one (returned too), no liveness.
+    fn blank(cfg: &Cfg, shape: &mut Shape) -> (Analysis, State) {
+        let (mut order, mut exit, mut entry, mut live) = SPARE_ANALYSES
             .try_with(|spare| spare.try_borrow_mut().ok().and_then(|mut s| s.pop()))
             .ok()
             .flatten()
@@ -1778,46 +1801,49 @@ impl Analysis {
         exit.resize(n, init);
         entry.clear();
         entry.resize(n, init);
-        let mut states = |p: &PredScratch| {
-            for &b in &order {
-                if is_bare_ret(cfg, b) {
-                    // No pass reads the state at a `ret` without statements.
-                    continue;
-                }
-                let (i, j) = (p.start[b.index()] as usize, p.start[b.index() + 1] as usize);
-                let ps = p.preds.get(i..j).unwrap_or_default();
-                let st = meet_exits(&mut vals, b, ps.iter().map(|p| &exit[p.index()]), &init);
-                entry[b.index()] = st;
-                let mut out = st;
-                eval_all(&mut vals, &mut out, &cfg.block(b).stmts);
-                exit[b.index()] = out;
-            }
-        };
-        let pooled = PRED_SCRATCH.try_with(|p| match p.try_borrow_mut() {
-            Ok(mut p) => {
-                flat_preds(cfg, &order, &mut p);
-                states(&p);
-                true
-            }
-            Err(_) => false,
-        });
-        if pooled != Ok(true) {
-            let mut p = PredScratch::default();
-            flat_preds(cfg, &order, &mut p);
-            states(&p);
-        }
-        live_in.clear();
-        if live {
-            live_in.extend_from_slice(shape.live(cfg));
-        }
-        Analysis {
+        live.clear();
+        let an = Analysis {
             vals,
             order,
             exit,
             entry,
-            live: live_in,
-        }
+            live,
+        };
+        (an, init)
     }
+
+    /// Works out (and records) `b`'s entry state from its predecessors' exit states.
+    fn meet_into(&mut self, b: BlockId, preds: &PredScratch, init: &State) -> State {
+        let (i, j) = (
+            preds.start.get(b.index()).copied().unwrap_or(0) as usize,
+            preds.start.get(b.index() + 1).copied().unwrap_or(0) as usize,
+        );
+        let ps = preds.preds.get(i..j).unwrap_or_default();
+        let exit = &self.exit;
+        let st = meet_exits(&mut self.vals, b, ps.iter().map(|p| &exit[p.index()]), init);
+        self.entry[b.index()] = st;
+        st
+    }
+}
+
+/// [`flat_preds`] of the graph, in the thread's tables (handed back with [`give_preds`]).
+fn take_preds(cfg: &Cfg, order: &[BlockId]) -> PredScratch {
+    let mut p = PRED_SCRATCH
+        .try_with(|p| p.try_borrow_mut().ok().map(|mut p| std::mem::take(&mut *p)))
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    flat_preds(cfg, order, &mut p);
+    p
+}
+
+/// Hands [`take_preds`]' tables back to the thread.
+fn give_preds(p: PredScratch) {
+    let _ = PRED_SCRATCH.try_with(|s| {
+        if let Ok(mut s) = s.try_borrow_mut() {
+            *s = p;
+        }
+    });
 }
 
 // ---- passes -----------------------------------------------------------------------------------
@@ -1825,13 +1851,28 @@ impl Analysis {
 /// Value numbering: deletes statements that change nothing, folds constants, decides branches
 /// on constants and on what every path into the block knows.
 fn number(cfg: &mut Cfg, shape: &mut Shape) -> Result<bool, Error> {
-    let mut an = shape.analysis(cfg, false);
+    // The analysis another pass left, or one worked out here as the blocks are rewritten:
+    // from predecessor lists taken before anything changes, so it is the one `Analysis::run`
+    // makes of the graph as it is now (kept if nothing changes).
+    let (mut an, init, preds) = match shape.analysis.take() {
+        Some(an) => (an, [0; NREGS], None),
+        None => {
+            let (an, init) = Analysis::blank(cfg, shape);
+            let preds = take_preds(cfg, &an.order);
+            (an, init, Some(preds))
+        }
+    };
     let entry = cfg.entry;
     let mut changed = false;
     let mut edges_kept = true;
     let order = std::mem::take(&mut an.order);
     for &b in &order {
-        let mut st = an.entry[b.index()];
+        let mut st = match &preds {
+            // (A `ret` without statements has nothing to rewrite.)
+            Some(_) if is_bare_ret(cfg, b) => continue,
+            Some(p) => an.meet_into(b, p, &init),
+            None => an.entry[b.index()],
+        };
         // Rewritten in place: statement `r` is read before anything is written at `w <= r`.
         let blk = cfg.block_mut(b);
         let mut w = 0;
@@ -1847,6 +1888,9 @@ fn number(cfg: &mut Cfg, shape: &mut Shape) -> Result<bool, Error> {
             }
         }
         blk.stmts.truncate(w);
+        if preds.is_some() {
+            an.exit[b.index()] = st;
+        }
         let old_term = blk.term;
         if let Terminal::Branch { cond, src, jt, jf } = blk.term {
             // Compare with a constant X as an immediate.
@@ -1875,6 +1919,9 @@ fn number(cfg: &mut Cfg, shape: &mut Shape) -> Result<bool, Error> {
         }
         changed |= blk.term != old_term;
         edges_kept &= targets(blk.term) == targets(old_term);
+    }
+    if let Some(p) = preds {
+        give_preds(p);
     }
     if !changed {
         an.order = order;
