@@ -707,11 +707,37 @@ enum Word {
     Constant(u32),
 }
 
+/// FNV-1a over a word's bytes: the keyword table is fixed (nothing an expression holds is
+/// ever added to it), so a fast fixed hash suits it better than the default, keyed one
+/// (which cost more than the rest of tokenizing).
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type WordMap = HashMap<&'static str, Word, std::hash::BuildHasherDefault<WordHasher>>;
+
 /// Keywords and named constants by spelling (built once).
-fn words() -> &'static HashMap<&'static str, Word> {
-    static WORDS: OnceLock<HashMap<&'static str, Word>> = OnceLock::new();
+fn words() -> &'static WordMap {
+    static WORDS: OnceLock<WordMap> = OnceLock::new();
     WORDS.get_or_init(|| {
-        let mut m = HashMap::new();
+        let mut m = WordMap::default();
         for (w, t) in KEYWORDS {
             m.insert(*w, Word::Keyword(*t));
         }
