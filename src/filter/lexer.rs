@@ -708,8 +708,7 @@ enum Word {
 }
 
 /// FNV-1a over a word's bytes: the keyword table is fixed (nothing an expression holds is
-/// ever added to it), so a fast fixed hash suits it better than the default, keyed one
-/// (which cost more than the rest of tokenizing).
+/// ever added to it), so a fast fixed hash suits it better than the default, keyed one.
 #[derive(Default)]
 struct WordHasher(u64);
 
