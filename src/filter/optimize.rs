@@ -1,6 +1,7 @@
 //! The optimizer: rewrites the control-flow graph into a smaller one that accepts the same
 //! packets. Its own design, built from a few passes repeated until nothing changes (or
-//! [`MAX_ROUNDS`]):
+//! [`MAX_ROUNDS`]; after a round whose only change was merging identical blocks, another runs
+//! only if a branch's two sides merged, see [`optimize_with`]):
 //!
 //! * **Value numbering** ([`Values`]): every register (A, X, `M[0..16]`) holds a symbolic value
 //!   — a constant, a packet load (`[12]:2`, `[x+14]:1` with X's value), the packet length, an
