@@ -394,9 +394,60 @@ pub struct Frag {
     /// The block evaluated first.
     pub entry: BlockId,
     /// Branch sides to connect to the code run when the expression is true.
-    pub t: Vec<Exit>,
+    pub t: Exits,
     /// Branch sides to connect to the code run when the expression is false.
-    pub f: Vec<Exit>,
+    pub f: Exits,
+}
+
+/// A list of unconnected branch sides: one inline (a single test's), more on the heap.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Exits {
+    one: Option<Exit>,
+    more: Vec<Exit>,
+}
+
+impl Exits {
+    /// A list of one side.
+    pub fn one(e: Exit) -> Exits {
+        Exits {
+            one: Some(e),
+            more: Vec::new(),
+        }
+    }
+
+    /// Appends another list.
+    pub fn extend(&mut self, other: Exits) {
+        if self.is_empty() {
+            *self = other;
+            return;
+        }
+        if self.more.is_empty() {
+            if let Some(e) = self.one.take() {
+                self.more.reserve(1 + other.len());
+                self.more.push(e);
+            }
+        }
+        self.more.extend(other.iter().copied());
+    }
+}
+
+impl std::ops::Deref for Exits {
+    type Target = [Exit];
+    fn deref(&self) -> &[Exit] {
+        match &self.one {
+            Some(e) => std::slice::from_ref(e),
+            None => &self.more,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Exits {
+    fn deref_mut(&mut self) -> &mut [Exit] {
+        match &mut self.one {
+            Some(e) => std::slice::from_mut(e),
+            None => &mut self.more,
+        }
+    }
 }
 
 /// A control-flow graph: blocks and the entry block.
@@ -462,8 +513,8 @@ impl Cfg {
         );
         Frag {
             entry: b,
-            t: vec![Exit(b, Side::True)],
-            f: vec![Exit(b, Side::False)],
+            t: Exits::one(Exit(b, Side::True)),
+            f: Exits::one(Exit(b, Side::False)),
         }
     }
 
