@@ -15,6 +15,7 @@
 //! [`Cfg::from_instructions`] lifts any valid classic BPF program into this form (the
 //! optimizer's tests lift libpcap's unoptimized programs and compare with its optimized ones).
 
+use super::reuse::{self, Spares};
 use crate::bpf::{self, Instruction};
 use std::fmt;
 
@@ -464,9 +465,7 @@ type TopoScratch = (Vec<u8>, Vec<(BlockId, u8)>);
 
 thread_local! {
     /// [`Cfg::topo_order_into`]'s search tables, kept per thread.
-    static TOPO_SCRATCH: std::cell::RefCell<TopoScratch> = const {
-        std::cell::RefCell::new((Vec::new(), Vec::new()))
-    };
+    static SPARE_TOPO: Spares<TopoScratch> = const { Spares::new(Vec::new()) };
 }
 
 impl Cfg {
@@ -606,19 +605,10 @@ impl Cfg {
     /// [`Cfg::topo_order`] into `post` (its storage reused; the search's own tables are kept
     /// per thread: the optimizer asks for orders several times per round).
     pub fn topo_order_into(&self, post: &mut Vec<BlockId>) {
-        let pooled = TOPO_SCRATCH.try_with(|t| match t.try_borrow_mut() {
-            Ok(mut t) => {
-                let (state, stack) = &mut *t;
-                self.topo_search(post, state, stack);
-                if state.capacity() > 4096 {
-                    *t = Default::default();
-                }
-                true
-            }
-            Err(_) => false,
-        });
-        if pooled != Ok(true) {
-            self.topo_search(post, &mut Vec::new(), &mut Vec::new());
+        let (mut state, mut stack) = reuse::take(&SPARE_TOPO).unwrap_or_default();
+        self.topo_search(post, &mut state, &mut stack);
+        if state.capacity() <= 4096 {
+            reuse::keep(&SPARE_TOPO, (state, stack));
         }
     }
 

@@ -10,9 +10,9 @@
 use super::ast::{AddrQual, AtmField, AtmKeyword, DirQual, Mtp2Type, Mtp3Field, ProtoName};
 use super::error::{Error, ErrorKind};
 use super::limits::MAX_EXPRESSION_LEN;
+use super::reuse::FxMap;
 use super::span::Span;
 use core::net::Ipv6Addr;
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// The terminal symbols of the grammar (libpcap's `%token`s and one-character operators).
@@ -707,30 +707,9 @@ enum Word {
     Constant(u32),
 }
 
-/// FNV-1a over a word's bytes: the keyword table is fixed (nothing an expression holds is
-/// ever added to it), so a fast fixed hash suits it better than the default, keyed one.
-#[derive(Default)]
-struct WordHasher(u64);
-
-impl std::hash::Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type WordMap = HashMap<&'static str, Word, std::hash::BuildHasherDefault<WordHasher>>;
+/// Words by spelling. The table is fixed (nothing an expression holds is ever added to it),
+/// so the fast fixed hash suits it better than the default, keyed one.
+type WordMap = FxMap<&'static str, Word>;
 
 /// Keywords and named constants by spelling (built once).
 fn words() -> &'static WordMap {

@@ -73,6 +73,7 @@ mod names;
 pub(crate) mod optimize;
 mod parser;
 pub mod resolve;
+pub(crate) mod reuse;
 mod span;
 
 pub use error::{Error, ErrorKind};

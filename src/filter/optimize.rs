@@ -34,51 +34,8 @@
 
 use super::codegen::Error;
 use super::ir::{AluOp, Block, BlockId, Cfg, Cond, Ret, Size, Src, Stmt, Terminal};
+use super::reuse::{self, Fx, FxMap, Spares};
 use super::ErrorKind;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
-/// A fast hasher for small keys (FxHash's multiply-rotate); the tables here are private and
-/// keyed by the compiler's own data, so no flooding concerns.
-#[derive(Default, Clone, Copy)]
-struct Fx(u64);
-
-impl Fx {
-    #[inline]
-    fn add(&mut self, v: u64) {
-        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut b = [0u8; 8];
-            b[..chunk.len()].copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(b));
-        }
-    }
-    fn write_u8(&mut self, v: u8) {
-        self.add(u64::from(v));
-    }
-    fn write_u16(&mut self, v: u16) {
-        self.add(u64::from(v));
-    }
-    fn write_u32(&mut self, v: u32) {
-        self.add(u64::from(v));
-    }
-    fn write_u64(&mut self, v: u64) {
-        self.add(v);
-    }
-    fn write_usize(&mut self, v: usize) {
-        self.add(v as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
 /// The most rounds of all passes (the passes only shrink the program, so this is a safety
 /// bound, never reached in practice).
@@ -128,7 +85,8 @@ pub fn optimize_with(cfg: &mut Cfg, keep_checks: bool, strength: Strength) -> Re
     // Rounds of everything but block merging until nothing changes, then merging; again
     // until merging changes nothing either (merging early would split chains still forming).
     let mut passes = Passes::default();
-    let mut scratch = SpareScratch::take();
+    // `thread`'s tables: those an earlier optimization on this thread left, or new ones.
+    let mut scratch = reuse::take(&SPARE_SCRATCH).unwrap_or_default();
     for _ in 0..MAX_ROUNDS {
         passes.run(Pass::Simplify, |sh| {
             Ok(simplify(cfg, sh, keep_checks, true))
@@ -136,7 +94,7 @@ pub fn optimize_with(cfg: &mut Cfg, keep_checks: bool, strength: Strength) -> Re
         for _ in 0..MAX_ROUNDS {
             let mut changed = passes.run(Pass::Number, |sh| number(cfg, sh))?;
             changed |= passes.run(Pass::Thread, |sh| {
-                Ok(thread(cfg, sh, &mut scratch.0, keep_checks, weak))
+                Ok(thread(cfg, sh, &mut scratch, keep_checks, weak))
             })?;
             changed |= passes.run(Pass::Simplify, |sh| {
                 Ok(simplify(cfg, sh, keep_checks, true))
@@ -174,6 +132,12 @@ pub fn optimize_with(cfg: &mut Cfg, keep_checks: bool, strength: Strength) -> Re
         if !changed {
             break;
         }
+    }
+    // Left for the next optimization on the thread, unless a large program grew them.
+    if scratch.exit.capacity() <= SPARE_SCRATCH_BLOCKS
+        && scratch.knowns.capacity() <= 16 * SPARE_SCRATCH_BLOCKS
+    {
+        reuse::keep(&SPARE_SCRATCH, scratch);
     }
     advance_root(cfg);
     cfg.compact();
@@ -447,8 +411,7 @@ impl Default for Values {
     /// Tables are made several times per round: one dropped earlier on this thread is reused
     /// (cleared) rather than allocated again.
     fn default() -> Values {
-        let (mut defs, mut slots) = SPARE_VALUES
-            .with(|spare| spare.borrow_mut().pop())
+        let (mut defs, mut slots) = reuse::take(&SPARE_VALUES)
             .unwrap_or_else(|| (Vec::with_capacity(VALUE_SLOTS / 2), Vec::new()));
         defs.clear();
         defs.extend((0..NREGS as u8).map(Def::Init));
@@ -464,18 +427,13 @@ impl Default for Values {
 
 impl Drop for Values {
     fn drop(&mut self) {
-        let parts = (
-            std::mem::take(&mut self.defs),
-            std::mem::take(&mut self.slots),
-        );
-        // Not during thread teardown (`try_with`), and a few at most, none grown large.
-        let _ = SPARE_VALUES.try_with(|spare| {
-            if let Ok(mut spare) = spare.try_borrow_mut() {
-                if spare.len() < 4 && parts.1.len() <= 4 * VALUE_SLOTS {
-                    spare.push(parts);
-                }
-            }
-        });
+        if self.slots.len() <= 4 * VALUE_SLOTS {
+            let parts = (
+                std::mem::take(&mut self.defs),
+                std::mem::take(&mut self.slots),
+            );
+            reuse::keep(&SPARE_VALUES, parts);
+        }
     }
 }
 
@@ -483,9 +441,7 @@ type ValueParts = (Vec<Def>, Vec<u32>);
 
 thread_local! {
     /// Storage of dropped [`Values`], for the next.
-    static SPARE_VALUES: std::cell::RefCell<Vec<ValueParts>> = const {
-        std::cell::RefCell::new(Vec::new())
-    };
+    static SPARE_VALUES: Spares<ValueParts> = const { Spares::new(Vec::new()) };
 }
 
 /// A definition's hash (FxHash's multiply-rotate over its packed fields).
@@ -691,7 +647,7 @@ type State = [Val; NREGS];
 /// but libpcap's optimizer does not assume it (`byte 3 & 4`, which tests A before anything
 /// loads it, compiles to a `jset` there rather than to "rejects all packets"), and neither do
 /// we, to accept and reject the same expressions.
-fn initial_state(_vals: &mut Values) -> State {
+fn initial_state() -> State {
     // Values 0..NREGS are the registers' initial values (see `Values::default`).
     std::array::from_fn(|r| r as Val)
 }
@@ -1606,44 +1562,8 @@ struct ThreadScratch {
 const SPARE_SCRATCH_BLOCKS: usize = 1024;
 
 thread_local! {
-    /// [`thread`]'s tables of the last optimization on this thread, for the next.
-    static SPARE_SCRATCH: std::cell::RefCell<Option<ThreadScratch>> = const {
-        std::cell::RefCell::new(None)
-    };
-}
-
-/// [`thread`]'s tables for one optimization: those the last one on this thread left, or new
-/// ones; left in turn for the next when dropped (not during thread teardown, and not when a
-/// large program grew them).
-struct SpareScratch(ThreadScratch);
-
-impl SpareScratch {
-    fn take() -> SpareScratch {
-        SpareScratch(
-            SPARE_SCRATCH
-                .try_with(|s| s.try_borrow_mut().ok().and_then(|mut s| s.take()))
-                .ok()
-                .flatten()
-                .unwrap_or_default(),
-        )
-    }
-}
-
-impl Drop for SpareScratch {
-    fn drop(&mut self) {
-        let t = &self.0;
-        if t.exit.capacity() > SPARE_SCRATCH_BLOCKS
-            || t.knowns.capacity() > 16 * SPARE_SCRATCH_BLOCKS
-        {
-            return;
-        }
-        let tables = std::mem::take(&mut self.0);
-        let _ = SPARE_SCRATCH.try_with(|s| {
-            if let Ok(mut s) = s.try_borrow_mut() {
-                *s = Some(tables);
-            }
-        });
-    }
+    /// [`thread`]'s tables of the last optimizations on this thread, for the next.
+    static SPARE_SCRATCH: Spares<ThreadScratch> = const { Spares::new(Vec::new()) };
 }
 
 /// Incoming edges of each block: (predecessor, true side?), into `ins`.
@@ -1651,23 +1571,11 @@ fn in_edges(cfg: &Cfg, order: &[BlockId], ins: &mut Vec<EdgeList>) {
     ins.clear();
     ins.resize(cfg.blocks.len(), EdgeList::default());
     for &b in order {
-        match cfg.block(b).term {
-            Terminal::Branch { jt, jf, .. } => {
-                if let Some(v) = ins.get_mut(jt.index()) {
-                    v.push((b, true));
-                }
-                if jf != jt {
-                    if let Some(v) = ins.get_mut(jf.index()) {
-                        v.push((b, false));
-                    }
-                }
+        let (ts, k) = edge_targets(cfg.block(b).term);
+        for (i, t) in ts[..k].iter().enumerate() {
+            if let Some(v) = ins.get_mut(t.index()) {
+                v.push((b, i == 0));
             }
-            Terminal::Goto(t) | Terminal::Loop(t) => {
-                if let Some(v) = ins.get_mut(t.index()) {
-                    v.push((b, true));
-                }
-            }
-            Terminal::Ret(_) => {}
         }
     }
 }
@@ -1732,32 +1640,22 @@ const SPARE_ANALYSIS_BLOCKS: usize = 1024;
 thread_local! {
     /// Storage of dropped analyses, for the next (analyses are made several times per
     /// round; their tables are larger than the allocator's fast sizes).
-    static SPARE_ANALYSES: std::cell::RefCell<Vec<AnalysisParts>> = const {
-        std::cell::RefCell::new(Vec::new())
-    };
-    /// [`Analysis::run`]'s predecessor tables.
-    static PRED_SCRATCH: std::cell::RefCell<PredScratch> = std::cell::RefCell::new(PredScratch::default());
+    static SPARE_ANALYSES: Spares<AnalysisParts> = const { Spares::new(Vec::new()) };
+    /// Predecessor tables ([`take_preds`]).
+    static SPARE_PREDS: Spares<PredScratch> = const { Spares::new(Vec::new()) };
 }
 
 impl Drop for Analysis {
     fn drop(&mut self) {
-        if self.exit.capacity() > SPARE_ANALYSIS_BLOCKS {
-            return;
+        if self.exit.capacity() <= SPARE_ANALYSIS_BLOCKS {
+            let parts = (
+                std::mem::take(&mut self.order),
+                std::mem::take(&mut self.exit),
+                std::mem::take(&mut self.entry),
+                std::mem::take(&mut self.live),
+            );
+            reuse::keep(&SPARE_ANALYSES, parts);
         }
-        let parts = (
-            std::mem::take(&mut self.order),
-            std::mem::take(&mut self.exit),
-            std::mem::take(&mut self.entry),
-            std::mem::take(&mut self.live),
-        );
-        // Not during thread teardown (`try_with`), and a few at most.
-        let _ = SPARE_ANALYSES.try_with(|spare| {
-            if let Ok(mut spare) = spare.try_borrow_mut() {
-                if spare.len() < 4 {
-                    spare.push(parts);
-                }
-            }
-        });
     }
 }
 
@@ -1765,7 +1663,7 @@ impl Analysis {
     /// Entry and exit states (value numbers) of every reachable block, and with `live` their
     /// liveness.
     fn run(cfg: &Cfg, shape: &mut Shape, live: bool) -> Analysis {
-        let (mut an, init) = Analysis::blank(cfg, shape);
+        let mut an = Analysis::blank(cfg, shape);
         let preds = take_preds(cfg, &an.order);
         let order = std::mem::take(&mut an.order);
         for &b in &order {
@@ -1773,7 +1671,7 @@ impl Analysis {
                 // No pass reads the state at a `ret` without statements.
                 continue;
             }
-            let mut out = an.meet_into(b, &preds, &init);
+            let mut out = an.meet_into(b, &preds);
             eval_all(&mut an.vals, &mut out, &cfg.block(b).stmts);
             an.exit[b.index()] = out;
         }
@@ -1786,65 +1684,62 @@ impl Analysis {
     }
 
     /// An analysis of the graph with nothing worked out yet: its order, every state the
-    /// initial one (returned too), no liveness.
-    fn blank(cfg: &Cfg, shape: &mut Shape) -> (Analysis, State) {
-        let (mut order, mut exit, mut entry, mut live) = SPARE_ANALYSES
-            .try_with(|spare| spare.try_borrow_mut().ok().and_then(|mut s| s.pop()))
-            .ok()
-            .flatten()
-            .unwrap_or_default();
+    /// initial one, no liveness.
+    fn blank(cfg: &Cfg, shape: &mut Shape) -> Analysis {
+        let (mut order, mut exit, mut entry, mut live) =
+            reuse::take(&SPARE_ANALYSES).unwrap_or_default();
         order.clear();
         order.extend_from_slice(shape.order(cfg));
         let n = cfg.blocks.len();
-        let mut vals = Values::default();
-        let init = initial_state(&mut vals);
+        let vals = Values::default();
+        let init = initial_state();
         exit.clear();
         exit.resize(n, init);
         entry.clear();
         entry.resize(n, init);
         live.clear();
-        let an = Analysis {
+        Analysis {
             vals,
             order,
             exit,
             entry,
             live,
-        };
-        (an, init)
+        }
     }
 
     /// Works out (and records) `b`'s entry state from its predecessors' exit states.
-    fn meet_into(&mut self, b: BlockId, preds: &PredScratch, init: &State) -> State {
+    fn meet_into(&mut self, b: BlockId, preds: &PredScratch) -> State {
         let (i, j) = (
             preds.start.get(b.index()).copied().unwrap_or(0) as usize,
             preds.start.get(b.index() + 1).copied().unwrap_or(0) as usize,
         );
         let ps = preds.preds.get(i..j).unwrap_or_default();
         let exit = &self.exit;
-        let st = meet_exits(&mut self.vals, b, ps.iter().map(|p| &exit[p.index()]), init);
+        let init = initial_state();
+        let st = meet_exits(
+            &mut self.vals,
+            b,
+            ps.iter().map(|p| &exit[p.index()]),
+            &init,
+        );
         self.entry[b.index()] = st;
         st
     }
 }
 
-/// [`flat_preds`] of the graph, in the thread's tables (handed back with [`give_preds`]).
+/// [`flat_preds`] of the graph, in tables kept on the thread (handed back with
+/// [`give_preds`]).
 fn take_preds(cfg: &Cfg, order: &[BlockId]) -> PredScratch {
-    let mut p = PRED_SCRATCH
-        .try_with(|p| p.try_borrow_mut().ok().map(|mut p| std::mem::take(&mut *p)))
-        .ok()
-        .flatten()
-        .unwrap_or_default();
+    let mut p = reuse::take(&SPARE_PREDS).unwrap_or_default();
     flat_preds(cfg, order, &mut p);
     p
 }
 
-/// Hands [`take_preds`]' tables back to the thread.
+/// Hands [`take_preds`]' tables back to the thread (not when a large program grew them).
 fn give_preds(p: PredScratch) {
-    let _ = PRED_SCRATCH.try_with(|s| {
-        if let Ok(mut s) = s.try_borrow_mut() {
-            *s = p;
-        }
-    });
+    if p.start.capacity() <= SPARE_ANALYSIS_BLOCKS {
+        reuse::keep(&SPARE_PREDS, p);
+    }
 }
 
 // ---- passes -----------------------------------------------------------------------------------
@@ -1855,12 +1750,12 @@ fn number(cfg: &mut Cfg, shape: &mut Shape) -> Result<bool, Error> {
     // The analysis another pass left, or one worked out here as the blocks are rewritten:
     // from predecessor lists taken before anything changes, so it is the one `Analysis::run`
     // makes of the graph as it is now (kept if nothing changes).
-    let (mut an, init, preds) = match shape.analysis.take() {
-        Some(an) => (an, [0; NREGS], None),
+    let (mut an, preds) = match shape.analysis.take() {
+        Some(an) => (an, None),
         None => {
-            let (an, init) = Analysis::blank(cfg, shape);
+            let an = Analysis::blank(cfg, shape);
             let preds = take_preds(cfg, &an.order);
-            (an, init, Some(preds))
+            (an, Some(preds))
         }
     };
     let entry = cfg.entry;
@@ -1871,7 +1766,7 @@ fn number(cfg: &mut Cfg, shape: &mut Shape) -> Result<bool, Error> {
         let mut st = match &preds {
             // (A `ret` without statements has nothing to rewrite.)
             Some(_) if is_bare_ret(cfg, b) => continue,
-            Some(p) => an.meet_into(b, p, &init),
+            Some(p) => an.meet_into(b, p),
             None => an.entry[b.index()],
         };
         // Rewritten in place: statement `r` is read before anything is written at `w <= r`.
@@ -1919,7 +1814,7 @@ fn number(cfg: &mut Cfg, shape: &mut Shape) -> Result<bool, Error> {
             };
         }
         changed |= blk.term != old_term;
-        edges_kept &= targets(blk.term) == targets(old_term);
+        edges_kept &= edge_targets(blk.term) == edge_targets(old_term);
     }
     if let Some(p) = preds {
         give_preds(p);
@@ -1930,15 +1825,6 @@ fn number(cfg: &mut Cfg, shape: &mut Shape) -> Result<bool, Error> {
     }
     shape.edges_kept = edges_kept;
     Ok(changed)
-}
-
-/// A terminal's destinations in order (true side first), unused ones `NONE`.
-fn targets(term: Terminal) -> [BlockId; 2] {
-    match term {
-        Terminal::Branch { jt, jf, .. } => [jt, jf],
-        Terminal::Goto(t) | Terminal::Loop(t) => [t, BlockId::NONE],
-        Terminal::Ret(_) => [BlockId::NONE; 2],
-    }
 }
 
 /// Jump threading: an edge into a block whose test its facts decide goes straight to the
@@ -1956,7 +1842,7 @@ fn thread(
     let mut changed = false;
     let n = cfg.blocks.len();
     let mut vals = Values::default();
-    let init = initial_state(&mut vals);
+    let init = initial_state();
     let ThreadScratch {
         exit,
         facts_in,
@@ -2077,11 +1963,7 @@ fn thread(
         for &(side, target) in sides {
             // Nothing to learn or skip on an edge to a bare `ret`: exploring it would find the
             // target itself, with no side effect (no statements to number).
-            let bare_ret = cfg
-                .blocks
-                .get(target.index())
-                .is_some_and(|t| matches!(t.term, Terminal::Ret(_)) && t.stmts.is_empty());
-            if bare_ret {
+            if is_bare_ret(cfg, target) {
                 continue;
             }
             let mut branch_facts = None;
@@ -2591,7 +2473,7 @@ fn peephole(cfg: &mut Cfg, shape: &mut Shape) -> bool {
             }
         }
         changed |= blk.stmts.len() != len0 || blk.term != term0;
-        edges_kept &= targets(blk.term) == targets(term0);
+        edges_kept &= edge_targets(blk.term) == edge_targets(term0);
     }
     shape.give(order, live);
     if let (false, Some(an)) = (changed, an) {
@@ -2605,23 +2487,11 @@ fn peephole(cfg: &mut Cfg, shape: &mut Shape) -> bool {
 fn pred_counts(cfg: &Cfg, order: &[BlockId]) -> Vec<u32> {
     let mut counts = vec![0u32; cfg.blocks.len()];
     for &b in order {
-        match cfg.block(b).term {
-            Terminal::Branch { jt, jf, .. } => {
-                if let Some(c) = counts.get_mut(jt.index()) {
-                    *c += 1;
-                }
-                if jf != jt {
-                    if let Some(c) = counts.get_mut(jf.index()) {
-                        *c += 1;
-                    }
-                }
+        let (ts, k) = edge_targets(cfg.block(b).term);
+        for t in &ts[..k] {
+            if let Some(c) = counts.get_mut(t.index()) {
+                *c += 1;
             }
-            Terminal::Goto(t) | Terminal::Loop(t) => {
-                if let Some(c) = counts.get_mut(t.index()) {
-                    *c += 1;
-                }
-            }
-            Terminal::Ret(_) => {}
         }
     }
     counts

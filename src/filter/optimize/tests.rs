@@ -7,6 +7,7 @@ use super::*;
 use crate::bpf::{Instruction, Program, Rules};
 use crate::filter::emit;
 use crate::linktype::Linktype;
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 fn shared() -> Option<PathBuf> {
